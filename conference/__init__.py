@@ -1,0 +1,55 @@
+"""Conference: programmes of symposia and panels, speakers, registration and calendar feeds."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from dotenv import load_dotenv
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+# One blueprint per area, each in conference/<area>/blueprint.py with its routes in views.py.
+AREAS = ("events", "sessions", "speakers", "registrations", "feeds", "organise", "auth", "mail", "api")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The application factory. `config` overrides settings read from the environment."""
+    load_dotenv(ROOT / ".env", override=False)
+
+    from conference.config import load_config
+
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(app.instance_path, config))
+
+    from conference import web
+    from conference.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from conference.sessions import changes
+
+    import conference.models  # noqa: F401  (every model registered before the first query)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    changes.install()
+
+    for area in AREAS:
+        blueprint = importlib.import_module(f"conference.{area}.blueprint").bp
+        importlib.import_module(f"conference.{area}.views")  # adds the area's routes to its blueprint
+        app.register_blueprint(blueprint)
+
+    web.init_app(app)
+
+    from conference.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,1 @@
+"""Organiser accounts: login, logout and who may touch which event."""

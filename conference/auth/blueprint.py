@@ -1,0 +1,5 @@
+"""The blueprint of this area; routes are added in views.py."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, cli_group=None)

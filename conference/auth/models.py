@@ -1,0 +1,50 @@
+"""Organiser accounts and event teams."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conference.db import UTCDateTime, db, str_enum, utcnow
+
+
+class TeamRole(enum.StrEnum):
+    OWNER = "owner"
+    MANAGER = "manager"
+    CHECKIN = "checkin"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(300))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list[EventMember]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+
+class EventMember(db.Model):
+    """A user's place on an event's team."""
+
+    __tablename__ = "event_members"
+    __table_args__ = (sa.UniqueConstraint("event_id", "user_id", name="event_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[TeamRole] = mapped_column(str_enum(TeamRole))
+
+    user: Mapped[User] = relationship(back_populates="memberships")

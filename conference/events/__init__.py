@@ -1,0 +1,1 @@
+"""Events: the public home page and event pages."""

@@ -1,0 +1,184 @@
+"""Events, series, organisations (hosts and partners) and related publications."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conference.db import UTCDateTime, db, new_uid, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from conference.sessions.models import Room, Session
+
+
+class EventKind(enum.StrEnum):
+    CONFERENCE = "conference"
+    SYMPOSIUM = "symposium"
+    CONGRESS = "congress"
+    PANEL_DISCUSSION = "panel_discussion"
+    ROUNDTABLE = "roundtable"
+    LECTURE = "lecture"
+    WORKSHOP = "workshop"
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class AttendanceMode(enum.StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+class OrganisationRole(enum.StrEnum):
+    HOST = "host"
+    PARTNER = "partner"
+
+
+class Series(db.Model):
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    events: Mapped[list[Event]] = relationship(back_populates="series", order_by="Event.starts_at")
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(300), unique=True)
+    short_name: Mapped[str | None] = mapped_column(sa.String(60))
+    url: Mapped[str | None] = mapped_column(sa.String(500))
+    country: Mapped[str | None] = mapped_column(sa.String(100))
+
+
+class EventOrganisation(db.Model):
+    """An organisation's part in an event: host or partner, in display order."""
+
+    __tablename__ = "event_organisations"
+    __table_args__ = (sa.UniqueConstraint("event_id", "organisation_id", name="event_organisation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[OrganisationRole] = mapped_column(str_enum(OrganisationRole))
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="organisation_links")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class Publication(db.Model):
+    """A publication related to an event (report, analysis, essay...)."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(400))
+    kind: Mapped[str] = mapped_column(sa.String(60), default="")
+    published_on: Mapped[date | None] = mapped_column(sa.Date)
+    authors: Mapped[str] = mapped_column(sa.String(400), default="")
+    url: Mapped[str | None] = mapped_column(sa.String(500))
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="publications")
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
+        sa.CheckConstraint(
+            "capacity_in_person IS NULL OR seats_taken_in_person <= capacity_in_person", name="in_person_capacity"
+        ),
+        sa.CheckConstraint("capacity_online IS NULL OR seats_taken_online <= capacity_online", name="online_capacity"),
+        sa.CheckConstraint("seats_taken_in_person >= 0 AND seats_taken_online >= 0", name="seats_not_negative"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(sa.String(36), unique=True, default=new_uid)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    venue_name: Mapped[str] = mapped_column(sa.String(300), default="")
+    venue_address: Mapped[str] = mapped_column(sa.String(500), default="")
+    city: Mapped[str] = mapped_column(sa.String(120), default="")
+    country: Mapped[str] = mapped_column(sa.String(120), default="")
+    attendance_mode: Mapped[AttendanceMode] = mapped_column(
+        str_enum(AttendanceMode), default=AttendanceMode.IN_PERSON
+    )
+    online_url: Mapped[str | None] = mapped_column(sa.String(500))
+    hashtag: Mapped[str] = mapped_column(sa.String(100), default="")
+    status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus), default=EventStatus.DRAFT, index=True)
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("series.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped by conference.sessions.changes whenever the event or anything in its programme changes.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Registration settings (rules live in conference.registrations).
+    registration_enabled: Mapped[bool] = mapped_column(default=True)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    capacity_in_person: Mapped[int | None] = mapped_column()
+    capacity_online: Mapped[int | None] = mapped_column()
+    seats_taken_in_person: Mapped[int] = mapped_column(default=0, server_default="0")
+    seats_taken_online: Mapped[int] = mapped_column(default=0, server_default="0")
+    waitlist_enabled: Mapped[bool] = mapped_column(default=True)
+    approval_required: Mapped[bool] = mapped_column(default=False)
+
+    series: Mapped[Series | None] = relationship(back_populates="events")
+    organisation_links: Mapped[list[EventOrganisation]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventOrganisation.position"
+    )
+    publications: Mapped[list[Publication]] = relationship(
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by="(Publication.position, Publication.published_on.desc())",
+    )
+    sessions: Mapped[list[Session]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="(Session.starts_at, Session.id)"
+    )
+    rooms: Mapped[list[Room]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="(Room.position, Room.id)"
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+    @property
+    def hosts(self) -> list[Organisation]:
+        return [link.organisation for link in self.organisation_links if link.role == OrganisationRole.HOST]
+
+    @property
+    def partners(self) -> list[Organisation]:
+        return [link.organisation for link in self.organisation_links if link.role == OrganisationRole.PARTNER]
+
+    @property
+    def has_venue(self) -> bool:
+        return self.attendance_mode != AttendanceMode.ONLINE and bool(self.venue_name or self.city)
+
+    @property
+    def is_online(self) -> bool:
+        return self.attendance_mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"

@@ -1,0 +1,87 @@
+"""Reading events and their programmes for public pages, feeds and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import groupby
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from conference.db import db, utcnow
+from conference.events.models import Event, EventOrganisation, EventStatus
+from conference.sessions.models import Session
+from conference.speakers.models import Assignment
+from conference.timeutil import local_date
+
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+
+def public_events(*, upcoming: bool | None = None, now: datetime | None = None) -> Sequence[Event]:
+    """Published (and cancelled) events; `upcoming=True` keeps those not yet over, False the past ones."""
+    now = now or utcnow()
+    query = (
+        sa.select(Event)
+        .where(Event.status.in_(PUBLIC_STATUSES))
+        .options(
+            selectinload(Event.organisation_links).joinedload(EventOrganisation.organisation),
+            selectinload(Event.series),
+        )
+    )
+    if upcoming is True:
+        query = query.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+    elif upcoming is False:
+        query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id)
+    else:
+        query = query.order_by(Event.starts_at, Event.id)
+    return db.session.scalars(query).all()
+
+
+def public_event(slug: str) -> Event | None:
+    """A published or cancelled event by slug, with hosts, partners, rooms and publications loaded."""
+    return db.session.scalars(
+        sa.select(Event)
+        .where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
+        .options(
+            selectinload(Event.organisation_links).joinedload(EventOrganisation.organisation),
+            selectinload(Event.publications),
+            selectinload(Event.series),
+        )
+    ).first()
+
+
+def programme(event: Event) -> list[Session]:
+    """The event's sessions in time order, with rooms and people loaded in a fixed number of queries."""
+    return list(
+        db.session.scalars(
+            sa.select(Session)
+            .where(Session.event_id == event.id)
+            .options(
+                selectinload(Session.room),
+                selectinload(Session.assignments).joinedload(Assignment.person),
+            )
+            .order_by(Session.starts_at, Session.room_id, Session.id)
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeDay:
+    day: date
+    sessions: list[Session]
+
+
+def group_by_day(sessions: Sequence[Session], tzname: str) -> list[ProgrammeDay]:
+    """Sessions grouped by their local calendar day in the event's time zone."""
+    return [
+        ProgrammeDay(day, list(items))
+        for day, items in groupby(sessions, key=lambda s: local_date(s.starts_at, tzname))
+    ]
+
+
+def event_days(event: Event) -> list[date]:
+    """The local dates the event spans."""
+    first, last = local_date(event.starts_at, event.timezone), local_date(event.ends_at, event.timezone)
+    return [date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1)]

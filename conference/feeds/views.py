@@ -1,0 +1,3 @@
+"""Routes of this area."""
+
+from conference.feeds.blueprint import bp  # noqa: F401

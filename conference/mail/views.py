@@ -1,0 +1,3 @@
+"""Routes of this area."""
+
+from conference.mail.blueprint import bp  # noqa: F401

@@ -1,0 +1,35 @@
+"""Every model of every area, imported in one place (for Alembic and the shell)."""
+
+from conference.auth.models import EventMember, TeamRole, User
+from conference.events.models import (
+    AttendanceMode,
+    Event,
+    EventKind,
+    EventOrganisation,
+    EventStatus,
+    Organisation,
+    OrganisationRole,
+    Publication,
+    Series,
+)
+from conference.mail.models import OutboxMessage, OutboxStatus
+from conference.registrations.models import (
+    Answer,
+    Question,
+    QuestionKind,
+    Registration,
+    RegistrationMode,
+    RegistrationStatus,
+    SeatStatus,
+    SessionSeat,
+)
+from conference.sessions.models import Room, Session, SessionKind, SessionStatus
+from conference.speakers.models import Assignment, Person, Role
+
+__all__ = [
+    "Answer", "Assignment", "AttendanceMode", "Event", "EventKind", "EventMember", "EventOrganisation",
+    "EventStatus", "Organisation", "OrganisationRole", "OutboxMessage", "OutboxStatus", "Person",
+    "Publication", "Question", "QuestionKind", "Registration", "RegistrationMode", "RegistrationStatus",
+    "Role", "Room", "SeatStatus", "Series", "Session", "SessionKind", "SessionSeat", "SessionStatus",
+    "TeamRole", "User",
+]  # fmt: skip

@@ -1,0 +1,1 @@
+"""The organiser workspace under /organise/."""

@@ -1,0 +1,3 @@
+"""Routes of this area."""
+
+from conference.organise.blueprint import bp  # noqa: F401

@@ -1,0 +1,134 @@
+"""Registrations for events and sessions, and the organiser's own questions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conference.db import UTCDateTime, db, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from conference.events.models import Event
+    from conference.sessions.models import Session
+
+
+class RegistrationStatus(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+
+
+class SeatStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class RegistrationMode(enum.StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+
+class QuestionKind(enum.StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    CHECKBOX = "checkbox"
+    COUNTRY = "country"
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(sa.String(300))
+    help_text: Mapped[str] = mapped_column(sa.String(500), default="")
+    kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind))
+    required: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    # Choices for single/multiple choice questions.
+    options: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # Retired questions keep their answers but are no longer asked.
+    archived: Mapped[bool] = mapped_column(default=False)
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "email", name="event_email"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # Secret manage token (also the personal calendar feed's key); can be regenerated.
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # Short code printed in the confirmation's QR code, for check-in.
+    checkin_code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(320))
+    affiliation: Mapped[str] = mapped_column(sa.String(300), default="")
+    country: Mapped[str] = mapped_column(sa.String(2), default="")
+    attendance_mode: Mapped[RegistrationMode] = mapped_column(str_enum(RegistrationMode))
+    accessibility_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[RegistrationStatus] = mapped_column(str_enum(RegistrationStatus), index=True)
+    # Whether this registration holds one of the event's seats for its attendance mode.
+    holds_event_seat: Mapped[bool] = mapped_column(default=False)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    seats: Mapped[list[SessionSeat]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", order_by="SessionSeat.id"
+    )
+    answers: Mapped[list[Answer]] = relationship(back_populates="registration", cascade="all, delete-orphan")
+
+
+class SessionSeat(db.Model):
+    """A registration's choice of one session, with its own status (confirmed / waitlisted / cancelled)."""
+
+    __tablename__ = "session_seats"
+    __table_args__ = (
+        sa.UniqueConstraint("registration_id", "session_id", name="registration_session"),
+        sa.Index("ix_session_seats_session_status", "session_id", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
+    status: Mapped[SeatStatus] = mapped_column(str_enum(SeatStatus))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="seats")
+    session: Mapped[Session] = relationship()
+
+
+class Answer(db.Model):
+    """An answer to an organiser's question. The question's label is kept as asked."""
+
+    __tablename__ = "answers"
+    __table_args__ = (sa.UniqueConstraint("registration_id", "question_id", name="registration_question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int | None] = mapped_column(sa.ForeignKey("questions.id", ondelete="SET NULL"), index=True)
+    question_label: Mapped[str] = mapped_column(sa.String(300))
+    # A string, a list of strings (multiple choice) or a boolean (checkbox).
+    value: Mapped[object] = mapped_column(sa.JSON)
+
+    registration: Mapped[Registration] = relationship(back_populates="answers")
+    question: Mapped[Question | None] = relationship()

@@ -1,0 +1,1 @@
+"""Sessions of an event's programme: public session pages and change tracking."""

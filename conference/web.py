@@ -1,0 +1,68 @@
+"""Cross-cutting web pieces: locale, template filters, error pages, security headers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import format_date, format_time, get_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from conference.text import render_markdown
+from conference.timeutil import local, zone_label
+
+
+def select_locale() -> str | None:
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _local_date(dt: datetime, tzname: str, fmt: str = "full") -> str:
+    return format_date(local(dt, tzname).date(), fmt)
+
+
+def _local_time(dt: datetime, tzname: str, fmt: str = "short") -> str:
+    return format_time(local(dt, tzname).time(), fmt)
+
+
+def _error_response(error: HTTPException):  # noqa: ANN202
+    code = error.code or 500
+    if wants_json():
+        return jsonify({"error": {"code": code, "message": error.description or error.name}}), code
+    return render_template("error.html", code=code, title=error.name, message=error.description), code
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["local_date"] = _local_date
+    app.jinja_env.filters["local_time"] = _local_time
+    app.jinja_env.globals["zone_label"] = zone_label
+    app.jinja_env.globals["local"] = local
+    app.jinja_env.globals["format_date"] = format_date
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.add_extension("jinja2.ext.loopcontrols")
+
+    @app.context_processor
+    def site_context() -> dict:
+        return {"site_name": current_app.config["SITE_NAME"]}
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):  # noqa: ANN202
+        error.description = _("The form expired or was sent from elsewhere. Reload the page and try again.")
+        return _error_response(error)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # noqa: ANN202
+        return _error_response(error)
+
+    @app.after_request
+    def security_headers(response):  # noqa: ANN001, ANN202
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response

@@ -1,0 +1,67 @@
+"""The event page and API issue the same number of queries for 5 sessions as for 500."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from conference.db import db
+from conference.speakers.models import Role
+from tests.factories import make_event, make_person, make_room
+
+
+def build_event(n_sessions: int):  # noqa: ANN201
+    from conference.sessions.models import Session
+    from conference.speakers.models import Assignment
+
+    event = make_event()
+    rooms = [make_room(event, f"Room {i}") for i in range(8)]
+    people = [make_person() for _ in range(40)]
+    for i in range(n_sessions):
+        start = event.starts_at + timedelta(minutes=30 * (i // 8))
+        session = Session(
+            event=event, title=f"S{i}", starts_at=start, ends_at=start + timedelta(minutes=30), room=rooms[i % 8]
+        )
+        for k in range(1 + i % 3):
+            session.assignments.append(
+                Assignment(person=people[(i + k) % 40], role=Role.MODERATOR if k == 0 else Role.PANELIST, position=k)
+            )
+        db.session.add(session)
+    event.ends_at = event.starts_at + timedelta(days=7)
+    db.session.commit()
+    return event
+
+
+@pytest.mark.parametrize("url_template", ["/events/{slug}/", "/api/v1/events/{slug}", "/events/{slug}/speakers/"])
+def test_query_count_does_not_grow_with_sessions(client, count_queries, url_template):
+    small = build_event(5)
+    large = build_event(500)
+    counts = []
+    for event in (small, large):
+        db.session.expire_all()
+        with count_queries() as counter:
+            response = client.get(url_template.format(slug=event.slug))
+        assert response.status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 8
+
+
+def test_speaker_page_query_count_does_not_grow_with_sessions(client, count_queries):
+    from tests.factories import make_session
+
+    person = make_person(slug="busy-person")
+    for n in (3, 60):
+        event = make_event()
+        for i in range(n):
+            make_session(event, people=[(person, Role.SPEAKER), (make_person(), Role.CHAIR)],
+                         starts_at=event.starts_at + timedelta(hours=i))
+        db.session.commit()
+        db.session.expire_all()
+        with count_queries() as counter:
+            assert client.get("/speakers/busy-person/").status_code == 200
+        if n == 3:
+            first = counter.count
+    assert counter.count == first
+
