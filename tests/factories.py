@@ -64,3 +64,31 @@ def make_room(event: Event, name: str = "Room A") -> Room:
     db.session.add(room)
     db.session.flush()
     return room
+
+
+def make_user(email: str | None = None, password: str = "correct horse battery", **kw):  # noqa: ANN201
+    from conference.auth.models import User
+    from conference.auth.passwords import hash_password
+
+    n = next(_seq)
+    user = User(email=email or f"user{n}@example.org", name=kw.pop("name", f"User {n}"),
+                password_hash=hash_password(password), **kw)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def add_member(event: Event, user, role="owner"):  # noqa: ANN001, ANN201
+    from conference.auth.models import EventMember, TeamRole
+
+    member = EventMember(event_id=event.id, user=user, role=TeamRole(role))
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def login_as(client, user) -> None:  # noqa: ANN001
+    """Sign a test client in as `user` through Flask-Login's own session keys (no login form needed)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
