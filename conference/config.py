@@ -29,7 +29,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     testing = bool(overrides.get("TESTING", False))
 
     default_db = "sqlite:///" + str(Path(instance_path) / "conference.db")
-    database_url = normalise_database_url(overrides.pop("DATABASE_URL", None) or os.environ.get("DATABASE_URL") or default_db)
+    database_url = normalise_database_url(
+        overrides.pop("DATABASE_URL", None) or os.environ.get("DATABASE_URL") or default_db
+    )
 
     secret_key = os.environ.get("SECRET_KEY") or overrides.get("SECRET_KEY")
     if not secret_key:

@@ -40,7 +40,10 @@ PEOPLE = {
     "Timothy Webster": ("Professor of Law", "Western New England University"),
     "Frank Aum": ("Senior Expert, Northeast Asia", "U.S. Institute of Peace"),
     # The symposium and congress: fictional people, for demonstration only.
-    "Aiko Tanaka": ("Professor of International Relations", "Osaka School of International Public Policy, Osaka University"),
+    "Aiko Tanaka": (
+        "Professor of International Relations",
+        "Osaka School of International Public Policy, Osaka University",
+    ),
     "Min-seo Lee": ("Professor", "Graduate School of International Studies, Ewha Womans University"),
     "Daniel Reyes": ("Director of Research Programmes", "IAFOR"),
     "Pimchanok Srisuk": ("Lecturer in Political Science", "Chiang Mai University"),
@@ -112,7 +115,9 @@ def _link_organisations(event: Event, hosts: list[tuple], partners: list[tuple])
             position += 1
 
 
-def _add_session(event: Event, day: date, start: str, end: str, title: str, kind: SessionKind, **kw) -> Session:
+def _add_session(
+    event: Event, day: date, start: str, end: str, title: str, kind: SessionKind, **kw
+) -> Session:
     people = kw.pop("people", [])
     session = Session(
         title=title,
@@ -262,29 +267,96 @@ def _symposium(dates: DemoDates) -> Event:
     seminar = Room(name="Seminar Room 2", position=1)
     event.rooms = [auditorium, seminar]
     add = _add_session
-    add(event, day1, "09:00", "09:30", "Welcome and opening remarks", SessionKind.KEYNOTE, room=auditorium,
-        people=[("Aiko Tanaka", Role.CHAIR), ("Min-seo Lee", Role.SPEAKER)])
-    add(event, day1, "09:30", "10:30", "Keynote: human security after the pandemic", SessionKind.KEYNOTE,
-        room=auditorium, description="Why the human-security agenda matters again for East and Southeast Asia.",
-        people=[("Daniel Reyes", Role.KEYNOTE), ("Aiko Tanaka", Role.CHAIR)])
-    add(event, day1, "10:30", "11:00", "Coffee break", SessionKind.BREAK)
-    add(event, day1, "11:00", "12:30", "Memory, apology and reconciliation between Japan and Korea",
-        SessionKind.PANEL, room=seminar, capacity=20,
-        description="A small-format panel (20 seats) on how societies work through contested pasts.",
-        people=[("Min-seo Lee", Role.PANELIST), ("Hendrik de Vries", Role.PANELIST),
-                ("Ji-hoon Park", Role.PANELIST), ("Pimchanok Srisuk", Role.MODERATOR)])
-    add(event, day1, "12:30", "13:30", "Lunch", SessionKind.BREAK)
-    add(event, day1, "13:30", "15:00", "Migration, labour and human security", SessionKind.PANEL, room=auditorium,
-        people=[("Siti Rahman", Role.PANELIST), ("Emma Collins", Role.PANELIST),
-                ("Aiko Tanaka", Role.PANELIST), ("Daniel Reyes", Role.MODERATOR)])
-    add(event, day1, "15:30", "17:00", "Young scholars' paper session", SessionKind.PAPER_SESSION, room=seminar,
-        people=[("Hendrik de Vries", Role.CHAIR), ("Emma Collins", Role.DISCUSSANT)])
-    add(event, day2, "09:30", "11:00", "Roundtable: regional stability and middle powers", SessionKind.ROUNDTABLE,
+    add(
+        event,
+        day1,
+        "09:00",
+        "09:30",
+        "Welcome and opening remarks",
+        SessionKind.KEYNOTE,
         room=auditorium,
-        people=[("Ji-hoon Park", Role.SPEAKER), ("Emma Collins", Role.SPEAKER), ("Siti Rahman", Role.SPEAKER),
-                ("Min-seo Lee", Role.MODERATOR)])
-    add(event, day2, "11:30", "12:30", "Closing session: the project's third year", SessionKind.KEYNOTE,
-        room=auditorium, people=[("Aiko Tanaka", Role.SPEAKER), ("Min-seo Lee", Role.SPEAKER)])
+        people=[("Aiko Tanaka", Role.CHAIR), ("Min-seo Lee", Role.SPEAKER)],
+    )
+    add(
+        event,
+        day1,
+        "09:30",
+        "10:30",
+        "Keynote: human security after the pandemic",
+        SessionKind.KEYNOTE,
+        room=auditorium,
+        description="Why the human-security agenda matters again for East and Southeast Asia.",
+        people=[("Daniel Reyes", Role.KEYNOTE), ("Aiko Tanaka", Role.CHAIR)],
+    )
+    add(event, day1, "10:30", "11:00", "Coffee break", SessionKind.BREAK)
+    add(
+        event,
+        day1,
+        "11:00",
+        "12:30",
+        "Memory, apology and reconciliation between Japan and Korea",
+        SessionKind.PANEL,
+        room=seminar,
+        capacity=20,
+        description="A small-format panel (20 seats) on how societies work through contested pasts.",
+        people=[
+            ("Min-seo Lee", Role.PANELIST),
+            ("Hendrik de Vries", Role.PANELIST),
+            ("Ji-hoon Park", Role.PANELIST),
+            ("Pimchanok Srisuk", Role.MODERATOR),
+        ],
+    )
+    add(event, day1, "12:30", "13:30", "Lunch", SessionKind.BREAK)
+    add(
+        event,
+        day1,
+        "13:30",
+        "15:00",
+        "Migration, labour and human security",
+        SessionKind.PANEL,
+        room=auditorium,
+        people=[
+            ("Siti Rahman", Role.PANELIST),
+            ("Emma Collins", Role.PANELIST),
+            ("Aiko Tanaka", Role.PANELIST),
+            ("Daniel Reyes", Role.MODERATOR),
+        ],
+    )
+    add(
+        event,
+        day1,
+        "15:30",
+        "17:00",
+        "Young scholars' paper session",
+        SessionKind.PAPER_SESSION,
+        room=seminar,
+        people=[("Hendrik de Vries", Role.CHAIR), ("Emma Collins", Role.DISCUSSANT)],
+    )
+    add(
+        event,
+        day2,
+        "09:30",
+        "11:00",
+        "Roundtable: regional stability and middle powers",
+        SessionKind.ROUNDTABLE,
+        room=auditorium,
+        people=[
+            ("Ji-hoon Park", Role.SPEAKER),
+            ("Emma Collins", Role.SPEAKER),
+            ("Siti Rahman", Role.SPEAKER),
+            ("Min-seo Lee", Role.MODERATOR),
+        ],
+    )
+    add(
+        event,
+        day2,
+        "11:30",
+        "12:30",
+        "Closing session: the project's third year",
+        SessionKind.KEYNOTE,
+        room=auditorium,
+        people=[("Aiko Tanaka", Role.SPEAKER), ("Min-seo Lee", Role.SPEAKER)],
+    )
     add(event, day2, "18:00", "20:00", "Reception with APISA congress delegates", SessionKind.RECEPTION)
     return event
 
@@ -315,19 +387,39 @@ def _congress(dates: DemoDates) -> Event:
         status=EventStatus.PUBLISHED,
         capacity_in_person=400,
     )
-    _link_organisations(
-        event, [("Asian Political and International Studies Association", "APISA", None)], []
-    )
+    _link_organisations(event, [("Asian Political and International Studies Association", "APISA", None)], [])
     hall = Room(name="Main Hall", position=0)
     event.rooms = [hall]
-    _add_session(event, day1, "09:00", "10:30", "Opening plenary: Asia in a fragmenting world order",
-                 SessionKind.KEYNOTE, room=hall, people=[("Pimchanok Srisuk", Role.CHAIR)])
-    _add_session(event, day1, "11:00", "12:30", "Human security in Asia: findings from the Japan–Korea project",
-                 SessionKind.PANEL, room=hall,
-                 people=[("Aiko Tanaka", Role.PANELIST), ("Min-seo Lee", Role.PANELIST),
-                         ("Daniel Reyes", Role.CHAIR)])
-    _add_session(event, day2, "15:30", "17:00", "Closing plenary", SessionKind.KEYNOTE, room=hall,
-                 people=[("Emma Collins", Role.SPEAKER)])
+    _add_session(
+        event,
+        day1,
+        "09:00",
+        "10:30",
+        "Opening plenary: Asia in a fragmenting world order",
+        SessionKind.KEYNOTE,
+        room=hall,
+        people=[("Pimchanok Srisuk", Role.CHAIR)],
+    )
+    _add_session(
+        event,
+        day1,
+        "11:00",
+        "12:30",
+        "Human security in Asia: findings from the Japan–Korea project",
+        SessionKind.PANEL,
+        room=hall,
+        people=[("Aiko Tanaka", Role.PANELIST), ("Min-seo Lee", Role.PANELIST), ("Daniel Reyes", Role.CHAIR)],
+    )
+    _add_session(
+        event,
+        day2,
+        "15:30",
+        "17:00",
+        "Closing plenary",
+        SessionKind.KEYNOTE,
+        room=hall,
+        people=[("Emma Collins", Role.SPEAKER)],
+    )
     return event
 
 

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 @cache
 def all_timezones() -> tuple[str, ...]:
     """The IANA zone names, sorted (from the tzdata package where the system has none)."""
-    return tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))))
+    return tuple(
+        sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    )
 
 
 def is_valid_timezone(name: str) -> bool:

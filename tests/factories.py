@@ -71,8 +71,12 @@ def make_user(email: str | None = None, password: str = "correct horse battery",
     from conference.auth.passwords import hash_password
 
     n = next(_seq)
-    user = User(email=email or f"user{n}@example.org", name=kw.pop("name", f"User {n}"),
-                password_hash=hash_password(password), **kw)
+    user = User(
+        email=email or f"user{n}@example.org",
+        name=kw.pop("name", f"User {n}"),
+        password_hash=hash_password(password),
+        **kw,
+    )
     db.session.add(user)
     db.session.flush()
     return user

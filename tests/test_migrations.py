@@ -10,9 +10,7 @@ from conference.db import db
 
 def test_models_and_migrations_agree(app):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "render_as_batch": True}
-        )
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

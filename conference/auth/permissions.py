@@ -49,5 +49,7 @@ def visible_events(user: User) -> sa.Select:
     """A query for the events the user may see in the organiser area."""
     query = sa.select(Event).order_by(Event.starts_at.desc())
     if not user.is_admin:
-        query = query.join(EventMember, EventMember.event_id == Event.id).where(EventMember.user_id == user.id)
+        query = query.join(EventMember, EventMember.event_id == Event.id).where(
+            EventMember.user_id == user.id
+        )
     return query

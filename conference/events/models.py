@@ -71,7 +71,9 @@ class EventOrganisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[OrganisationRole] = mapped_column(str_enum(OrganisationRole))
     position: Mapped[int] = mapped_column(default=0)
 
@@ -101,10 +103,15 @@ class Event(db.Model):
     __table_args__ = (
         sa.CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
         sa.CheckConstraint(
-            "capacity_in_person IS NULL OR seats_taken_in_person <= capacity_in_person", name="in_person_capacity"
+            "capacity_in_person IS NULL OR seats_taken_in_person <= capacity_in_person",
+            name="in_person_capacity",
         ),
-        sa.CheckConstraint("capacity_online IS NULL OR seats_taken_online <= capacity_online", name="online_capacity"),
-        sa.CheckConstraint("seats_taken_in_person >= 0 AND seats_taken_online >= 0", name="seats_not_negative"),
+        sa.CheckConstraint(
+            "capacity_online IS NULL OR seats_taken_online <= capacity_online", name="online_capacity"
+        ),
+        sa.CheckConstraint(
+            "seats_taken_in_person >= 0 AND seats_taken_online >= 0", name="seats_not_negative"
+        ),
         {"sqlite_autoincrement": True},
     )
 
@@ -170,7 +177,9 @@ class Event(db.Model):
 
     @property
     def partners(self) -> list[Organisation]:
-        return [link.organisation for link in self.organisation_links if link.role == OrganisationRole.PARTNER]
+        return [
+            link.organisation for link in self.organisation_links if link.role == OrganisationRole.PARTNER
+        ]
 
     @property
     def has_venue(self) -> bool:

@@ -98,7 +98,9 @@ def track_changes(orm_session: OrmSession, flush_context, instances) -> None:  #
             elif isinstance(obj, Person) and _changed(obj, PERSON_TRACKED):
                 obj.updated_at = now
                 session_ids_to_bump.update(
-                    orm_session.scalars(sa.select(Assignment.session_id).where(Assignment.person_id == obj.id))
+                    orm_session.scalars(
+                        sa.select(Assignment.session_id).where(Assignment.person_id == obj.id)
+                    )
                 )
             elif isinstance(obj, Event):
                 state = sa.inspect(obj)

@@ -42,7 +42,9 @@ class Person(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    assignments: Mapped[list[Assignment]] = relationship(back_populates="person", cascade="all, delete-orphan")
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="person", cascade="all, delete-orphan"
+    )
 
     @property
     def title_line(self) -> str:

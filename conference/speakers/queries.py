@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager
 
 from conference.db import db
 from conference.events.models import Event
@@ -30,20 +30,23 @@ def event_speakers(event: Event) -> list[SpeakerEntry]:
         .join(Assignment.session)
         .join(Assignment.person)
         .where(Session.event_id == event.id)
-        .options(contains_eager(Assignment.session).selectinload(Session.room), contains_eager(Assignment.person))
+        .options(
+            contains_eager(Assignment.session).selectinload(Session.room), contains_eager(Assignment.person)
+        )
         .order_by(Person.name, Session.starts_at)
     ).all()
     entries: dict[int, SpeakerEntry] = {}
     for assignment in rows:
-        entries.setdefault(assignment.person_id, SpeakerEntry(assignment.person)).assignments.append(assignment)
+        entries.setdefault(assignment.person_id, SpeakerEntry(assignment.person)).assignments.append(
+            assignment
+        )
     return list(entries.values())
 
 
 def public_person(slug: str) -> Person | None:
     """A person with at least one role in a published event; others are not public."""
     return db.session.scalars(
-        sa.select(Person)
-        .where(
+        sa.select(Person).where(
             Person.slug == slug,
             sa.exists()
             .where(Assignment.person_id == Person.id)
@@ -64,7 +67,9 @@ def speaker_schedule(person: Person) -> Sequence[Assignment]:
         .options(
             contains_eager(Assignment.session).contains_eager(Session.event),
             contains_eager(Assignment.session).joinedload(Session.room),
-            contains_eager(Assignment.session).selectinload(Session.assignments).joinedload(Assignment.person),
+            contains_eager(Assignment.session)
+            .selectinload(Session.assignments)
+            .joinedload(Assignment.person),
         )
         .order_by(Session.starts_at, Session.id)
     ).all()

@@ -41,7 +41,9 @@ def test_programme_readable_at_phone_width(page, demo, screenshot):
     for name, path in PAGES.items():
         page.goto(path)
         # Nothing overflows sideways: the page is no wider than the screen.
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px"
         screenshot(page, f"{name}-phone")
     page.goto(PAGES["symposium"])
@@ -51,7 +53,9 @@ def test_programme_readable_at_phone_width(page, demo, screenshot):
     assert box["width"] >= PHONE["width"] - 40
     title_box = first.locator("h4").bounding_box()
     assert time_box["y"] < title_box["y"]
-    font_size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.session-body h4')).fontSize)")
+    font_size = page.evaluate(
+        "() => parseFloat(getComputedStyle(document.querySelector('.session-body h4')).fontSize)"
+    )
     assert font_size >= 16
 
 

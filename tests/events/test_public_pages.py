@@ -69,7 +69,9 @@ def test_symposium_page_names_chiang_mai_partners_and_programme_by_day(client, d
         assert partner in page
     assert "Asia/Bangkok" in page
     # Two programme days, each with a heading, in order.
-    days = re.findall(r'<h3 id="day-\d+">([^<]+)</h3>', client.get(f"/events/{SYMPOSIUM_SLUG}/").get_data(as_text=True))
+    days = re.findall(
+        r'<h3 id="day-\d+">([^<]+)</h3>', client.get(f"/events/{SYMPOSIUM_SLUG}/").get_data(as_text=True)
+    )
     assert len(days) == 2
     assert "20 of 20 seats left" in page
     assert "Room: Seminar Room 2" in page
@@ -108,8 +110,10 @@ def test_sanitiser_strips_scripts_handlers_and_unsafe_links():
         '<p onclick="x()">hi</p><script>evil()</script><a href="javascript:evil()">j</a>'
         '<a href="mailto:a@b.org">m</a><a href="data:text/html,x">d</a>'
     )
-    assert cleaned == '<p>hi</p><a rel="noopener noreferrer nofollow">j</a>' \
+    assert (
+        cleaned == '<p>hi</p><a rel="noopener noreferrer nofollow">j</a>'
         '<a href="mailto:a@b.org" rel="noopener noreferrer nofollow">m</a><a rel="noopener noreferrer nofollow">d</a>'
+    )
 
 
 def test_session_page(client, app):
@@ -214,4 +218,6 @@ def test_demo_is_idempotent(app):
     assert counts() == before
     assert db.session.scalar(sa.select(sa.func.max(Event.updated_at))) == updated
     # At least one symposium panel has a small capacity for the registration features.
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Session).where(Session.capacity == 20)) >= 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Session).where(Session.capacity == 20)) >= 1
+    )

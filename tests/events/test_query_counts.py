@@ -21,11 +21,17 @@ def build_event(n_sessions: int):  # noqa: ANN201
     for i in range(n_sessions):
         start = event.starts_at + timedelta(minutes=30 * (i // 8))
         session = Session(
-            event=event, title=f"S{i}", starts_at=start, ends_at=start + timedelta(minutes=30), room=rooms[i % 8]
+            event=event,
+            title=f"S{i}",
+            starts_at=start,
+            ends_at=start + timedelta(minutes=30),
+            room=rooms[i % 8],
         )
         for k in range(1 + i % 3):
             session.assignments.append(
-                Assignment(person=people[(i + k) % 40], role=Role.MODERATOR if k == 0 else Role.PANELIST, position=k)
+                Assignment(
+                    person=people[(i + k) % 40], role=Role.MODERATOR if k == 0 else Role.PANELIST, position=k
+                )
             )
         db.session.add(session)
     event.ends_at = event.starts_at + timedelta(days=7)
@@ -33,7 +39,9 @@ def build_event(n_sessions: int):  # noqa: ANN201
     return event
 
 
-@pytest.mark.parametrize("url_template", ["/events/{slug}/", "/api/v1/events/{slug}", "/events/{slug}/speakers/"])
+@pytest.mark.parametrize(
+    "url_template", ["/events/{slug}/", "/api/v1/events/{slug}", "/events/{slug}/speakers/"]
+)
 def test_query_count_does_not_grow_with_sessions(client, count_queries, url_template):
     small = build_event(5)
     large = build_event(500)
@@ -55,8 +63,11 @@ def test_speaker_page_query_count_does_not_grow_with_sessions(client, count_quer
     for n in (3, 60):
         event = make_event()
         for i in range(n):
-            make_session(event, people=[(person, Role.SPEAKER), (make_person(), Role.CHAIR)],
-                         starts_at=event.starts_at + timedelta(hours=i))
+            make_session(
+                event,
+                people=[(person, Role.SPEAKER), (make_person(), Role.CHAIR)],
+                starts_at=event.starts_at + timedelta(hours=i),
+            )
         db.session.commit()
         db.session.expire_all()
         with count_queries() as counter:
@@ -64,4 +75,3 @@ def test_speaker_page_query_count_does_not_grow_with_sessions(client, count_quer
         if n == 3:
             first = counter.count
     assert counter.count == first
-
