@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app conference
 
-.PHONY: run test lint format bench-feeds bench-registration clean
+.PHONY: run test lint format translations-extract translations-compile clean
 
 # Re-install whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -32,6 +32,12 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+translations-extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext -k lazy_gettext -o translations/messages.pot .
+
+translations-compile: $(VENV)/.installed
+	$(BIN)/pybabel compile -d translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
