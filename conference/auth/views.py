@@ -17,7 +17,6 @@ from conference.extensions import limiter, login_manager
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please log in to see this page.")
 login_manager.login_message_category = "warning"
-login_manager.session_protection = "strong"
 
 
 @bp.route("/login", methods=["GET", "POST"])
