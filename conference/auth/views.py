@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -19,6 +19,13 @@ login_manager.login_message = _l("Please log in to see this page.")
 login_manager.login_message_category = "warning"
 
 
+def _renew_session() -> None:
+    """Drop everything in the session (and the CSRF token cached for this request) before a login or
+    after a logout, so nothing planted before survives (session fixation)."""
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
 def login():  # noqa: ANN201
@@ -32,7 +39,7 @@ def login():  # noqa: ANN201
         user = authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
             target = safe_next(form.next.data, default)
-            session.clear()  # a fresh session on login: nothing from before survives (session fixation)
+            _renew_session()
             login_user(user)
             flash(_("You are logged in."), "success")
             return redirect(target)
@@ -44,6 +51,6 @@ def login():  # noqa: ANN201
 @login_required
 def logout():  # noqa: ANN201
     logout_user()
-    session.clear()
+    _renew_session()
     flash(_("You are logged out."), "success")
     return redirect(url_for("events.index"))
