@@ -140,9 +140,11 @@ def merge_people(keep: Person, duplicate: Person) -> None:
     keep_sessions = {a.session_id for a in keep.assignments}
     for assignment in list(duplicate.assignments):
         if assignment.session_id in keep_sessions:
-            db.session.delete(assignment)
+            duplicate.assignments.remove(assignment)  # an orphan now: deleted on flush
         else:
             assignment.person = keep
+            # The column too, so change tracking sees person_id change and bumps the session's revision.
+            assignment.person_id = keep.id
     db.session.flush()
     db.session.delete(duplicate)
 
