@@ -17,7 +17,9 @@ def normalise_email(email: str) -> str:
 
 
 def find_user(email: str) -> User | None:
-    return db.session.scalars(sa.select(User).where(sa.func.lower(User.email) == normalise_email(email))).first()
+    return db.session.scalars(
+        sa.select(User).where(sa.func.lower(User.email) == normalise_email(email))
+    ).first()
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -34,8 +36,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def create_or_update_user(email: str, password: str, *, admin: bool = False, name: str = "") -> tuple[User, bool]:
-    """Create the organiser, or set the password (and admin flag) of an existing one. Returns (user, created)."""
+def create_or_update_user(
+    email: str, password: str, *, admin: bool = False, name: str = ""
+) -> tuple[User, bool]:
+    """Create the organiser, or set the password (and admin flag) of an existing one.
+
+    Returns (user, created)."""
     user = find_user(email)
     created = user is None
     if user is None:

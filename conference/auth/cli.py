@@ -10,7 +10,7 @@ from conference.auth.blueprint import bp
 from conference.cli import demo_hooks
 
 DEMO_EMAIL = "demo@example.org"
-DEMO_PASSWORD = "demo-organiser-2024"  # for local use only; documented in docs/organising.md
+DEMO_PASSWORD = "demo-organiser-2024"  # noqa: S105 - for local use only; documented in docs/organising.md
 MIN_PASSWORD_LENGTH = 10
 
 

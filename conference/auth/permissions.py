@@ -49,7 +49,9 @@ def visible_events(user: User) -> sa.Select:
     """A query for the events the user may see in the organiser area."""
     query = sa.select(Event).order_by(Event.starts_at.desc())
     if not user.is_admin:
-        query = query.join(EventMember, EventMember.event_id == Event.id).where(EventMember.user_id == user.id)
+        query = query.join(EventMember, EventMember.event_id == Event.id).where(
+            EventMember.user_id == user.id
+        )
     return query
 
 
@@ -74,4 +76,6 @@ def editable_event_ids(user: User) -> sa.Select:
     """The ids of events the user may edit (as owner or manager); admins: every event."""
     if user.is_admin:
         return sa.select(Event.id)
-    return sa.select(EventMember.event_id).where(EventMember.user_id == user.id, EventMember.role.in_(EDITORS))
+    return sa.select(EventMember.event_id).where(
+        EventMember.user_id == user.id, EventMember.role.in_(EDITORS)
+    )

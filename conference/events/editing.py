@@ -100,7 +100,9 @@ def organisation_choices() -> list[tuple[int, str]]:
 
 def find_or_create_organisation(name: str) -> Organisation:
     name = name.strip()
-    found = db.session.scalars(sa.select(Organisation).where(sa.func.lower(Organisation.name) == name.lower())).first()
+    found = db.session.scalars(
+        sa.select(Organisation).where(sa.func.lower(Organisation.name) == name.lower())
+    ).first()
     if found is not None:
         return found
     organisation = Organisation(name=name)
@@ -118,7 +120,9 @@ def link_organisation(event: Event, organisation: Organisation, role: Organisati
             link.role = role
             return True
     position = max((link.position for link in event.organisation_links), default=-1) + 1
-    event.organisation_links.append(EventOrganisation(organisation=organisation, role=role, position=position))
+    event.organisation_links.append(
+        EventOrganisation(organisation=organisation, role=role, position=position)
+    )
     return True
 
 

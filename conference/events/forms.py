@@ -40,9 +40,13 @@ class EventForm(FlaskForm):
         description=_l("Part of the public link /events/…/. Leave empty to make one from the title."),
     )
     kind = SelectField(_l("Kind"), choices=EVENT_KINDS)
-    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)], description=_l("One or two sentences."))
+    summary = TextAreaField(
+        _l("Summary"), validators=[Length(max=2000)], description=_l("One or two sentences.")
+    )
     description = TextAreaField(
-        _l("Description"), validators=[Length(max=50_000)], description=_l("Markdown: *emphasis*, lists, links.")
+        _l("Description"),
+        validators=[Length(max=50_000)],
+        description=_l("Markdown: *emphasis*, lists, links."),
     )
     timezone = SelectField(_l("Time zone"), choices=[], validators=[DataRequired()])
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
@@ -96,10 +100,13 @@ class OrganisationForm(FlaskForm):
 class EventOrganisationForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
     new_name = StringField(
-        _l("…or a new organisation"), validators=[Length(max=300)], description=_l("Used when no organisation is chosen.")
+        _l("…or a new organisation"),
+        validators=[Length(max=300)],
+        description=_l("Used when no organisation is chosen."),
     )
     role = SelectField(
-        _l("Part"), choices=[(OrganisationRole.HOST.value, _l("Host")), (OrganisationRole.PARTNER.value, _l("Partner"))]
+        _l("Part"),
+        choices=[(OrganisationRole.HOST.value, _l("Host")), (OrganisationRole.PARTNER.value, _l("Partner"))],
     )
 
 
@@ -118,5 +125,3 @@ class TeamMemberForm(FlaskForm):
 
 class TeamRoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=TEAM_ROLES)
-
-

@@ -13,7 +13,7 @@ MAX_INT = 2_000_000_000
 
 
 class LocalDateTimeField(DateTimeLocalField):
-    """An <input type=datetime-local>: a wall-clock time in the event's time zone (converted by the caller)."""
+    """An <input type=datetime-local>: wall-clock time in the event's zone (converted by the caller)."""
 
     def __init__(self, label=None, validators=None, **kwargs) -> None:  # noqa: ANN001
         kwargs.setdefault("format", LOCAL_FORMATS)

@@ -34,7 +34,10 @@ def _editable_person(person_id: int) -> Person:
 def people_index():  # noqa: ANN201
     query = (request.args.get("q") or "").strip()[:200]
     return render_template(
-        "organise/people.html", query=query, results=people.search_people(query) if query else [], merge_form=MergeForm()
+        "organise/people.html",
+        query=query,
+        results=people.search_people(query) if query else [],
+        merge_form=MergeForm(),
     )
 
 
@@ -51,7 +54,9 @@ def new_person():  # noqa: ANN201
         if errors:
             form.links.errors.extend(errors)
         elif similar and not form.create_anyway.data:
-            form.name.errors.append(_("Someone with a similar name exists. Check the list, or confirm below."))
+            form.name.errors.append(
+                _("Someone with a similar name exists. Check the list, or confirm below.")
+            )
         else:
             person = people.create_person(form, links)
             db.session.commit()
@@ -119,7 +124,9 @@ def may_edit_linked(event_ids: list[int]) -> bool:
 @bp.get("/series/")
 @login_required
 def series_index():  # noqa: ANN201
-    return render_template("organise/series.html", series=db.session.scalars(sa.select(Series).order_by(Series.title)).all())
+    return render_template(
+        "organise/series.html", series=db.session.scalars(sa.select(Series).order_by(Series.title)).all()
+    )
 
 
 @bp.route("/series/new", methods=["GET", "POST"])
@@ -151,7 +158,9 @@ def edit_series(series_id: int | None = None):  # noqa: ANN201
 
 def _organisation_event_ids(organisation: Organisation) -> list[int]:
     return list(
-        db.session.scalars(sa.select(EventOrganisation.event_id).where(EventOrganisation.organisation_id == organisation.id))
+        db.session.scalars(
+            sa.select(EventOrganisation.event_id).where(EventOrganisation.organisation_id == organisation.id)
+        )
     )
 
 
@@ -197,5 +206,3 @@ def edit_organisation(organisation_id: int | None = None):  # noqa: ANN201
             return redirect(url_for("organise.organisations_index"))
     return render_template("organise/simple_form.html", form=form, title=_("Organisation"), item=organisation,
                            back=url_for("organise.organisations_index"))  # fmt: skip
-
-

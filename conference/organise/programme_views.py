@@ -100,7 +100,9 @@ def _status(slug: str, session_id: int, status: SessionStatus, message: str):  #
 @bp.post("/events/<slug>/sessions/<int:session_id>/cancel")
 @login_required
 def cancel_session(slug: str, session_id: int):  # noqa: ANN201
-    return _status(slug, session_id, SessionStatus.CANCELLED, _("Session cancelled; it stays in the programme, marked."))
+    return _status(
+        slug, session_id, SessionStatus.CANCELLED, _("Session cancelled; it stays in the programme, marked.")
+    )
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/restore")
@@ -129,7 +131,9 @@ def delete_session(slug: str, session_id: int):  # noqa: ANN201
 
 
 def _back_to_session(event, session: Session):  # noqa: ANN001, ANN202
-    return redirect(url_for("organise.edit_session", slug=event.slug, session_id=session.id, _anchor="people"))
+    return redirect(
+        url_for("organise.edit_session", slug=event.slug, session_id=session.id, _anchor="people")
+    )
 
 
 def _flash_new_clashes(session: Session) -> None:
@@ -176,7 +180,9 @@ def new_person_in_session(slug: str, session_id: int):  # noqa: ANN201
         if errors:
             new_person.links.errors.extend(errors)
         elif similar and not new_person.create_anyway.data:
-            new_person.name.errors.append(_("Someone with a similar name exists: add them instead, or confirm below."))
+            new_person.name.errors.append(
+                _("Someone with a similar name exists: add them instead, or confirm below.")
+            )
         else:
             person = people.create_person(new_person, links)
             editing.assign(session, person, Role(new_person.role.data), None)
@@ -246,7 +252,9 @@ def rooms(slug: str):  # noqa: ANN201
         if editing.room_name_taken(event, form.name.data):
             form.name.errors.append(_("This event already has a room with this name."))
         else:
-            event.rooms.append(Room(name=form.name.data.strip(), position=form.position.data or len(event.rooms)))
+            event.rooms.append(
+                Room(name=form.name.data.strip(), position=form.position.data or len(event.rooms))
+            )
             db.session.commit()
             flash(_("Room added."), "success")
             return redirect(url_for("organise.rooms", slug=event.slug))

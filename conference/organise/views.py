@@ -29,8 +29,6 @@ from conference.organise.blueprint import bp
 from conference.organise.views_common import programme_sessions
 from conference.sessions.clashes import event_clashes
 from conference.sessions.forms import ConfirmForm
-from conference.sessions.models import Session
-from conference.speakers.models import Assignment
 from conference.timeutil import local
 
 
@@ -114,7 +112,10 @@ def publish_event(slug: str):  # noqa: ANN201
     clashes = event_clashes(event)
     if clashes and not form.confirm.data:
         flash(
-            _("This event has %(n)s clash(es). Check them below, then confirm to publish anyway.", n=len(clashes)),
+            _(
+                "This event has %(n)s clash(es). Check them below, then confirm to publish anyway.",
+                n=len(clashes),
+            ),
             "warning",
         )
         return redirect(url_for("organise.event", slug=event.slug, _anchor="publish"))
@@ -143,7 +144,9 @@ def unpublish_event(slug: str):  # noqa: ANN201
 @bp.post("/events/<slug>/cancel")
 @login_required
 def cancel_event(slug: str):  # noqa: ANN201
-    return _status_action(slug, EventStatus.CANCELLED, _("The event is cancelled; its page stays, marked cancelled."))
+    return _status_action(
+        slug, EventStatus.CANCELLED, _("The event is cancelled; its page stays, marked cancelled.")
+    )
 
 
 @bp.route("/events/<slug>/duplicate", methods=["GET", "POST"])
@@ -159,7 +162,11 @@ def duplicate_event(slug: str):  # noqa: ANN201
             form.slug.errors.append(_("Another event uses this web address."))
         else:
             copy = editing.duplicate_event(
-                event, title=form.title.data, slug=form.slug.data or "", new_start_local=form.starts_at.data, by=current_user
+                event,
+                title=form.title.data,
+                slug=form.slug.data or "",
+                new_start_local=form.starts_at.data,
+                by=current_user,
             )
             db.session.commit()
             flash(_("Copied as a new draft event. Check the dates and people."), "success")
@@ -207,7 +214,9 @@ def remove_event_organisation(slug: str, link_id: int):  # noqa: ANN201
     if not ConfirmForm().validate_on_submit():
         abort(400)
     link = db.session.scalars(
-        sa.select(EventOrganisation).where(EventOrganisation.id == link_id, EventOrganisation.event_id == event.id)
+        sa.select(EventOrganisation).where(
+            EventOrganisation.id == link_id, EventOrganisation.event_id == event.id
+        )
     ).first() or abort(404)
     db.session.delete(link)
     db.session.commit()

@@ -17,7 +17,9 @@ def programme_sessions(event: Event) -> list[Session]:
         db.session.scalars(
             sa.select(Session)
             .where(Session.event_id == event.id)
-            .options(selectinload(Session.room), selectinload(Session.assignments).joinedload(Assignment.person))
+            .options(
+                selectinload(Session.room), selectinload(Session.assignments).joinedload(Assignment.person)
+            )
             .order_by(Session.starts_at, Session.id)
         )
     )

@@ -38,7 +38,12 @@ class Clash:
 
     @property
     def key(self) -> tuple:
-        return (self.kind, self.session.id, self.other.id if self.other else None, self.person.id if self.person else None)
+        return (
+            self.kind,
+            self.session.id,
+            self.other.id if self.other else None,
+            self.person.id if self.person else None,
+        )
 
 
 def _overlap(a: type[Session], b: type[Session]) -> sa.ColumnElement[bool]:

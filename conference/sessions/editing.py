@@ -19,7 +19,9 @@ def apply_session_form(session: Session, form, event: Event) -> str | None:  # n
     """Copy the validated form into the session. Returns an error message for the capacity field, or None."""
     capacity = form.capacity.data
     if capacity is not None and capacity < (session.seats_taken or 0):
-        return _("%(taken)s seats are already taken; the capacity cannot be lower.", taken=session.seats_taken)
+        return _(
+            "%(taken)s seats are already taken; the capacity cannot be lower.", taken=session.seats_taken
+        )
     session.title = form.title.data.strip()
     session.kind = SessionKind(form.kind.data)
     session.description = (form.description.data or "").strip()
@@ -43,7 +45,9 @@ def fill_session_form(form, session: Session, event: Event) -> None:  # noqa: AN
 
 
 def event_session(event: Event, session_id: int) -> Session | None:
-    return db.session.scalars(sa.select(Session).where(Session.id == session_id, Session.event_id == event.id)).first()
+    return db.session.scalars(
+        sa.select(Session).where(Session.id == session_id, Session.event_id == event.id)
+    ).first()
 
 
 def event_room(event: Event, room_id: int) -> Room | None:
@@ -60,7 +64,9 @@ def set_session_status(session: Session, status: SessionStatus) -> None:
 
 
 def room_name_taken(event: Event, name: str, exclude_id: int | None = None) -> bool:
-    query = sa.select(Room.id).where(Room.event_id == event.id, sa.func.lower(Room.name) == name.strip().lower())
+    query = sa.select(Room.id).where(
+        Room.event_id == event.id, sa.func.lower(Room.name) == name.strip().lower()
+    )
     if exclude_id is not None:
         query = query.where(Room.id != exclude_id)
     return db.session.scalar(query) is not None

@@ -30,7 +30,9 @@ class SessionForm(FlaskForm):
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
     ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired(), ends_after("starts_at")])
     room_id = SelectField(_l("Room"), coerce=int, choices=[])
-    description = TextAreaField(_l("Description"), validators=[Length(max=50_000)], description=_l("Markdown."))
+    description = TextAreaField(
+        _l("Description"), validators=[Length(max=50_000)], description=_l("Markdown.")
+    )
     registration_enabled = BooleanField(_l("Attendees can register for this session"), default=True)
     capacity = optional_count(_l("Seats of its own"))
 

@@ -22,8 +22,10 @@ class TimetableDay:
     rows: list[TimetableRow] = field(default_factory=list)
 
 
-def build_timetable(event: Event, sessions: list[Session], rooms: list[Room]) -> tuple[list[str | None], list[TimetableDay]]:
-    """Columns (room names; None for 'no room' when any session has none) and the days, in the event's zone."""
+def build_timetable(
+    event: Event, sessions: list[Session], rooms: list[Room]
+) -> tuple[list[str | None], list[TimetableDay]]:
+    """Columns (room names; None for 'no room' if a session has none) and the days, in the event's zone."""
     columns: list[Room | None] = list(rooms)
     if any(s.room_id is None for s in sessions):
         columns.append(None)

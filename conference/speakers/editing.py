@@ -50,7 +50,9 @@ def similar_people(name: str, exclude_id: int | None = None) -> list[Person]:
         return []
     surname = name.split()[-1] if name.split() else name
     candidates = search_people(surname, limit=50)
-    return [p for p in candidates if p.id != exclude_id and (_name_key(p.name) == key or len(surname) > 2)][:10]
+    return [p for p in candidates if p.id != exclude_id and (_name_key(p.name) == key or len(surname) > 2)][
+        :10
+    ]
 
 
 def parse_links(text: str) -> tuple[list[dict], list[str]]:
@@ -105,7 +107,8 @@ def create_person(form, links: list[dict]) -> Person:  # noqa: ANN001
 
 def may_edit_person(user: User, person: Person) -> bool:
     """Admins; otherwise an editor (owner or manager) of an event the person takes part in. A person in no
-    session yet (just created, or whose sessions were removed) may be edited by any organiser who edits an event."""
+    session yet (just created, or whose sessions were removed) may be edited
+    by any organiser who edits an event."""
     if user.is_admin:
         return True
     editable = editable_event_ids(user).subquery()
@@ -120,7 +123,13 @@ def may_edit_person(user: User, person: Person) -> bool:
         return bool(db.session.scalar(sa.select(sa.exists(sa.select(editable)))))
     return bool(
         db.session.scalar(
-            sa.select(sa.exists(sa.select(person_events.c.event_id).where(person_events.c.event_id.in_(sa.select(editable)))))
+            sa.select(
+                sa.exists(
+                    sa.select(person_events.c.event_id).where(
+                        person_events.c.event_id.in_(sa.select(editable))
+                    )
+                )
+            )
         )
     )
 

@@ -13,11 +13,15 @@ from conference.sessions.forms import ROLES
 
 class PersonForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    position = StringField(_l("Position"), validators=[Length(max=300)], description=_l("e.g. Professor of Law"))
+    position = StringField(
+        _l("Position"), validators=[Length(max=300)], description=_l("e.g. Professor of Law")
+    )
     affiliation = StringField(_l("Affiliation"), validators=[Length(max=300)])
     bio = TextAreaField(_l("Short biography"), validators=[Length(max=10_000)])
     email = EmailField(
-        _l("Email"), validators=[Optional(), Email(), Length(max=320)], description=_l("Private: never shown publicly.")
+        _l("Email"),
+        validators=[Optional(), Email(), Length(max=320)],
+        description=_l("Private: never shown publicly."),
     )
     links = TextAreaField(
         _l("Links"),
@@ -35,4 +39,6 @@ class NewSpeakerForm(PersonForm):
 
 class MergeForm(FlaskForm):
     keep_id = IntegerField(_l("Keep"), validators=[DataRequired(), NumberRange(min=1, max=MAX_INT)])
-    merge_id = IntegerField(_l("Merge into it and remove"), validators=[DataRequired(), NumberRange(min=1, max=MAX_INT)])
+    merge_id = IntegerField(
+        _l("Merge into it and remove"), validators=[DataRequired(), NumberRange(min=1, max=MAX_INT)]
+    )

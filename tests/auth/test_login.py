@@ -16,12 +16,14 @@ PASSWORD = "correct horse battery"
 
 def login(client, email, password=PASSWORD, next_value=""):  # noqa: ANN001, ANN201
     token = get_token(client, "/login" + (f"?next={next_value}" if next_value else ""))
-    return client.post("/login", data={"csrf_token": token, "email": email, "password": password, "next": next_value})
+    return client.post(
+        "/login", data={"csrf_token": token, "email": email, "password": password, "next": next_value}
+    )
 
 
 @pytest.mark.parametrize(
     "target",
-    ["//evil.example/", "/\\evil.example", "https://evil.example/", "http:evil.example", "\\\\evil", "/\t/evil.example",
+    ["//evil.example/", "/\\evil.example", "https://evil.example/", "http:evil.example", "\\\\evil", "/\t/evil.example",  # noqa: E501
      "javascript:alert(1)", "", None, "organise"],
 )  # fmt: skip
 def test_safe_next_refuses_other_hosts(target):
@@ -103,7 +105,9 @@ def test_session_cookie_flags(app):
 
 def test_create_organiser_command(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-organiser", "New@Example.org", "--password", "a long password", "--admin"])
+    result = runner.invoke(
+        args=["create-organiser", "New@Example.org", "--password", "a long password", "--admin"]
+    )
     assert result.exit_code == 0, result.output
     user = find_user("new@example.org")
     assert user.is_admin and verify_password(user.password_hash, "a long password")
@@ -111,7 +115,9 @@ def test_create_organiser_command(app):
 
 def test_create_organiser_prompts_for_password(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-organiser", "p@example.org"], input="prompted secret\nprompted secret\n")
+    result = runner.invoke(
+        args=["create-organiser", "p@example.org"], input="prompted secret\nprompted secret\n"
+    )
     assert result.exit_code == 0, result.output
     user = find_user("p@example.org")
     assert not user.is_admin and verify_password(user.password_hash, "prompted secret")
@@ -119,7 +125,10 @@ def test_create_organiser_prompts_for_password(app):
 
 def test_create_organiser_rejects_bad_input(app):
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["create-organiser", "not-an-email", "--password", "a long password"]).exit_code != 0
+    assert (
+        runner.invoke(args=["create-organiser", "not-an-email", "--password", "a long password"]).exit_code
+        != 0
+    )
     assert runner.invoke(args=["create-organiser", "s@example.org", "--password", "short"]).exit_code != 0
     assert find_user("s@example.org") is None
 

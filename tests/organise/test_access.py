@@ -118,7 +118,9 @@ def test_every_state_changing_request_without_csrf_token_is_400(app, world):
     client = app.test_client()
     login_as(client, world["owner"])  # even the event's owner
     with app.test_request_context():
-        rules = [r for r in app.url_map.iter_rules() if r.rule.startswith(("/organise/", "/login", "/logout"))]
+        rules = [
+            r for r in app.url_map.iter_rules() if r.rule.startswith(("/organise/", "/login", "/logout"))
+        ]
         urls = [(fill(rule, world["ids"]), sorted(rule.methods & STATE_CHANGING)) for rule in rules]
     checked = 0
     for url, rule_methods in urls:

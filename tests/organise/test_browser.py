@@ -12,7 +12,7 @@ from conference.db import db
 from tests.factories import make_user
 from tests.organise.browser_helpers import browser  # noqa: F401  (fixture)
 
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-wt3"))
+SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-wt3"))  # noqa: S108
 
 
 def shoot(page, name: str) -> None:  # noqa: ANN001

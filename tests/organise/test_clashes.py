@@ -14,19 +14,23 @@ from tests.factories import make_event, make_person, make_room, make_session
 T0 = datetime(2030, 3, 4, 14, 0, tzinfo=UTC)
 
 
-
-
 def test_person_clash_across_events_and_zones(app):
     person = make_person(name="Alexis Dudden")
-    ny = make_event(timezone="America/New_York", starts_at=T0 - timedelta(hours=5), ends_at=T0 + timedelta(hours=8))
-    bkk = make_event(timezone="Asia/Bangkok", starts_at=T0 - timedelta(hours=5), ends_at=T0 + timedelta(hours=8))
+    ny = make_event(
+        timezone="America/New_York", starts_at=T0 - timedelta(hours=5), ends_at=T0 + timedelta(hours=8)
+    )
+    bkk = make_event(
+        timezone="Asia/Bangkok", starts_at=T0 - timedelta(hours=5), ends_at=T0 + timedelta(hours=8)
+    )
     a = make_session(ny, starts_at=T0, ends_at=T0 + timedelta(hours=1), people=[(person, Role.SPEAKER)])
     # 21:30 in Bangkok is 14:30 UTC: overlaps a (09:00-10:00 in New York).
     b = make_session(bkk, starts_at=T0 + timedelta(minutes=30), ends_at=T0 + timedelta(hours=2),
                      people=[(person, Role.MODERATOR)])  # fmt: skip
     db.session.commit()
     clashes = event_clashes(ny)
-    assert [(c.kind, c.session.id, c.other.id, c.person.name) for c in clashes] == [(PERSON, a.id, b.id, "Alexis Dudden")]
+    assert [(c.kind, c.session.id, c.other.id, c.person.name) for c in clashes] == [
+        (PERSON, a.id, b.id, "Alexis Dudden")
+    ]
     assert [c.other.id for c in session_clashes(b)] == [a.id]
 
 
@@ -34,7 +38,9 @@ def test_back_to_back_sessions_do_not_clash(app):
     person = make_person()
     event = make_event(starts_at=T0 - timedelta(hours=1), ends_at=T0 + timedelta(hours=5))
     make_session(event, starts_at=T0, ends_at=T0 + timedelta(hours=1), people=[(person, Role.SPEAKER)])
-    make_session(event, starts_at=T0 + timedelta(hours=1), ends_at=T0 + timedelta(hours=2), people=[(person, None)])
+    make_session(
+        event, starts_at=T0 + timedelta(hours=1), ends_at=T0 + timedelta(hours=2), people=[(person, None)]
+    )
     db.session.commit()
     assert event_clashes(event) == []
 
@@ -42,7 +48,9 @@ def test_back_to_back_sessions_do_not_clash(app):
 def test_cancelled_sessions_and_events_do_not_clash(app):
     person = make_person()
     event = make_event(starts_at=T0 - timedelta(hours=1), ends_at=T0 + timedelta(hours=5))
-    other = make_event(starts_at=T0 - timedelta(hours=1), ends_at=T0 + timedelta(hours=5), status=EventStatus.CANCELLED)
+    other = make_event(
+        starts_at=T0 - timedelta(hours=1), ends_at=T0 + timedelta(hours=5), status=EventStatus.CANCELLED
+    )
     a = make_session(event, starts_at=T0, people=[(person, Role.SPEAKER)])
     make_session(other, starts_at=T0, people=[(person, Role.SPEAKER)])
     b = make_session(event, starts_at=T0, people=[(person, Role.SPEAKER)])

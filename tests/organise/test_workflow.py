@@ -19,7 +19,7 @@ from tests.organise.helpers import post_form
 EVENT_FORM = {
     "title": "Human security symposium", "slug": "", "kind": "symposium", "summary": "", "description": "",
     "timezone": "Asia/Bangkok", "starts_at": "2030-12-05T09:00", "ends_at": "2030-12-06T17:00",
-    "attendance_mode": "in_person", "venue_name": "Chiang Mai University", "venue_address": "", "city": "Chiang Mai",
+    "attendance_mode": "in_person", "venue_name": "Chiang Mai University", "venue_address": "", "city": "Chiang Mai",  # noqa: E501
     "country": "Thailand", "online_url": "", "hashtag": "", "series_id": "0",
 }  # fmt: skip
 
@@ -52,7 +52,7 @@ def test_create_event_in_its_time_zone(organiser):
 @pytest.mark.parametrize(
     ("field", "value"),
     [("timezone", "Mars/Olympus"), ("ends_at", "2030-12-04T09:00"), ("starts_at", "not a date"),
-     ("starts_at", "99999-01-01T00:00"), ("online_url", "javascript:alert(1)"), ("kind", "rave"), ("series_id", "abc"),
+     ("starts_at", "99999-01-01T00:00"), ("online_url", "javascript:alert(1)"), ("kind", "rave"), ("series_id", "abc"),  # noqa: E501
      ("slug", "Bad Slug!"), ("title", "")],
 )  # fmt: skip
 def test_event_form_errors_are_shown_next_to_fields_never_500(organiser, field, value):
@@ -66,7 +66,7 @@ def test_event_form_errors_are_shown_next_to_fields_never_500(organiser, field, 
 def test_markdown_description_is_sanitised_on_the_public_page(organiser, app):
     client, _ = organiser
     post_form(client, "/organise/events/new",
-              {**EVENT_FORM, "description": "[x](javascript:alert(1)) <script>alert(2)</script> <b onclick=y>b</b>"})  # fmt: skip
+              {**EVENT_FORM, "description": "[x](javascript:alert(1)) <script>alert(2)</script> <b onclick=y>b</b>"})  # fmt: skip  # noqa: E501
     event = db.session.scalars(sa.select(Event)).one()
     event.status = EventStatus.PUBLISHED
     db.session.commit()
@@ -88,8 +88,18 @@ def test_sessions_people_clash_publish_and_revisions(organiser, app):
     client, user = organiser
     event = build_event(user)
     base = f"/organise/events/{event.slug}"
-    assert post_form(client, f"{base}/sessions/new", session_form("Opening", "2030-12-05T10:00", "2030-12-05T11:00")).status_code == 302
-    assert post_form(client, f"{base}/sessions/new", session_form("Panel", "2030-12-05T10:30", "2030-12-05T12:00")).status_code == 302
+    assert (
+        post_form(
+            client, f"{base}/sessions/new", session_form("Opening", "2030-12-05T10:00", "2030-12-05T11:00")
+        ).status_code
+        == 302
+    )
+    assert (
+        post_form(
+            client, f"{base}/sessions/new", session_form("Panel", "2030-12-05T10:30", "2030-12-05T12:00")
+        ).status_code
+        == 302
+    )
     opening, panel = db.session.scalars(sa.select(Session).order_by(Session.starts_at)).all()
     assert local(opening.starts_at, "Asia/Bangkok").hour == 10
 
@@ -127,7 +137,11 @@ def test_sessions_people_clash_publish_and_revisions(organiser, app):
 
     # Published changes bump revisions (through the one change-tracking hook).
     before = db.session.get(Session, panel.id).revision
-    post_form(client, f"{base}/sessions/{panel.id}/edit", session_form("Panel", "2030-12-05T11:00", "2030-12-05T12:00"))
+    post_form(
+        client,
+        f"{base}/sessions/{panel.id}/edit",
+        session_form("Panel", "2030-12-05T11:00", "2030-12-05T12:00"),
+    )
     db.session.expire_all()
     moved = db.session.get(Session, panel.id)
     assert moved.revision == before + 1 and local(moved.starts_at, "Asia/Bangkok").hour == 11
@@ -138,7 +152,11 @@ def test_sessions_people_clash_publish_and_revisions(organiser, app):
     post_form(client, f"{base}/sessions/{panel.id}/edit", {}, action=f"{base}/sessions/{panel.id}/cancel")
     db.session.expire_all()
     cancelled = db.session.get(Session, panel.id)
-    assert cancelled is not None and cancelled.status == SessionStatus.CANCELLED and cancelled.revision == before + 2
+    assert (
+        cancelled is not None
+        and cancelled.status == SessionStatus.CANCELLED
+        and cancelled.revision == before + 2
+    )
     assert "Cancelled" in app.test_client().get(f"/events/{event.slug}/").get_data(as_text=True)
 
 
@@ -152,7 +170,7 @@ def test_session_form_rejects_bad_input(organiser):
     url = f"/organise/events/{event.slug}/sessions/new"
     for data in [session_form("x", "2030-12-05T11:00", "2030-12-05T10:00"), session_form("x", "bad", "bad"),
                  session_form("x", "2030-12-05T10:00", "2030-12-05T11:00", room_id=999999),
-                 {**session_form("x", "2030-12-05T10:00", "2030-12-05T11:00"), "capacity": "-1"}]:  # fmt: skip
+                 {**session_form("x", "2030-12-05T10:00", "2030-12-05T11:00"), "capacity": "-1"}]:  # fmt: skip  # noqa: E501
         response = post_form(client, url, data)
         assert response.status_code == 200 and 'class="errors"' in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Session)) == 0
@@ -162,8 +180,18 @@ def test_timetable_shows_rooms_and_clashes_in_event_zone(organiser):
     client, user = organiser
     event = build_event(user)
     hall = make_room(event, "Great Hall")
-    make_session(event, title="Morning plenary", room=hall, starts_at=from_local(datetime(2030, 12, 5, 9, 30), "Asia/Bangkok"))
-    make_session(event, title="Overlapping talk", room=hall, starts_at=from_local(datetime(2030, 12, 5, 10), "Asia/Bangkok"))
+    make_session(
+        event,
+        title="Morning plenary",
+        room=hall,
+        starts_at=from_local(datetime(2030, 12, 5, 9, 30), "Asia/Bangkok"),
+    )
+    make_session(
+        event,
+        title="Overlapping talk",
+        room=hall,
+        starts_at=from_local(datetime(2030, 12, 5, 10), "Asia/Bangkok"),
+    )
     db.session.commit()
     page = client.get(f"/organise/events/{event.slug}/timetable").get_data(as_text=True)
     assert "Great Hall" in page and "09:30" in page and "Morning plenary" in page
@@ -204,7 +232,7 @@ def test_duplicate_event_shifts_dates_keeps_local_times_and_copies_roles(organis
     event.status = EventStatus.PUBLISHED
     hall = make_room(event, "Hall")
     person = make_person()
-    session = make_session(event, room=hall, starts_at=from_local(datetime(2030, 12, 5, 9, 30), "Asia/Bangkok"),
+    session = make_session(event, room=hall, starts_at=from_local(datetime(2030, 12, 5, 9, 30), "Asia/Bangkok"),  # noqa: E501
                            people=[(person, Role.MODERATOR)])  # fmt: skip
     make_session(event, title="Dropped", status=SessionStatus.CANCELLED)
     db.session.commit()
@@ -213,18 +241,20 @@ def test_duplicate_event_shifts_dates_keeps_local_times_and_copies_roles(organis
     assert response.status_code == 302
     copy = db.session.scalars(sa.select(Event).where(Event.title == "Next year")).one()
     assert copy.status == EventStatus.DRAFT and copy.uid != event.uid and copy.slug == "next-year"
-    assert local(copy.starts_at, "Asia/Bangkok") .replace(tzinfo=None) == datetime(2031, 12, 4, 9, 0)
+    assert local(copy.starts_at, "Asia/Bangkok").replace(tzinfo=None) == datetime(2031, 12, 4, 9, 0)
     (new_session,) = copy.sessions
     assert new_session.uid != session.uid
     assert local(new_session.starts_at, "Asia/Bangkok").replace(tzinfo=None) == datetime(2031, 12, 4, 9, 30)
     assert new_session.room.name == "Hall" and new_session.room.id != hall.id
     assert [(a.person_id, a.role) for a in new_session.assignments] == [(person.id, Role.MODERATOR)]
-    assert db.session.scalar(sa.select(EventMember.role).where(EventMember.event_id == copy.id)).value == "owner"
+    assert (
+        db.session.scalar(sa.select(EventMember.role).where(EventMember.event_id == copy.id)).value == "owner"
+    )
 
 
 def test_duplicate_keeps_wall_clock_across_daylight_saving(organiser):
     client, user = organiser
-    event = make_event(timezone="Europe/Berlin", starts_at=from_local(datetime(2030, 3, 20, 9), "Europe/Berlin"),
+    event = make_event(timezone="Europe/Berlin", starts_at=from_local(datetime(2030, 3, 20, 9), "Europe/Berlin"),  # noqa: E501
                        ends_at=from_local(datetime(2030, 3, 20, 18), "Europe/Berlin"))  # fmt: skip
     add_member(event, user)
     make_session(event, starts_at=from_local(datetime(2030, 3, 20, 14), "Europe/Berlin"))
