@@ -53,3 +53,29 @@ def visible_events(user: User) -> sa.Select:
             EventMember.user_id == user.id
         )
     return query
+
+
+# --- Routes meant for check-in helpers -------------------------------------------------------------
+#
+# Under /organise/ every route refuses check-in helpers unless it is marked with this decorator
+# (issue 4's check-in pages use it). tests/organise/test_access.py walks app.url_map and reads the mark.
+CHECKIN_ATTRIBUTE = "allows_checkin_helpers"
+
+
+def for_checkin_helpers(view):  # noqa: ANN001, ANN201
+    """Mark a view as one that check-in helpers may use (it must still call require_event(..., *EVERYONE))."""
+    setattr(view, CHECKIN_ATTRIBUTE, True)
+    return view
+
+
+def allows_checkin_helpers(view) -> bool:  # noqa: ANN001
+    return bool(getattr(view, CHECKIN_ATTRIBUTE, False))
+
+
+def editable_event_ids(user: User) -> sa.Select:
+    """The ids of events the user may edit (as owner or manager); admins: every event."""
+    if user.is_admin:
+        return sa.select(Event.id)
+    return sa.select(EventMember.event_id).where(
+        EventMember.user_id == user.id, EventMember.role.in_(EDITORS)
+    )

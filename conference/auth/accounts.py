@@ -1,0 +1,54 @@
+"""Organiser accounts: creating them and checking passwords."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from conference.auth.models import User
+from conference.auth.passwords import hash_password, needs_rehash, verify_password
+from conference.db import db
+
+# Verified against when the email is unknown, so a wrong email costs the same time as a wrong password.
+_DUMMY_HASH = hash_password("not a real password")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalars(
+        sa.select(User).where(sa.func.lower(User.email) == normalise_email(email))
+    ).first()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None. Upgrades an outdated hash."""
+    user = find_user(email)
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def create_or_update_user(
+    email: str, password: str, *, admin: bool = False, name: str = ""
+) -> tuple[User, bool]:
+    """Create the organiser, or set the password (and admin flag) of an existing one.
+
+    Returns (user, created)."""
+    user = find_user(email)
+    created = user is None
+    if user is None:
+        user = User(email=normalise_email(email), name=name or email.split("@")[0], password_hash="")
+        db.session.add(user)
+    user.password_hash = hash_password(password)
+    if admin:
+        user.is_admin = True
+    db.session.commit()
+    return user, created

@@ -1,0 +1,127 @@
+"""Organiser forms for events, series, organisations, publications, teams and duplication."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from conference.auth.models import TeamRole
+from conference.events.models import AttendanceMode, EventKind, OrganisationRole
+from conference.organise.fields import LocalDateTimeField, ends_after, http_url
+from conference.timeutil import all_timezones
+
+SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens only."))
+
+EVENT_KINDS = [
+    (EventKind.CONFERENCE.value, _l("Conference")), (EventKind.SYMPOSIUM.value, _l("Symposium")),
+    (EventKind.CONGRESS.value, _l("Congress")), (EventKind.PANEL_DISCUSSION.value, _l("Panel discussion")),
+    (EventKind.ROUNDTABLE.value, _l("Roundtable")), (EventKind.LECTURE.value, _l("Lecture")),
+    (EventKind.WORKSHOP.value, _l("Workshop")),
+]  # fmt: skip
+ATTENDANCE = [
+    (AttendanceMode.IN_PERSON.value, _l("In person")),
+    (AttendanceMode.ONLINE.value, _l("Online")),
+    (AttendanceMode.HYBRID.value, _l("In person and online")),
+]
+TEAM_ROLES = [
+    (TeamRole.OWNER.value, _l("Owner")),
+    (TeamRole.MANAGER.value, _l("Manager")),
+    (TeamRole.CHECKIN.value, _l("Check-in helper")),
+]
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    slug = StringField(
+        _l("Web address"),
+        validators=[Optional(), Length(max=120), SLUG],
+        description=_l("Part of the public link /events/…/. Leave empty to make one from the title."),
+    )
+    kind = SelectField(_l("Kind"), choices=EVENT_KINDS)
+    summary = TextAreaField(
+        _l("Summary"), validators=[Length(max=2000)], description=_l("One or two sentences.")
+    )
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Length(max=50_000)],
+        description=_l("Markdown: *emphasis*, lists, links."),
+    )
+    timezone = SelectField(_l("Time zone"), choices=[], validators=[DataRequired()])
+    starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
+    ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired(), ends_after("starts_at")])
+    attendance_mode = SelectField(_l("Attendance"), choices=ATTENDANCE)
+    venue_name = StringField(_l("Venue"), validators=[Length(max=300)])
+    venue_address = StringField(_l("Address"), validators=[Length(max=500)])
+    city = StringField(_l("City"), validators=[Length(max=120)])
+    country = StringField(_l("Country"), validators=[Length(max=120)])
+    online_url = StringField(
+        _l("Online join link"),
+        validators=[Length(max=500), http_url],
+        description=_l("Shown only to confirmed registrants."),
+    )
+    hashtag = StringField(_l("Hashtag"), validators=[Length(max=100)])
+    series_id = SelectField(_l("Series"), coerce=int, choices=[], validate_choice=True)
+
+    def __init__(self, *args, series_choices: list[tuple[int, str]] | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [(z, z) for z in all_timezones()]
+        self.series_id.choices = [(0, _l("— none —"))] + list(series_choices or [])
+
+
+class DuplicateForm(FlaskForm):
+    title = StringField(_l("Title of the new event"), validators=[DataRequired(), Length(max=300)])
+    slug = StringField(_l("Web address"), validators=[Optional(), Length(max=120), SLUG])
+    starts_at = LocalDateTimeField(
+        _l("New start"),
+        validators=[DataRequired()],
+        description=_l("Every session moves with the event, keeping its local time of day."),
+    )
+
+
+class PublishForm(FlaskForm):
+    confirm = BooleanField(_l("Publish although there are clashes"))
+
+
+class SeriesForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    slug = StringField(_l("Short name for links"), validators=[Optional(), Length(max=120), SLUG])
+    description = TextAreaField(_l("Description"), validators=[Length(max=20_000)])
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+    short_name = StringField(_l("Short name"), validators=[Length(max=60)])
+    url = StringField(_l("Website"), validators=[Length(max=500), http_url])
+    country = StringField(_l("Country"), validators=[Length(max=100)])
+
+
+class EventOrganisationForm(FlaskForm):
+    organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
+    new_name = StringField(
+        _l("…or a new organisation"),
+        validators=[Length(max=300)],
+        description=_l("Used when no organisation is chosen."),
+    )
+    role = SelectField(
+        _l("Part"),
+        choices=[(OrganisationRole.HOST.value, _l("Host")), (OrganisationRole.PARTNER.value, _l("Partner"))],
+    )
+
+
+class PublicationForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=400)])
+    kind = StringField(_l("Type"), validators=[Length(max=60)], description=_l("e.g. Report, Analysis"))
+    published_on = DateField(_l("Date"), validators=[Optional()])
+    authors = StringField(_l("Authors"), validators=[Length(max=400)])
+    url = StringField(_l("Link"), validators=[Length(max=500), http_url])
+
+
+class TeamMemberForm(FlaskForm):
+    email = EmailField(_l("Organiser's email"), validators=[DataRequired(), Email(), Length(max=320)])
+    role = SelectField(_l("Role"), choices=TEAM_ROLES)
+
+
+class TeamRoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=TEAM_ROLES)

@@ -1,0 +1,208 @@
+"""Organiser routes shared across events: people (find, create, edit, merge), series and organisations.
+
+Anyone logged in may list and search; editing one needs editor rights on an event it belongs to
+(see `may_edit_person`, `may_edit_linked`), so an organiser cannot change another team's speakers.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from conference.auth.permissions import editable_event_ids
+from conference.db import db
+from conference.events.editing import slug_taken, unique_slug
+from conference.events.forms import OrganisationForm, SeriesForm
+from conference.events.models import EventOrganisation, Organisation, Series
+from conference.organise.blueprint import bp
+from conference.speakers import editing as people
+from conference.speakers.forms import MergeForm, PersonForm
+from conference.speakers.models import Person
+
+
+def _editable_person(person_id: int) -> Person:
+    person = people.person_with_sessions(person_id) or abort(404)
+    if not people.may_edit_person(current_user, person):
+        abort(404)
+    return person
+
+
+@bp.get("/people/")
+@login_required
+def people_index():  # noqa: ANN201
+    query = (request.args.get("q") or "").strip()[:200]
+    return render_template(
+        "organise/people.html",
+        query=query,
+        results=people.search_people(query) if query else [],
+        merge_form=MergeForm(),
+    )
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@login_required
+def new_person():  # noqa: ANN201
+    form = PersonForm()
+    similar: list[Person] = []
+    if request.method == "GET":
+        form.name.data = (request.args.get("name") or "")[:200]
+    if form.validate_on_submit():
+        links, errors = people.parse_links(form.links.data)
+        similar = people.similar_people(form.name.data)
+        if errors:
+            form.links.errors.extend(errors)
+        elif similar and not form.create_anyway.data:
+            form.name.errors.append(
+                _("Someone with a similar name exists. Check the list, or confirm below.")
+            )
+        else:
+            person = people.create_person(form, links)
+            db.session.commit()
+            flash(_("%(name)s created.", name=person.name), "success")
+            return redirect(url_for("organise.edit_person", person_id=person.id))
+    return render_template("organise/person_form.html", form=form, person=None, similar=similar)
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_person(person_id: int):  # noqa: ANN201
+    person = _editable_person(person_id)
+    form = PersonForm(obj=person)
+    if request.method == "GET":
+        form.links.data = people.format_links(person.links)
+    if form.validate_on_submit():
+        links, errors = people.parse_links(form.links.data)
+        if errors:
+            form.links.errors.extend(errors)
+        else:
+            people.apply_person_form(person, form, links)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("organise.edit_person", person_id=person.id))
+    return render_template("organise/person_form.html", form=form, person=person, similar=[])
+
+
+@bp.route("/people/merge", methods=["GET", "POST"])
+@login_required
+def merge_people():  # noqa: ANN201
+    form = MergeForm()
+    if request.method == "GET":
+        form.keep_id.data = request.args.get("keep", type=int)
+        form.merge_id.data = request.args.get("merge", type=int)
+    keep = db.session.get(Person, form.keep_id.data) if form.keep_id.data else None
+    duplicate = db.session.get(Person, form.merge_id.data) if form.merge_id.data else None
+    for person in (keep, duplicate):
+        if person is not None and not people.may_edit_person(current_user, person):
+            abort(404)
+    if form.validate_on_submit():
+        if keep is None or duplicate is None:
+            form.merge_id.errors.append(_("Choose two existing people."))
+        elif keep.id == duplicate.id:
+            form.merge_id.errors.append(_("Choose two different people."))
+        else:
+            name = duplicate.name
+            people.merge_people(keep, duplicate)
+            db.session.commit()
+            flash(_("%(old)s merged into %(name)s.", old=name, name=keep.name), "success")
+            return redirect(url_for("organise.edit_person", person_id=keep.id))
+    return render_template("organise/merge.html", form=form, keep=keep, duplicate=duplicate)
+
+
+# --- Series and organisations ------------------------------------------------------------------------
+
+
+def may_edit_linked(event_ids: list[int]) -> bool:
+    """Admins; editors of one of these events; for an item used by no event yet, anyone who edits an event."""
+    if current_user.is_admin:
+        return True
+    editable = set(db.session.scalars(editable_event_ids(current_user)))
+    return bool(editable & set(event_ids)) if event_ids else bool(editable)
+
+
+@bp.get("/series/")
+@login_required
+def series_index():  # noqa: ANN201
+    return render_template(
+        "organise/series.html", series=db.session.scalars(sa.select(Series).order_by(Series.title)).all()
+    )
+
+
+@bp.route("/series/new", methods=["GET", "POST"])
+@bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_series(series_id: int | None = None):  # noqa: ANN201
+    series = None
+    if series_id is not None:
+        series = db.session.get(Series, series_id) or abort(404)
+        if not may_edit_linked([e.id for e in series.events]):
+            abort(404)
+    form = SeriesForm(obj=series)
+    if form.validate_on_submit():
+        if form.slug.data and slug_taken(Series, form.slug.data, exclude_id=series.id if series else None):
+            form.slug.errors.append(_("Another series uses this short name."))
+        else:
+            if series is None:
+                series = Series(slug="", title="")
+                db.session.add(series)
+            series.title = form.title.data.strip()
+            series.description = (form.description.data or "").strip()
+            series.slug = form.slug.data or unique_slug(Series, "", series.title, exclude_id=series.id)
+            db.session.commit()
+            flash(_("Series saved."), "success")
+            return redirect(url_for("organise.series_index"))
+    return render_template("organise/simple_form.html", form=form, title=_("Series"), item=series,
+                           back=url_for("organise.series_index"))  # fmt: skip
+
+
+def _organisation_event_ids(organisation: Organisation) -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(EventOrganisation.event_id).where(EventOrganisation.organisation_id == organisation.id)
+        )
+    )
+
+
+@bp.get("/organisations/")
+@login_required
+def organisations_index():  # noqa: ANN201
+    return render_template(
+        "organise/organisations.html",
+        organisations=db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all(),
+    )
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_organisation(organisation_id: int | None = None):  # noqa: ANN201
+    organisation = None
+    if organisation_id is not None:
+        organisation = db.session.get(Organisation, organisation_id) or abort(404)
+        if not may_edit_linked(_organisation_event_ids(organisation)):
+            abort(404)
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        clash = db.session.scalar(
+            sa.select(Organisation.id).where(
+                sa.func.lower(Organisation.name) == name.lower(),
+                Organisation.id != (organisation.id if organisation else -1),
+            )
+        )
+        if clash:
+            form.name.errors.append(_("An organisation with this name exists already."))
+        else:
+            if organisation is None:
+                organisation = Organisation(name=name)
+                db.session.add(organisation)
+            organisation.name = name
+            organisation.short_name = (form.short_name.data or "").strip() or None
+            organisation.url = form.url.data or None
+            organisation.country = (form.country.data or "").strip() or None
+            db.session.commit()
+            flash(_("Organisation saved."), "success")
+            return redirect(url_for("organise.organisations_index"))
+    return render_template("organise/simple_form.html", form=form, title=_("Organisation"), item=organisation,
+                           back=url_for("organise.organisations_index"))  # fmt: skip

@@ -1,0 +1,64 @@
+"""Organiser forms for sessions, rooms and people's roles in sessions."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from conference.organise.fields import MAX_INT, LocalDateTimeField, ends_after, optional_count
+from conference.sessions.models import SessionKind
+from conference.speakers.models import Role
+
+SESSION_KINDS = [
+    (SessionKind.PANEL.value, _l("Panel")), (SessionKind.KEYNOTE.value, _l("Keynote")),
+    (SessionKind.PAPER_SESSION.value, _l("Paper session")), (SessionKind.ROUNDTABLE.value, _l("Roundtable")),
+    (SessionKind.WORKSHOP.value, _l("Workshop")), (SessionKind.TALK.value, _l("Talk")),
+    (SessionKind.BREAK.value, _l("Break")), (SessionKind.RECEPTION.value, _l("Reception")),
+]  # fmt: skip
+ROLES = [
+    (Role.SPEAKER.value, _l("Speaker")), (Role.PANELIST.value, _l("Panelist")),
+    (Role.MODERATOR.value, _l("Moderator")), (Role.CHAIR.value, _l("Chair")),
+    (Role.DISCUSSANT.value, _l("Discussant")), (Role.KEYNOTE.value, _l("Keynote")),
+]  # fmt: skip
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    kind = SelectField(_l("Kind"), choices=SESSION_KINDS)
+    starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
+    ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired(), ends_after("starts_at")])
+    room_id = SelectField(_l("Room"), coerce=int, choices=[])
+    description = TextAreaField(
+        _l("Description"), validators=[Length(max=50_000)], description=_l("Markdown.")
+    )
+    registration_enabled = BooleanField(_l("Attendees can register for this session"), default=True)
+    capacity = optional_count(_l("Seats of its own"))
+
+    def __init__(self, *args, rooms=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.room_id.choices = [(0, _l("— no room —"))] + [(r.id, r.name) for r in rooms]
+        self.capacity.description = _l("Leave empty for no limit of its own.")
+
+
+class RoomForm(FlaskForm):
+    name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=200)])
+    position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=MAX_INT)])
+
+
+class AssignmentForm(FlaskForm):
+    """Add a person to a session, or change their role and place."""
+
+    person_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_INT)])
+    role = SelectField(_l("Role"), choices=ROLES)
+    position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+
+
+class AssignmentEditForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=ROLES)
+    position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: for POST buttons."""
