@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, vDuration, vText
 from icalendar import Event as VEvent
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -52,6 +52,7 @@ class Feed:
     body: bytes
     last_modified: datetime
     valid_until: datetime | None = None
+    etag: str | None = None
 
 
 @dataclass
@@ -152,12 +153,13 @@ def _calendar_bytes(name: str, description: str, entries: Sequence[_Entry], bodi
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
+    # Explicit value types: icalendar would write these (and X- properties) without TEXT escaping.
+    calendar.add("name", vText(name))
+    calendar.add("x-wr-calname", vText(name))
     if description:
-        calendar.add("x-wr-caldesc", description)
+        calendar.add("x-wr-caldesc", vText(description))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", vDuration(REFRESH))
     head = calendar.to_ical()
     assert head.endswith(b"END:VCALENDAR\r\n")  # noqa: S101
     parts = [head[: -len(b"END:VCALENDAR\r\n")]]
@@ -389,7 +391,16 @@ def event_feed(event: Event, now: datetime | None = None) -> Feed:
     programme); a cancelled session's removal after 30 days ends the cached copy's validity."""
     now = now or utcnow()
     _entries_cache, feed_cache = _caches()
-    key = ("event", event.id, event.updated_at, _event_context(event), _config_key())
+    # updated_at has whole seconds: two changes in one second must still give a new key, so the
+    # programme's fingerprint (count, revisions, ids) is part of it; one aggregate query.
+    fingerprint = db.session.execute(
+        sa.select(
+            sa.func.count(Session.id),
+            sa.func.coalesce(sa.func.sum(Session.revision), 0),
+            sa.func.coalesce(sa.func.sum(Session.id), 0),
+        ).where(Session.event_id == event.id)
+    ).one()
+    key = ("event", event.id, event.updated_at, tuple(fingerprint), _event_context(event), _config_key())
     cached = feed_cache.get(key)
     if cached is not None and (cached.valid_until is None or now < cached.valid_until):
         return cached
@@ -404,8 +415,13 @@ def event_feed(event: Event, now: datetime | None = None) -> Feed:
         entries = [_session_entry(row, context, event.timezone, now) for row in rows]
         feed = _assemble(event.title, description, entries, lambda _e, s: session_vevent(s), event.updated_at)
     else:
-        entry = _Entry(("event", event.id, event.updated_at, context, _config_key()), None, event.starts_at,
-                       event.updated_at, event.timezone)  # fmt: skip
+        entry = _Entry(
+            ("event", event.id, event.updated_at, context, _config_key()),
+            None,
+            event.starts_at,
+            event.updated_at,
+            event.timezone,
+        )
         feed = _assemble(
             event.title, description, [entry], lambda _e, _s: event_vevent(event), event.updated_at
         )
@@ -417,8 +433,9 @@ def event_feed(event: Event, now: datetime | None = None) -> Feed:
 def session_feed(session: Session) -> Feed:
     event = session.event
     entry = _session_entry(session, _event_context(event), event.timezone, utcnow())
-    feed = _assemble(f"{session.title} ({event.title})", "", [entry], lambda _e, s: session_vevent(s),
-                     session.updated_at)  # fmt: skip
+    feed = _assemble(
+        f"{session.title} ({event.title})", "", [entry], lambda _e, s: session_vevent(s), session.updated_at
+    )
     return feed
 
 
@@ -469,8 +486,13 @@ def all_events_feed(public_statuses: Sequence[EventStatus]) -> Feed:
     ).all()
     entries = []
     for event in events:
-        entry = _Entry(("event", event.id, event.updated_at, _event_context(event), _config_key()), None,
-                       event.starts_at, event.updated_at, event.timezone)  # fmt: skip
+        entry = _Entry(
+            ("event", event.id, event.updated_at, _event_context(event), _config_key()),
+            None,
+            event.starts_at,
+            event.updated_at,
+            event.timezone,
+        )
         entry.extra["event"] = event
         entries.append(entry)
     epoch = datetime(2000, 1, 1, tzinfo=UTC)
@@ -501,7 +523,7 @@ def registration_feed_data(registration: Registration, now: datetime | None = No
             Session.ends_at,
             Session.status.label("session_status"),
             Session.cancelled_at,
-        )  # fmt: skip
+        )
         .join(Session, Session.id == SessionSeat.session_id)
         .where(SessionSeat.registration_id == registration.id, SessionSeat.status != SeatStatus.CANCELLED)
         .order_by(Session.starts_at, Session.id)
@@ -529,9 +551,12 @@ def registration_feed_data(registration: Registration, now: datetime | None = No
         entries.append(entry)
     if entries:
         feed = _assemble(
-            name, "", entries, lambda e, s: session_vevent(s, status=e.extra["status"], join_url=join_url),
+            name,
+            "",
+            entries,
+            lambda e, s: session_vevent(s, status=e.extra["status"], join_url=join_url),
             registration.updated_at,
-        )  # fmt: skip
+        )
     else:
         status = "TENTATIVE" if tentative else "CONFIRMED"
         key = ("event-reg", event.id, event.updated_at, context, status, join_url, _config_key())

@@ -83,8 +83,13 @@ def test_vevent_fields(app):
     event = make_event(venue_name="Chiang Mai University", city="Chiang Mai", timezone="Asia/Bangkok")
     room = make_room(event, "Hall 2")
     moderator = make_person(name="Frank Aum", position="Senior Expert", affiliation="USIP")
-    session = make_session(event, title="Memory and law", room=room, people=[(moderator, Role.MODERATOR)],
-                           description="About wartime memory; and law, too.")  # fmt: skip
+    session = make_session(
+        event,
+        title="Memory and law",
+        room=room,
+        people=[(moderator, Role.MODERATOR)],
+        description="About wartime memory; and law, too.",
+    )
     db.session.commit()
 
     (vevent,) = vevents(event_feed(event).body)
