@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import joinedload
@@ -9,9 +11,9 @@ from sqlalchemy.orm import joinedload
 from conference.db import db
 from conference.events.models import Event
 from conference.events.queries import PUBLIC_STATUSES
-from conference.feeds import builders, links
+from conference.feeds import builders, links, schedule_export
 from conference.feeds.blueprint import bp
-from conference.feeds.http import feed_response
+from conference.feeds.http import conditional_response, feed_response
 from conference.registrations.models import Registration
 from conference.sessions.models import Session
 from conference.speakers.queries import public_person
@@ -63,3 +65,19 @@ def registration(token: str):  # noqa: ANN201
         .options(joinedload(Registration.event))
     ).first() or abort(404)
     return feed_response(builders.registration_feed_data(found), "agenda.ics", private=True)
+
+
+@bp.get("/events/<slug>/schedule.json")
+def schedule_json(slug: str):  # noqa: ANN201
+    event = _public_event(slug)
+    body = json.dumps(schedule_export.schedule_json(event), ensure_ascii=False, indent=1).encode("utf-8")
+    return conditional_response(body, event.updated_at, "application/json", filename="schedule.json")
+
+
+@bp.get("/events/<slug>/schedule.xml")
+def schedule_xml(slug: str):  # noqa: ANN201
+    event = _public_event(slug)
+    body = schedule_export.schedule_xml(event)
+    return conditional_response(
+        body, event.updated_at, "application/xml; charset=utf-8", filename="schedule.xml"
+    )
