@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from conference.db import db
 from conference.events.models import Event
 from conference.events.queries import PUBLIC_STATUSES
-from conference.feeds import builders, links, schedule_export
+from conference.feeds import builders, cli, links, schedule_export  # noqa: F401 (cli registers its command)
 from conference.feeds.blueprint import bp
 from conference.feeds.http import conditional_response, feed_response
 from conference.registrations.models import Registration
