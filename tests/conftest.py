@@ -23,6 +23,8 @@ from conference.db import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 
 def _postgres_worker_url(base_url: str, worker: str) -> str:
     """Each xdist worker gets its own PostgreSQL database, created fresh."""

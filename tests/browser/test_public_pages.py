@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conference.demo import CONGRESS_SLUG, PANEL_SLUG, SYMPOSIUM_SLUG
-from tests.browser.conftest import PHONE
+from tests.browser_fixtures import PHONE
 
 PAGES = {
     "home": "/",

@@ -3,16 +3,13 @@ public page shows the programme. Screenshots of the main pages go to /tmp/shots-
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from conference.db import db
+from tests.browser_fixtures import SCREENSHOTS
 from tests.factories import make_user
-from tests.organise.browser_helpers import browser  # noqa: F401  (fixture)
 
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-wt3"))  # noqa: S108
+SHOTS = SCREENSHOTS / "organise"
 
 
 def shoot(page, name: str) -> None:  # noqa: ANN001
@@ -34,7 +31,7 @@ def add_session(page, base: str, title: str, start: str, end: str) -> None:  # n
 
 
 @pytest.mark.browser
-def test_organiser_builds_and_publishes_a_programme(app, live_server, browser):  # noqa: F811
+def test_organiser_builds_and_publishes_a_programme(app, live_server, browser):
     make_user("organiser@example.org", password="a good long password")
     db.session.commit()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -101,7 +98,7 @@ def test_organiser_builds_and_publishes_a_programme(app, live_server, browser): 
     page.get_by_text("Published: the event page is public now.").wait_for()
 
     page.get_by_role("link", name="Public page").click()
-    page.get_by_role("heading", name="Programme").wait_for()
+    page.get_by_role("heading", name="Programme", exact=True).wait_for()
     programme = page.locator(".programme").inner_text()
     assert "Essays in conversation" in programme and "Questions from the audience" in programme
     assert "Alexis Dudden" in programme and "Frank Aum" in programme and "Moderator" in programme

@@ -1,5 +1,7 @@
 """Browser harness: the app on a real loopback server, opened in Debian's headless Chromium via Playwright.
 
+A pytest plugin loaded by tests/conftest.py, so every area shares one browser.
+
 Browser tests are marked `browser`. They are skipped with a reason where Chromium (or axe-core for the
 accessibility check) is not installed, and fail instead when REQUIRE_BROWSER=1 (as in CI), so that a
 missing browser can never pass silently. No browser is ever downloaded.
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_JS = Path(os.environ.get("AXE_CORE_JS", ROOT / "node_modules" / "axe-core" / "axe.min.js"))
 CHROMIUM_ARGS = [
@@ -37,8 +39,9 @@ def _unavailable(reason: str) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses the browser is marked `browser` (so `-m browser` / `-m "not browser"` work)."""
     for item in items:
-        if "tests/browser" in str(item.fspath).replace(os.sep, "/"):
+        if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
 
 
