@@ -160,16 +160,19 @@ def _allocate(registration: Registration, event: Event, session_ids: Iterable[in
 
 def register(event: Event, data: RegistrationInput) -> RegisterResult:
     """Register for the event (or hand back the existing registration of this email address)."""
-    for _attempt in range(3):
+    event_id = event.id
+    for attempt in range(3):
         try:
             with serialized_write():
-                result = _register(event.id, data)
+                result = _register(event_id, data)
                 db.session.commit()
                 return result
         except IntegrityError:
             # A concurrent request with the same email or idempotency key won; hand back theirs.
             db.session.rollback()
-    raise RuntimeError("registration kept colliding")  # pragma: no cover
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _existing(event_id: int, data: RegistrationInput) -> Registration | None:
@@ -197,7 +200,14 @@ def _register(event_id: int, data: RegistrationInput) -> RegisterResult:
         db.session.flush()
     else:
         registration = Registration(
-            event_id=event.id, token=new_token(), checkin_code=new_checkin_code(), email=data.email, created_at=now
+            event_id=event.id,
+            token=new_token(),
+            checkin_code=new_checkin_code(),
+            email=data.email,
+            created_at=now,
+            status=RegistrationStatus.WAITLISTED,
+            attendance_mode=data.attendance_mode,
+            name=data.name,
         )
         db.session.add(registration)
     registration.name = data.name
