@@ -185,7 +185,10 @@ def _existing(event_id: int, data: RegistrationInput) -> Registration | None:
 
 
 def _register(event_id: int, data: RegistrationInput) -> RegisterResult:
-    event = _lock_event(event_id)
+    # No event row lock here: the conditional UPDATEs decide the seats and the unique constraints
+    # (event, email) and (idempotency key) catch a concurrent duplicate, so registrations only queue
+    # behind each other for the counter rows they really touch.
+    event = db.session.get(Event, event_id, populate_existing=True)
     existing = _existing(event_id, data)
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         if existing.idempotency_key != data.idempotency_key or not data.idempotency_key:
