@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_time, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -15,6 +15,8 @@ from conference.timeutil import local, zone_label
 
 
 def select_locale() -> str | None:
+    if not has_request_context():  # mail written by CLI commands and background work
+        return None
     return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import gettext as _
 
 from conference.mail import outbox
@@ -28,7 +28,8 @@ WITH_ATTACHMENTS = ("confirmed", "approved", "promoted", "changed")
 
 
 def manage_url(registration: Registration) -> str:
-    return current_app.config["BASE_URL"] + url_for("registrations.manage", token=registration.token)
+    # Built by hand (the public URL contract) so that mail can be written outside a request too.
+    return current_app.config["BASE_URL"] + f"/registrations/{registration.token}/"
 
 
 def calendar_url(registration: Registration) -> str:
