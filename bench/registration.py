@@ -44,10 +44,21 @@ def start_gunicorn(database_url: str, workers: int = 4, threads: int = 1) -> tup
     }
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     process = subprocess.Popen(
-        [gunicorn, "--workers", str(workers), "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "conference:create_app()"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+        [
+            gunicorn,
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "conference:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -70,7 +81,9 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
-def hammer(base: str, slug: str, total: int, clients: int, session_ids: list[int], mode: str = "in_person") -> dict:
+def hammer(
+    base: str, slug: str, total: int, clients: int, session_ids: list[int], mode: str = "in_person"
+) -> dict:
     """`total` registrations with distinct emails from `clients` threads; returns statuses and latencies."""
     host, port = base.removeprefix("http://").split(":")
     latencies: list[float] = []
@@ -86,12 +99,20 @@ def hammer(base: str, slug: str, total: int, clients: int, session_ids: list[int
                 n = next(counter, None)
             if n is None:
                 break
-            body = json.dumps({"name": f"Bench {n}", "email": f"bench{n}@example.org", "attendance_mode": mode,
-                               "session_ids": session_ids, "consent": True})  # fmt: skip
+            body = json.dumps(
+                {
+                    "name": f"Bench {n}",
+                    "email": f"bench{n}@example.org",
+                    "attendance_mode": mode,
+                    "session_ids": session_ids,
+                    "consent": True,
+                }
+            )
             started = time.perf_counter()
             try:
-                conn.request("POST", f"/api/v1/events/{slug}/registrations", body,
-                             {"Content-Type": "application/json"})  # fmt: skip
+                conn.request(
+                    "POST", f"/api/v1/events/{slug}/registrations", body, {"Content-Type": "application/json"}
+                )
                 response = conn.getresponse()
                 data = response.read()
             except OSError:
@@ -132,12 +153,24 @@ def _prepare(database_url: str, capacity: int) -> tuple[str, list[int]]:
     with app.app_context():
         upgrade()
         start = utcnow() + timedelta(days=5)
-        event = Event(slug="bench", title="Bench", kind=EventKind.SYMPOSIUM, timezone="UTC", starts_at=start,
-                      ends_at=start + timedelta(hours=8), status=EventStatus.PUBLISHED)  # fmt: skip
+        event = Event(
+            slug="bench",
+            title="Bench",
+            kind=EventKind.SYMPOSIUM,
+            timezone="UTC",
+            starts_at=start,
+            ends_at=start + timedelta(hours=8),
+            status=EventStatus.PUBLISHED,
+        )
         db.session.add(event)
         db.session.flush()
-        panel = Session(event_id=event.id, title="Small panel", starts_at=start + timedelta(hours=1),
-                        ends_at=start + timedelta(hours=2), capacity=capacity)  # fmt: skip
+        panel = Session(
+            event_id=event.id,
+            title="Small panel",
+            starts_at=start + timedelta(hours=1),
+            ends_at=start + timedelta(hours=2),
+            capacity=capacity,
+        )
         db.session.add(panel)
         db.session.commit()
         ids = [panel.id]
@@ -154,13 +187,17 @@ def overbooked(database_url: str) -> tuple[int, int, int]:
     engine = sa.create_engine(normalise_database_url(database_url))
     with engine.connect() as conn:
         capacity, taken = conn.execute(sa.text("SELECT capacity, seats_taken FROM sessions")).one()
-        confirmed = conn.execute(sa.text("SELECT count(*) FROM session_seats WHERE status = 'confirmed'")).scalar()
+        confirmed = conn.execute(
+            sa.text("SELECT count(*) FROM session_seats WHERE status = 'confirmed'")
+        ).scalar()
     engine.dispose()
     return max(confirmed - capacity, 0) + max(taken - capacity, 0), confirmed, taken
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", default="sqlite", help="'sqlite' or a postgresql:// URL")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=600)
@@ -195,11 +232,14 @@ def main() -> None:
     lat = sorted(result["latencies"])
     over, confirmed, taken = overbooked(database_url)
     kind = "sqlite" if args.db == "sqlite" else "postgresql"
-    print(f"database: {kind}, gunicorn workers: {args.workers}, clients: {args.clients}, requests: {args.requests}")
+    print(f"database: {kind}, gunicorn workers: {args.workers}, clients: {args.clients}", end=", ")
+    print(f"requests: {args.requests}")
     print(f"registrations/s: {len(lat) / result['wall']:.1f}")
-    print(f"latency p50: {statistics.median(lat) * 1000:.1f} ms, p95: {lat[int(len(lat) * 0.95) - 1] * 1000:.1f} ms")
+    p95 = lat[int(len(lat) * 0.95) - 1]
+    print(f"latency p50: {statistics.median(lat) * 1000:.1f} ms, p95: {p95 * 1000:.1f} ms")
     print(f"HTTP codes: {result['codes']}, registration statuses: {result['statuses']}")
-    print(f"panel capacity {args.capacity}: confirmed seats {confirmed}, seats_taken {taken}, overbooked seats: {over}")
+    print(f"panel capacity {args.capacity}: confirmed seats {confirmed}, seats_taken {taken}", end=", ")
+    print(f"overbooked seats: {over}")
     if tmp:
         tmp.cleanup()
     sys.exit(1 if over else 0)

@@ -28,11 +28,10 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path, config))
 
+    import conference.models  # noqa: F401  (every model registered before the first query)
     from conference import web
     from conference.extensions import babel, csrf, db, limiter, login_manager, migrate
     from conference.sessions import changes
-
-    import conference.models  # noqa: F401  (every model registered before the first query)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

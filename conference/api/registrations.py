@@ -1,4 +1,7 @@
-"""Registration endpoints of the JSON API (rate-limited: RATELIMIT_REGISTRATION, off with RATELIMIT_ENABLED=0)."""
+"""Registration endpoints of the JSON API.
+
+Rate-limited by RATELIMIT_REGISTRATION; RATELIMIT_ENABLED=0 turns the limits off.
+"""
 
 from __future__ import annotations
 
@@ -100,12 +103,16 @@ def create_registration(slug: str):  # noqa: ANN201
     modes = [value for value, _label in mode_choices(event)]
     mode = payload.get("attendance_mode", modes[0] if len(modes) == 1 else None)
     if mode not in modes:
-        errors.setdefault("attendance_mode", []).append(_("Choose one of: %(modes)s.", modes=", ".join(modes)))
+        errors.setdefault("attendance_mode", []).append(
+            _("Choose one of: %(modes)s.", modes=", ".join(modes))
+        )
     if payload.get("consent") is not True:
         errors.setdefault("consent", []).append(_("Consent is required."))
     session_ids = payload.get("session_ids", [])
     allowed = {s.id for s in registrable_sessions(event, programme(event))}
-    if not isinstance(session_ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in session_ids):
+    if not isinstance(session_ids, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in session_ids
+    ):
         errors.setdefault("session_ids", []).append(_("Give a list of session ids."))
         session_ids = []
     elif any(i not in allowed for i in session_ids):

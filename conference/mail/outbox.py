@@ -1,4 +1,4 @@
-"""Writing mail to the outbox: in the caller's transaction, so a message exists exactly when its change does."""
+"""Writing mail to the outbox, in the caller's transaction: a message exists exactly when its change does."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from conference.mail.models import OutboxMessage, OutboxStatus
 
 
 def attachment(filename: str, content_type: str, data: bytes) -> dict:
-    return {"filename": filename, "content_type": content_type, "data": base64.b64encode(data).decode("ascii")}
+    return {
+        "filename": filename,
+        "content_type": content_type,
+        "data": base64.b64encode(data).decode("ascii"),
+    }
 
 
 def write(

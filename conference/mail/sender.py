@@ -43,7 +43,10 @@ def build_message(message: OutboxMessage, sender: str) -> EmailMessage:
     for item in message.attachments or []:
         maintype, _, subtype = item["content_type"].partition("/")
         mail.add_attachment(
-            base64.b64decode(item["data"]), maintype=maintype, subtype=subtype or "octet-stream", filename=item["filename"]
+            base64.b64decode(item["data"]),
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=item["filename"],
         )
     return mail
 

@@ -27,7 +27,9 @@ def send_mail_command(watch: bool, interval: float) -> None:
         try:
             report = sender.send_due()
         except RuntimeError as error:
-            raise click.ClickException(f"{error} (in demo mode the mail is shown at /demo-mailbox/)") from error
+            raise click.ClickException(
+                f"{error} (in demo mode the mail is shown at /demo-mailbox/)"
+            ) from error
         if report.sent or report.failed:
             click.echo(f"sent {report.sent}, failed {report.failed} (gave up on {report.gave_up})")
         db.session.remove()
@@ -60,7 +62,9 @@ def outbox():  # noqa: ANN201
 @bp.post("/organise/outbox/<int:message_id>/resend")
 @login_required
 def resend(message_id: int):  # noqa: ANN201
-    message = db.session.scalars(_visible_messages().where(OutboxMessage.id == message_id)).first() or abort(404)
+    message = db.session.scalars(_visible_messages().where(OutboxMessage.id == message_id)).first() or abort(
+        404
+    )
     if not EmptyForm().validate_on_submit():
         abort(400)
     sender.resend(message)
@@ -73,7 +77,5 @@ def demo_mailbox():  # noqa: ANN201
     """In demo mode (`make run`) mail is shown here instead of being sent."""
     if not current_app.config.get("DEMO_MODE"):
         abort(404)
-    messages = db.session.scalars(
-        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100)
-    ).all()
+    messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100)).all()
     return render_template("mail/demo_mailbox.html", messages=messages)

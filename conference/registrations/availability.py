@@ -34,7 +34,7 @@ def session_registration_open(event: Event, session: Session, now: datetime | No
 
 
 def registration_state(event: Event, now: datetime | None = None) -> str:
-    """"open", "not_yet" (opens later), "closed" or "off" (not taking registrations)."""
+    """ "open", "not_yet" (opens later), "closed" or "off" (not taking registrations)."""
     now = now or utcnow()
     if event.status != EventStatus.PUBLISHED or not event.registration_enabled:
         return "off"

@@ -98,7 +98,10 @@ def take_session_seat(session_id: int) -> bool:
     table = Session.__table__
     result = db.session.execute(
         sa.update(table)
-        .where(table.c.id == session_id, sa.or_(table.c.capacity.is_(None), table.c.seats_taken < table.c.capacity))
+        .where(
+            table.c.id == session_id,
+            sa.or_(table.c.capacity.is_(None), table.c.seats_taken < table.c.capacity),
+        )
         .values(seats_taken=table.c.seats_taken + 1)
     )
     return result.rowcount == 1
@@ -114,9 +117,12 @@ def release_session_seat(session_id: int) -> None:
 
 
 def _lock_event(event_id: int) -> Event:
-    """The event row, locked on PostgreSQL (SQLite holds its write lock already) and fresh from the database."""
+    """The event row, fresh from the database and locked on PostgreSQL (SQLite holds its write lock)."""
     return db.session.scalars(
-        sa.select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
+        sa.select(Event)
+        .where(Event.id == event_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).one()
 
 
@@ -233,7 +239,9 @@ def _register(event_id: int, data: RegistrationInput) -> RegisterResult:
     else:
         _allocate(registration, event, data.session_ids)
         db.session.flush()
-        mails.queue(registration, "confirmed" if registration.status == RegistrationStatus.CONFIRMED else "waitlisted")
+        mails.queue(
+            registration, "confirmed" if registration.status == RegistrationStatus.CONFIRMED else "waitlisted"
+        )
     return RegisterResult(registration, created=True)
 
 
@@ -352,7 +360,9 @@ def decide(registration: Registration, approve: bool) -> None:
             db.session.commit()
             return
         if approve:
-            session_ids = [seat.session_id for seat in registration.seats if seat.status != SeatStatus.CANCELLED]
+            session_ids = [
+                seat.session_id for seat in registration.seats if seat.status != SeatStatus.CANCELLED
+            ]
             try:
                 _allocate(registration, event, session_ids)
             except RegistrationFull:

@@ -120,10 +120,14 @@ def _question_field(question: Question):  # noqa: ANN202
         return MultiCheckboxField(label, choices=options, validators=validators, description=help_text)
     if kind == QuestionKind.CHECKBOX:
         return BooleanField(label, validators=validators, description=help_text)
-    return SelectField(label, validators=[*validators, _Country()], description=help_text, validate_choice=False)
+    return SelectField(
+        label, validators=[*validators, _Country()], description=help_text, validate_choice=False
+    )
 
 
-def registration_form(event: Event, sessions: list, questions: list[Question], **kwargs) -> BaseRegistrationForm:
+def registration_form(
+    event: Event, sessions: list, questions: list[Question], **kwargs
+) -> BaseRegistrationForm:
     """The form for this event, with one field per question (named q_<id>)."""
 
     class EventRegistrationForm(BaseRegistrationForm):
@@ -205,9 +209,9 @@ class QuestionForm(FlaskForm):
     required = BooleanField(_l("Required"))
 
     def validate_options(self, field) -> None:  # noqa: ANN001
-        if self.kind.data in (QuestionKind.SINGLE_CHOICE.value, QuestionKind.MULTIPLE_CHOICE.value):
-            if len(self.option_list()) < 2:
-                raise ValidationError(_l("Give at least two choices, one per line."))
+        choice_kinds = (QuestionKind.SINGLE_CHOICE.value, QuestionKind.MULTIPLE_CHOICE.value)
+        if self.kind.data in choice_kinds and len(self.option_list()) < 2:
+            raise ValidationError(_l("Give at least two choices, one per line."))
 
     def option_list(self) -> list[str]:
         seen: list[str] = []

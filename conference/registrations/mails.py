@@ -43,7 +43,9 @@ def qr_png(registration: Registration, scale: int = 6) -> bytes:
 
 
 def qr_svg(registration: Registration) -> str:
-    return segno.make(registration.checkin_code, error="m").svg_inline(scale=5, border=2, title=_("Check-in code"))
+    return segno.make(registration.checkin_code, error="m").svg_inline(
+        scale=5, border=2, title=_("Check-in code")
+    )
 
 
 def calendar_bytes(registration: Registration) -> bytes | None:

@@ -107,7 +107,9 @@ class SessionSeat(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
     status: Mapped[SeatStatus] = mapped_column(str_enum(SeatStatus))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -124,8 +126,12 @@ class Answer(db.Model):
     __table_args__ = (sa.UniqueConstraint("registration_id", "question_id", name="registration_question"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
-    question_id: Mapped[int | None] = mapped_column(sa.ForeignKey("questions.id", ondelete="SET NULL"), index=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="SET NULL"), index=True
+    )
     question_label: Mapped[str] = mapped_column(sa.String(300))
     # A string, a list of strings (multiple choice) or a boolean (checkbox).
     value: Mapped[object] = mapped_column(sa.JSON)

@@ -124,17 +124,38 @@ def organiser_export(slug: str):  # noqa: ANN201
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
-        ["id", "status", "name", "email", "affiliation", "country", "attendance_mode", "accessibility_needs",
-         "registered_at", "checked_in_at", "checkin_code"]
+        [
+            "id",
+            "status",
+            "name",
+            "email",
+            "affiliation",
+            "country",
+            "attendance_mode",
+            "accessibility_needs",
+            "registered_at",
+            "checked_in_at",
+            "checkin_code",
+        ]
         + [f"session: {s.title}" for s in sessions]
         + [f"question: {q.label}" for q in questions]
-    )  # fmt: skip
+    )
     for r in registrations:
         seats = {seat.session_id: seat.status.value for seat in r.seats}
         answers = {a.question_id: a.value for a in r.answers}
-        row = [r.id, r.status.value, r.name, r.email, r.affiliation, r.country, r.attendance_mode.value,
-               r.accessibility_needs, r.created_at.isoformat(),
-               r.checked_in_at.isoformat() if r.checked_in_at else "", r.checkin_code]  # fmt: skip
+        row = [
+            r.id,
+            r.status.value,
+            r.name,
+            r.email,
+            r.affiliation,
+            r.country,
+            r.attendance_mode.value,
+            r.accessibility_needs,
+            r.created_at.isoformat(),
+            r.checked_in_at.isoformat() if r.checked_in_at else "",
+            r.checkin_code,
+        ]
         row += [seats.get(s.id, "") for s in sessions]
         row += [answers.get(q.id, "") for q in questions]
         writer.writerow([neutralise(cell) for cell in row])
@@ -152,7 +173,9 @@ def organiser_export(slug: str):  # noqa: ANN201
 @login_required
 def organiser_settings(slug: str):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
-    sessions = list(db.session.scalars(sa.select(Session).where(Session.event_id == event.id).order_by(Session.starts_at)))
+    sessions = list(
+        db.session.scalars(sa.select(Session).where(Session.event_id == event.id).order_by(Session.starts_at))
+    )
     form = SettingsForm(obj=None if request.method == "POST" else event)
     if request.method == "GET":
         for name in ("registration_opens_at", "registration_closes_at"):
@@ -192,29 +215,41 @@ def organiser_settings(slug: str):  # noqa: ANN201
 def _apply_settings(event, form: SettingsForm, sessions: list[Session], caps: dict) -> dict:  # noqa: ANN001
     """Save the settings in one transaction; a capacity below the seats already taken is refused."""
     errors: dict = {}
-    opens = from_local(form.registration_opens_at.data, event.timezone) if form.registration_opens_at.data else None
+    opens = (
+        from_local(form.registration_opens_at.data, event.timezone)
+        if form.registration_opens_at.data
+        else None
+    )
     closes = (
-        from_local(form.registration_closes_at.data, event.timezone) if form.registration_closes_at.data else None
+        from_local(form.registration_closes_at.data, event.timezone)
+        if form.registration_closes_at.data
+        else None
     )
     if opens and closes and closes <= opens:
         return {"registration_closes_at": _("Closing must come after opening.")}
     with serialized_write():
         fresh = db.session.scalars(
-            sa.select(type(event)).where(type(event).id == event.id).with_for_update().execution_options(
-                populate_existing=True
-            )
+            sa.select(type(event))
+            .where(type(event).id == event.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         ).one()
-        for field, taken in (("capacity_in_person", fresh.seats_taken_in_person), ("capacity_online", fresh.seats_taken_online)):
+        for field, taken in (
+            ("capacity_in_person", fresh.seats_taken_in_person),
+            ("capacity_online", fresh.seats_taken_online),
+        ):
             value = getattr(form, field).data
             if value is not None and value < taken:
                 errors[field] = _("%(n)s seats are already taken.", n=taken)
         locked = {
             s.id: s
             for s in db.session.scalars(
-                sa.select(Session).where(Session.event_id == event.id).with_for_update()
+                sa.select(Session)
+                .where(Session.event_id == event.id)
+                .with_for_update()
                 .execution_options(populate_existing=True)
             )
-        }  # fmt: skip
+        }
         for sid, value in caps.items():
             if value is not None and value < locked[sid].seats_taken:
                 errors[sid] = _("%(n)s seats are already taken.", n=locked[sid].seats_taken)
@@ -250,7 +285,10 @@ def _apply_settings(event, form: SettingsForm, sessions: list[Session], caps: di
 def questions(slug: str):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     return render_template(
-        "registrations/organiser/questions.html", event=event, questions=all_questions(event), form=EmptyForm()
+        "registrations/organiser/questions.html",
+        event=event,
+        questions=all_questions(event),
+        form=EmptyForm(),
     )
 
 
@@ -273,7 +311,9 @@ def question_edit(slug: str, question_id: int | None = None):  # noqa: ANN201
         kind = QuestionKind(form.kind.data)
         if question is None:
             position = db.session.scalar(
-                sa.select(sa.func.coalesce(sa.func.max(Question.position), 0)).where(Question.event_id == event.id)
+                sa.select(sa.func.coalesce(sa.func.max(Question.position), 0)).where(
+                    Question.event_id == event.id
+                )
             )
             question = Question(event_id=event.id, position=position + 1)
             db.session.add(question)
@@ -335,7 +375,14 @@ def checkin(slug: str):  # noqa: ANN201
         raw = request.form.get("registration_id", "")
         registration = _registration(event, int(raw)) if raw.isdigit() else abort(404)
         if registration.status != RegistrationStatus.CONFIRMED:
-            flash(_("%(name)s is not confirmed (%(status)s).", name=registration.name, status=registration.status.value), "error")
+            flash(
+                _(
+                    "%(name)s is not confirmed (%(status)s).",
+                    name=registration.name,
+                    status=registration.status.value,
+                ),
+                "error",
+            )
         elif capacity.check_in(registration):
             flash(_("%(name)s is checked in.", name=registration.name))
         else:
@@ -345,6 +392,11 @@ def checkin(slug: str):  # noqa: ANN201
     found = event_registrations(event, q=q) if q else []
     found = [r for r in found if not r.erased_at]
     return render_template(
-        "registrations/organiser/checkin.html", event=event, q=q, found=found, form=form, result=result,
+        "registrations/organiser/checkin.html",
+        event=event,
+        q=q,
+        found=found,
+        form=form,
+        result=result,
         confirmed=SeatStatus.CONFIRMED,
-    )  # fmt: skip
+    )

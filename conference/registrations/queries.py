@@ -25,7 +25,10 @@ def by_token(token: str) -> Registration | None:
     found = db.session.scalars(
         sa.select(Registration)
         .where(Registration.token == token)
-        .options(selectinload(Registration.seats).joinedload(SessionSeat.session), selectinload(Registration.answers))
+        .options(
+            selectinload(Registration.seats).joinedload(SessionSeat.session),
+            selectinload(Registration.answers),
+        )
     ).first()
     if found is None or not hmac.compare_digest(found.token.encode(), token.encode()):
         return None
@@ -45,18 +48,27 @@ def active_questions(event: Event) -> list[Question]:
 def all_questions(event: Event) -> list[Question]:
     return list(
         db.session.scalars(
-            sa.select(Question).where(Question.event_id == event.id).order_by(Question.archived, Question.position, Question.id)
+            sa.select(Question)
+            .where(Question.event_id == event.id)
+            .order_by(Question.archived, Question.position, Question.id)
         )
     )
 
 
 def event_registrations(
-    event: Event, status: str | None = None, session_id: int | None = None, mode: str | None = None, q: str = ""
+    event: Event,
+    status: str | None = None,
+    session_id: int | None = None,
+    mode: str | None = None,
+    q: str = "",
 ) -> list[Registration]:
     query = (
         sa.select(Registration)
         .where(Registration.event_id == event.id)
-        .options(selectinload(Registration.seats).joinedload(SessionSeat.session), selectinload(Registration.answers))
+        .options(
+            selectinload(Registration.seats).joinedload(SessionSeat.session),
+            selectinload(Registration.answers),
+        )
         .order_by(Registration.created_at, Registration.id)
     )
     if status:
@@ -97,7 +109,9 @@ def status_counts(event: Event) -> dict[str, int]:
 def session_counts(event: Event) -> list[tuple[Session, int, int]]:
     """(session, confirmed, waitlisted) for each session that takes registrations."""
     sessions = list(
-        db.session.scalars(sa.select(Session).where(Session.event_id == event.id).order_by(Session.starts_at, Session.id))
+        db.session.scalars(
+            sa.select(Session).where(Session.event_id == event.id).order_by(Session.starts_at, Session.id)
+        )
     )
     rows = db.session.execute(
         sa.select(SessionSeat.session_id, SessionSeat.status, sa.func.count())

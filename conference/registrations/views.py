@@ -8,6 +8,7 @@ import secrets
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+import conference.registrations.organiser  # noqa: E402, F401  (organiser routes on this blueprint)
 from conference.db import db, utcnow
 from conference.events.queries import programme, public_event
 from conference.registrations import capacity, mails
@@ -26,10 +27,8 @@ from conference.registrations.forms import (
     registration_form,
 )
 from conference.registrations.models import Registration, RegistrationMode, RegistrationStatus, SeatStatus
-from conference.registrations.queries import active_questions, by_token
 from conference.registrations.privacy import export_data
-
-import conference.registrations.organiser  # noqa: E402, F401  (organiser routes on this blueprint)
+from conference.registrations.queries import active_questions, by_token
 
 
 def _registration_or_404(token: str) -> Registration:
@@ -75,7 +74,9 @@ def register(slug: str):  # noqa: ANN201
                 flash(_("Sorry, the event is full and has no waiting list."), "error")
                 return redirect(url_for("events.detail", slug=event.slug))
             if not result.created and result.registration.idempotency_key != key:
-                flash(_("This address is already registered. We have sent the link to your registration again."))
+                flash(
+                    _("This address is already registered. We have sent the link to your registration again.")
+                )
                 return redirect(url_for("registrations.sent", slug=event.slug))
             flash(_("Thank you for registering. We have sent you a confirmation by mail."))
             return redirect(url_for("registrations.manage", token=result.registration.token))
@@ -157,7 +158,9 @@ def change(token: str):  # noqa: ANN201
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)
-        flash(_("Please check the form: %(errors)s", errors="; ".join(sum(form.errors.values(), []))), "error")
+        flash(
+            _("Please check the form: %(errors)s", errors="; ".join(sum(form.errors.values(), []))), "error"
+        )
         return redirect(url_for("registrations.manage", token=token))
     if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
         flash(_("This registration is cancelled; register again to take part."), "error")
@@ -187,7 +190,9 @@ def cancel(token: str):  # noqa: ANN201
         capacity.cancel(registration)
         flash(_("Your registration is cancelled."))
         return redirect(url_for("registrations.manage", token=token))
-    return render_template("registrations/cancel.html", registration=registration, event=registration.event, form=form)
+    return render_template(
+        "registrations/cancel.html", registration=registration, event=registration.event, form=form
+    )
 
 
 @bp.post("/registrations/<token>/new-link")

@@ -19,7 +19,9 @@ def test_create_get_delete_and_promotion(client, app) -> None:  # noqa: ANN001
     data = first.get_json()
     assert data["status"] == "confirmed" and data["sessions"] == [{"id": panel.id, "status": "confirmed"}]
     assert data["manage_url"].startswith("https://conference.test/registrations/")
-    second = client.post("/api/v1/events/ev/registrations", json=_body(email="bob@example.org", session_ids=[panel.id]))
+    second = client.post(
+        "/api/v1/events/ev/registrations", json=_body(email="bob@example.org", session_ids=[panel.id])
+    )
     assert second.get_json()["sessions"][0]["status"] == "waitlisted"
     assert client.get("/api/v1/events/ev").get_json()["sessions"][0]["seats_left"] == 0
 
@@ -37,12 +39,16 @@ def test_create_get_delete_and_promotion(client, app) -> None:  # noqa: ANN001
 def test_invalid_input_is_422_with_messages_and_malformed_json_400(client, app) -> None:  # noqa: ANN001
     make_event(slug="ev")
     db.session.commit()
-    response = client.post("/api/v1/events/ev/registrations", json={"name": "", "email": "nope", "consent": False,
-                                                                    "session_ids": [99999]})  # fmt: skip
+    response = client.post(
+        "/api/v1/events/ev/registrations",
+        json={"name": "", "email": "nope", "consent": False, "session_ids": [99999]},
+    )
     assert response.status_code == 422
     errors = response.get_json()["errors"]
     assert {"name", "email", "consent", "session_ids"} <= set(errors)
-    malformed = client.post("/api/v1/events/ev/registrations", data="{not json", content_type="application/json")
+    malformed = client.post(
+        "/api/v1/events/ev/registrations", data="{not json", content_type="application/json"
+    )
     assert malformed.status_code == 400
     assert client.post("/api/v1/events/ev/registrations", json=[1, 2]).status_code == 400
     assert client.post("/api/v1/events/missing/registrations", json=_body()).status_code == 404

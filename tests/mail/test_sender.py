@@ -51,7 +51,9 @@ def smtp(app):  # noqa: ANN001, ANN201
     handler = Collect()
     server = Server(handler, free_port())
     server.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="Conference <noreply@conference.test>")
+    app.config.update(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="Conference <noreply@conference.test>"
+    )
     yield server, handler
     server.stop()
 
@@ -60,9 +62,14 @@ def _queue(n: int) -> list[int]:
     ids = []
     for i in range(n):
         m = outbox.write(
-            "test", f"person{i}@example.org", f"Hello {i}", f"Body {i}",
-            attachments=[outbox.attachment("agenda.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")],
-        )  # fmt: skip
+            "test",
+            f"person{i}@example.org",
+            f"Hello {i}",
+            f"Body {i}",
+            attachments=[
+                outbox.attachment("agenda.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+            ],
+        )
         db.session.flush()
         ids.append(m.id)
     db.session.commit()
@@ -103,8 +110,10 @@ def test_an_outage_loses_nothing_and_retries_back_off(app, smtp) -> None:  # noq
     report = sender.send_due(now=later + timedelta(seconds=61))
     assert report.sent == 2
     assert sorted(m["To"] for m in handler.received) == [
-        "person0@example.org", "person0@example.org", "person1@example.org",
-    ]  # fmt: skip
+        "person0@example.org",
+        "person0@example.org",
+        "person1@example.org",
+    ]
     assert all(m.status == OutboxStatus.SENT and m.attempts == 3 for m in waiting)
 
 

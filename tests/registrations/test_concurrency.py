@@ -36,9 +36,9 @@ def test_concurrent_registrations_fill_exactly_the_capacity(app, served) -> None
     panel = db.session.get(Session, panel.id)
     assert panel.seats_taken == 3
     confirmed = db.session.scalar(
-        sa.select(sa.func.count()).select_from(SessionSeat).where(
-            SessionSeat.session_id == panel.id, SessionSeat.status == SeatStatus.CONFIRMED
-        )
+        sa.select(sa.func.count())
+        .select_from(SessionSeat)
+        .where(SessionSeat.session_id == panel.id, SessionSeat.status == SeatStatus.CONFIRMED)
     )
     assert confirmed == 3
     assert db.session.get(type(event), event.id).seats_taken_in_person == 5

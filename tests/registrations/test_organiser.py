@@ -37,8 +37,12 @@ def test_only_the_team_sees_registrations(client, app) -> None:  # noqa: ANN001
 
 def test_list_and_csv_export_neutralise_formulas(client, app) -> None:  # noqa: ANN001
     event, panel, owner = _setup()
-    capacity.register(event, capacity.RegistrationInput("=HYPERLINK(1)", "a@example.org", "in_person", [panel.id],
-                                                        affiliation="+cmd"))  # fmt: skip
+    capacity.register(
+        event,
+        capacity.RegistrationInput(
+            "=HYPERLINK(1)", "a@example.org", "in_person", [panel.id], affiliation="+cmd"
+        ),
+    )
     login_as(client, owner)
     page = client.get("/organise/events/ev/registrations/?status=confirmed").get_data(as_text=True)
     assert "a@example.org" in page and "Small panel" in page and "1 / 3" in page
@@ -49,7 +53,9 @@ def test_list_and_csv_export_neutralise_formulas(client, app) -> None:  # noqa: 
 
 def test_checkin_twice_says_already_checked_in(client, app) -> None:  # noqa: ANN001
     event, _panel, owner = _setup()
-    reg = capacity.register(event, capacity.RegistrationInput("Ada", "a@example.org", "in_person")).registration
+    reg = capacity.register(
+        event, capacity.RegistrationInput("Ada", "a@example.org", "in_person")
+    ).registration
     login_as(client, owner)
     url = f"/organise/events/ev/checkin?q={reg.checkin_code}"
     first = post_form(client, "/organise/events/ev/checkin", {"registration_id": reg.id}, page=url)
@@ -60,7 +66,9 @@ def test_checkin_twice_says_already_checked_in(client, app) -> None:  # noqa: AN
 
 def test_approval_and_erase_keep_counts_right(client, app) -> None:  # noqa: ANN001
     event, panel, owner = _setup(approval_required=True)
-    reg = capacity.register(event, capacity.RegistrationInput("Ada", "a@example.org", "in_person", [panel.id])).registration
+    reg = capacity.register(
+        event, capacity.RegistrationInput("Ada", "a@example.org", "in_person", [panel.id])
+    ).registration
     assert reg.status == RegistrationStatus.PENDING
     login_as(client, owner)
     detail = f"/organise/events/ev/registrations/{reg.id}"
@@ -78,11 +86,17 @@ def test_settings_refuse_capacity_below_seats_taken(client, app) -> None:  # noq
     capacity.register(event, capacity.RegistrationInput("Ada", "a@example.org", "in_person", [panel.id]))
     login_as(client, owner)
     url = "/organise/events/ev/registration-settings"
-    response = post_form(client, url, {"registration_enabled": "y", f"cap_{panel.id}": "0", "waitlist_enabled": "y"})
+    response = post_form(
+        client, url, {"registration_enabled": "y", f"cap_{panel.id}": "0", "waitlist_enabled": "y"}
+    )
     assert response.status_code == 422 and "already taken" in response.get_data(as_text=True)
-    response = post_form(client, url, {"registration_enabled": "y", f"cap_{panel.id}": "5", "capacity_online": "abc"})
+    response = post_form(
+        client, url, {"registration_enabled": "y", f"cap_{panel.id}": "5", "capacity_online": "abc"}
+    )
     assert response.status_code == 422
-    response = post_form(client, url, {"registration_enabled": "y", f"cap_{panel.id}": "5", "capacity_in_person": "10"})
+    response = post_form(
+        client, url, {"registration_enabled": "y", f"cap_{panel.id}": "5", "capacity_in_person": "10"}
+    )
     assert response.status_code == 302
     db.session.rollback()
     assert panel.capacity == 5 and event.capacity_in_person == 10
@@ -91,8 +105,11 @@ def test_settings_refuse_capacity_below_seats_taken(client, app) -> None:  # noq
 def test_question_builder_and_answers_keep_their_label(client, app) -> None:  # noqa: ANN001
     _event, _panel, owner = _setup()
     login_as(client, owner)
-    response = post_form(client, "/organise/events/ev/questions/new",
-                         {"label": "Diet", "kind": "single_choice", "options": "Vegan\nAny", "required": "y"})  # fmt: skip
+    response = post_form(
+        client,
+        "/organise/events/ev/questions/new",
+        {"label": "Diet", "kind": "single_choice", "options": "Vegan\nAny", "required": "y"},
+    )
     assert response.status_code == 302
     from tests.registrations.helpers import outbox, register_via_form
 
@@ -104,8 +121,11 @@ def test_question_builder_and_answers_keep_their_label(client, app) -> None:  # 
     question = db.session.scalars(db.select(Question)).one()
     assert register_via_form(client2, "ev").status_code == 422  # required answer missing
     assert register_via_form(client2, "ev", **{f"q_{question.id}": "Vegan"}).status_code == 302
-    post_form(client, f"/organise/events/ev/questions/{question.id}/edit",
-              {"label": "Dietary needs", "kind": "single_choice", "options": "Vegan\nAny"})  # fmt: skip
+    post_form(
+        client,
+        f"/organise/events/ev/questions/{question.id}/edit",
+        {"label": "Dietary needs", "kind": "single_choice", "options": "Vegan\nAny"},
+    )
     db.session.rollback()
     from conference.registrations.models import Answer
 

@@ -47,7 +47,9 @@ def test_bad_input_gets_errors_next_to_fields_and_no_write(client, app) -> None:
 def test_post_without_csrf_token_is_400(client, app) -> None:  # noqa: ANN001
     make_event(slug="ev")
     db.session.commit()
-    response = client.post("/events/ev/register", data={"name": "X", "email": "x@example.org", "consent": "y"})
+    response = client.post(
+        "/events/ev/register", data={"name": "X", "email": "x@example.org", "consent": "y"}
+    )
     assert response.status_code == 400
 
 
@@ -59,12 +61,17 @@ def test_full_panel_waitlists_and_cancellation_promotes_exactly_one(client, app)
         client.cookie_jar.clear() if hasattr(client, "cookie_jar") else None
         assert register_via_form(client, "ev", email=email, sessions=str(panel.id)).status_code == 302
     seats = {r: _reg(r).seats[0].status for r in ("a@example.org", "b@example.org", "c@example.org")}
-    assert seats == {"a@example.org": SeatStatus.CONFIRMED, "b@example.org": SeatStatus.WAITLISTED,
-                     "c@example.org": SeatStatus.WAITLISTED}  # fmt: skip
+    assert seats == {
+        "a@example.org": SeatStatus.CONFIRMED,
+        "b@example.org": SeatStatus.WAITLISTED,
+        "c@example.org": SeatStatus.WAITLISTED,
+    }
     token = _reg("a@example.org").token
     page = client.get(f"/registrations/{token}/cancel")
     assert page.status_code == 200 and _reg("a@example.org").status == RegistrationStatus.CONFIRMED
-    response = client.post(f"/registrations/{token}/cancel", data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+    response = client.post(
+        f"/registrations/{token}/cancel", data={"csrf_token": csrf_from(page.get_data(as_text=True))}
+    )
     assert response.status_code == 302
     assert _reg("a@example.org").status == RegistrationStatus.CANCELLED
     assert _reg("b@example.org").seats[0].status == SeatStatus.CONFIRMED
@@ -76,8 +83,12 @@ def test_full_panel_waitlists_and_cancellation_promotes_exactly_one(client, app)
 def test_event_capacity_waitlists_whole_registration_and_promotes(app) -> None:  # noqa: ANN001
     event = make_event(slug="ev", capacity_in_person=1)
     db.session.commit()
-    first = capacity.register(event, capacity.RegistrationInput("A", "a@example.org", "in_person")).registration
-    second = capacity.register(event, capacity.RegistrationInput("B", "b@example.org", "in_person")).registration
+    first = capacity.register(
+        event, capacity.RegistrationInput("A", "a@example.org", "in_person")
+    ).registration
+    second = capacity.register(
+        event, capacity.RegistrationInput("B", "b@example.org", "in_person")
+    ).registration
     assert (first.status, second.status) == (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
     promoted = capacity.cancel(first)
     assert [r.email for r in promoted] == ["b@example.org"]
@@ -103,8 +114,14 @@ def test_double_submitted_form_creates_one_registration(client, app) -> None:  #
     import re
 
     key = re.search(r'name="idempotency_key" type="hidden" value="([^"]+)"', html).group(1)
-    data = {"csrf_token": csrf_from(html), "idempotency_key": key, "name": "A", "email": "a@example.org",
-            "attendance_mode": "in_person", "consent": "y"}  # fmt: skip
+    data = {
+        "csrf_token": csrf_from(html),
+        "idempotency_key": key,
+        "name": "A",
+        "email": "a@example.org",
+        "attendance_mode": "in_person",
+        "consent": "y",
+    }
     first = client.post("/events/ev/register", data=data)
     second = client.post("/events/ev/register", data=data)
     assert first.headers["Location"] == second.headers["Location"]
@@ -120,11 +137,19 @@ def test_manage_page_changes_sessions_and_new_link_retires_the_old(client, app) 
     db.session.commit()
     register_via_form(client, "ev", sessions=str(one.id))
     token = _reg("ada@example.org").token
-    response = post_form(client, f"/registrations/{token}/", {"attendance_mode": "in_person", "sessions": str(two.id)})
+    response = post_form(
+        client, f"/registrations/{token}/", {"attendance_mode": "in_person", "sessions": str(two.id)}
+    )
     assert response.status_code == 302
     registration = _reg("ada@example.org")
-    assert {s.session_id: s.status for s in registration.seats} == {one.id: SeatStatus.CANCELLED, two.id: SeatStatus.CONFIRMED}
-    assert (db.session.get(Session, one.id).seats_taken, db.session.get(Session, two.id).seats_taken) == (0, 1)
+    assert {s.session_id: s.status for s in registration.seats} == {
+        one.id: SeatStatus.CANCELLED,
+        two.id: SeatStatus.CONFIRMED,
+    }
+    assert (db.session.get(Session, one.id).seats_taken, db.session.get(Session, two.id).seats_taken) == (
+        0,
+        1,
+    )
     response = post_form(client, f"/registrations/{token}/new-link", {}, page=f"/registrations/{token}/")
     new_token = _reg("ada@example.org").token
     assert new_token != token
