@@ -15,7 +15,7 @@ from conference.timeutil import local, zone_label
 
 
 def select_locale() -> str | None:
-    if not has_request_context():  # mail written by CLI commands and background work
+    if not has_request_context():  # mail, CLI and feed building outside a request: the default locale
         return None
     return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 

@@ -1,3 +1,83 @@
-"""Routes of this area."""
+"""Feed routes (calendar feeds and schedule exchange). Views parse the request and hand over."""
 
-from conference.feeds.blueprint import bp  # noqa: F401
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import joinedload
+
+from conference.db import db
+from conference.events.models import Event
+from conference.events.queries import PUBLIC_STATUSES
+from conference.feeds import builders, cli, links, schedule_export  # noqa: F401 (cli registers its command)
+from conference.feeds.blueprint import bp
+from conference.feeds.http import conditional_response, feed_response
+from conference.registrations.models import Registration
+from conference.sessions.models import Session
+from conference.speakers.queries import public_person
+
+
+def _public_event(slug: str) -> Event:
+    """One query: the event row only (the feed cache is keyed by its updated_at)."""
+    event = db.session.scalars(
+        sa.select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
+    ).first()
+    return event or abort(404)
+
+
+@bp.app_context_processor
+def subscribe_links() -> dict:
+    return {"calendar_links": links.calendar_links}
+
+
+@bp.get("/calendar.ics")
+def all_events():  # noqa: ANN201
+    return feed_response(builders.all_events_feed(PUBLIC_STATUSES), "events.ics")
+
+
+@bp.get("/events/<slug>/calendar.ics")
+def event(slug: str):  # noqa: ANN201
+    return feed_response(builders.event_feed(_public_event(slug)), f"{slug}.ics")
+
+
+@bp.get("/events/<slug>/sessions/<int:session_id>.ics")
+def session(slug: str, session_id: int):  # noqa: ANN201
+    event = _public_event(slug)
+    found = db.session.scalars(
+        sa.select(Session).where(Session.id == session_id, Session.event_id == event.id)
+    ).first() or abort(404)
+    return feed_response(builders.session_feed(found), f"{slug}-session-{session_id}.ics")
+
+
+@bp.get("/speakers/<slug>/calendar.ics")
+def speaker(slug: str):  # noqa: ANN201
+    person = public_person(slug) or abort(404)
+    return feed_response(builders.speaker_feed(person, PUBLIC_STATUSES), f"{slug}.ics")
+
+
+@bp.get("/registrations/<token>/calendar.ics")
+def registration(token: str):  # noqa: ANN201
+    found = db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.token == token, Registration.erased_at.is_(None))
+        .options(joinedload(Registration.event))
+    ).first() or abort(404)
+    return feed_response(builders.registration_feed_data(found), "agenda.ics", private=True)
+
+
+@bp.get("/events/<slug>/schedule.json")
+def schedule_json(slug: str):  # noqa: ANN201
+    event = _public_event(slug)
+    body = json.dumps(schedule_export.schedule_json(event), ensure_ascii=False, indent=1).encode("utf-8")
+    return conditional_response(body, event.updated_at, "application/json", filename="schedule.json")
+
+
+@bp.get("/events/<slug>/schedule.xml")
+def schedule_xml(slug: str):  # noqa: ANN201
+    event = _public_event(slug)
+    body = schedule_export.schedule_xml(event)
+    return conditional_response(
+        body, event.updated_at, "application/xml; charset=utf-8", filename="schedule.xml"
+    )

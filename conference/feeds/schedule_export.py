@@ -1,0 +1,220 @@
+"""Schedule export in the frab / C3VOC format (schedule.json and schedule.xml).
+
+Read by Giggity, EventFahrplan, ConfClerk, Engelsystem and info-beamer. GUIDs are the stored `uid`
+columns of sessions, rooms and people, so they never change. Both shapes come from one dictionary.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from lxml import etree
+
+from conference.events.models import Event
+from conference.events.queries import programme
+from conference.feeds.builders import absolute
+from conference.sessions.models import Session
+from conference.text import slugify
+from conference.timeutil import local
+
+VERSION_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# A programme day runs from 04:00 local to 03:59 the next morning (frab's convention).
+DAY_CHANGE_HOUR = 4
+
+
+def acronym_of(slug: str) -> str:
+    """The frab acronym for an event slug: hyphens become underscores (the schema forbids hyphens)."""
+    acronym = slug.replace("-", "_")
+    return acronym + "_" * max(0, 4 - len(acronym))
+
+
+def slug_of(acronym: str) -> str:
+    return acronym.replace("_", "-").strip("-")
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _session_slug(acronym: str, session: Session) -> str:
+    return f"{acronym}-{session.id}-{slugify(session.title) or 'session'}"
+
+
+def _programme_day(dt: datetime) -> date:
+    return (dt - timedelta(hours=DAY_CHANGE_HOUR)).date()
+
+
+def build_schedule(event: Event) -> dict:
+    """The schedule as the dictionary of schedule.json."""
+    sessions = programme(event)
+    acronym = acronym_of(event.slug)
+    zone = event.timezone
+    start_day = _programme_day(local(event.starts_at, zone))
+    end_day = max(_programme_day(local(event.ends_at, zone)), start_day)
+    for session in sessions:
+        end_day = max(end_day, _programme_day(local(session.starts_at, zone)))
+    days: list[dict] = []
+    by_day: dict[date, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    rooms_used: dict[str, dict] = {}
+    for room in event.rooms:
+        rooms_used[room.name] = {"name": room.name, "guid": room.uid}
+    for session in sessions:
+        starts = local(session.starts_at, zone)
+        room_name = session.room.name if session.room else event.venue_name or "Main"
+        if session.room is None and room_name not in rooms_used:
+            # A stable GUID for the "no room" room: derived from the event's own uid.
+            rooms_used[room_name] = {"name": room_name, "guid": _derived_uuid(event.uid, "room")}
+        by_day[_programme_day(starts)][room_name].append(_session_dict(event, acronym, session, room_name))
+    ordinal = start_day.toordinal()
+    for index, day_number in enumerate(range(ordinal, end_day.toordinal() + 1), start=1):
+        day = date.fromordinal(day_number)
+        day_start = datetime(day.year, day.month, day.day, DAY_CHANGE_HOUR)
+        day_start_local = local(_aware(day_start, zone), zone)
+        day_end_local = day_start_local + timedelta(hours=23, minutes=59)
+        rooms = {name: by_day[day].get(name, []) for name in rooms_used if by_day[day].get(name)}
+        days.append(
+            {
+                "index": index,
+                "date": day.isoformat(),
+                "day_start": day_start_local.isoformat(),
+                "day_end": day_end_local.isoformat(),
+                "rooms": rooms,
+            }
+        )
+    conference = {
+        "acronym": acronym,
+        "title": event.title,
+        "start": start_day.isoformat(),
+        "end": end_day.isoformat(),
+        "daysCount": len(days),
+        "timeslot_duration": "00:05",
+        "time_zone_name": zone,
+        "url": absolute("events.detail", slug=event.slug),
+        "rooms": list(rooms_used.values()),
+        "days": days,
+    }
+    if event.summary:
+        conference["description"] = event.summary
+    return {
+        "$schema": "https://c3voc.de/schedule/schema.json",
+        "generator": {"name": "conference", "version": "1"},
+        "schedule": {
+            "version": event.updated_at.strftime(VERSION_FORMAT),
+            "base_url": absolute("events.detail", slug=event.slug),
+            "conference": conference,
+        },
+    }
+
+
+def _aware(naive: datetime, zone: str) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return naive.replace(tzinfo=ZoneInfo(zone))
+
+
+def _derived_uuid(base: str, what: str) -> str:
+    import uuid
+
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:uuid:{base}/{what}"))
+
+
+def _session_dict(event: Event, acronym: str, session: Session, room_name: str) -> dict:
+    starts = local(session.starts_at, event.timezone)
+    ends = local(session.ends_at, event.timezone)
+    return {
+        "id": session.id,
+        "guid": session.uid,
+        "logo": "",
+        "date": starts.isoformat(),
+        "start": starts.strftime("%H:%M"),
+        "end": ends.isoformat(),
+        "duration": _duration(session.ends_at - session.starts_at),
+        "room": room_name,
+        "slug": _session_slug(acronym, session),
+        "url": absolute("sessions.detail", slug=event.slug, session_id=session.id),
+        "title": session.title,
+        "subtitle": "",
+        "track": None,
+        "type": session.kind.value,
+        "language": None,
+        "abstract": session.description,
+        "description": "",
+        "do_not_record": None,
+        "persons": [
+            {
+                "name": a.person.name,
+                "public_name": a.person.name,
+                "guid": a.person.uid,
+                "biography": a.person.bio or None,
+                "role": a.role.value,
+                "url": absolute("speakers.detail", slug=a.person.slug),
+            }
+            for a in session.assignments
+        ],
+        "links": [],
+        "attachments": [],
+    }
+
+
+def schedule_json(event: Event) -> dict:
+    return build_schedule(event)
+
+
+def schedule_xml(event: Event) -> bytes:
+    """The same schedule as schedule.xml."""
+    data = build_schedule(event)["schedule"]
+    conference = data["conference"]
+    root = etree.Element("schedule")
+    generator = etree.SubElement(root, "generator")
+    generator.set("name", "conference")
+    generator.set("version", "1")
+    etree.SubElement(root, "version").text = data["version"]
+    conf = etree.SubElement(root, "conference")
+    for name in ("title", "acronym", "start", "end"):
+        etree.SubElement(conf, name).text = str(conference[name])
+    etree.SubElement(conf, "days").text = str(conference["daysCount"])
+    etree.SubElement(conf, "timeslot_duration").text = conference["timeslot_duration"]
+    etree.SubElement(conf, "base_url").text = data["base_url"]
+    etree.SubElement(conf, "url").text = conference["url"]
+    etree.SubElement(conf, "time_zone_name").text = conference["time_zone_name"]
+    guids = {room["name"]: room["guid"] for room in conference["rooms"]}
+    for day in conference["days"]:
+        day_el = etree.SubElement(root, "day")
+        day_el.set("index", str(day["index"]))
+        day_el.set("date", day["date"])
+        day_el.set("start", day["day_start"])
+        day_el.set("end", day["day_end"])
+        for room_name, items in day["rooms"].items():
+            room_el = etree.SubElement(day_el, "room")
+            room_el.set("name", room_name)
+            room_el.set("guid", guids[room_name])
+            for item in items:
+                event_el = etree.SubElement(room_el, "event")
+                event_el.set("id", str(item["id"]))
+                event_el.set("guid", item["guid"])
+                for name in (
+                    "room",
+                    "title",
+                    "subtitle",
+                    "type",
+                    "date",
+                    "start",
+                    "duration",
+                    "abstract",
+                    "slug",
+                ):
+                    etree.SubElement(event_el, name).text = item[name] or ""
+                etree.SubElement(event_el, "track").text = item["track"] or ""
+                persons = etree.SubElement(event_el, "persons")
+                for person in item["persons"]:
+                    person_el = etree.SubElement(persons, "person")
+                    person_el.set("guid", person["guid"])
+                    person_el.text = person["name"]
+                etree.SubElement(event_el, "language").text = item["language"] or ""
+                etree.SubElement(event_el, "description").text = item["description"] or ""
+                etree.SubElement(event_el, "links")
+                etree.SubElement(event_el, "attachments")
+                etree.SubElement(event_el, "url").text = item["url"]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
