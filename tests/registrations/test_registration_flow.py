@@ -182,3 +182,16 @@ def test_closed_registration_shows_a_page_not_the_form(client, app) -> None:  # 
     db.session.commit()
     response = client.get("/events/ev/register")
     assert response.status_code == 200 and "does not take registrations" in response.get_data(as_text=True)
+
+
+def test_confirmation_carries_the_agenda_from_the_feed_builder(client, app) -> None:  # noqa: ANN001
+    import base64
+
+    event = make_event(slug="ev")
+    panel = make_session(event, title="Memory panel")
+    db.session.commit()
+    register_via_form(client, "ev", sessions=str(panel.id))
+    (mail,) = outbox("confirmed")
+    ics = next(a for a in mail.attachments if a["filename"] == "agenda.ics")
+    body = base64.b64decode(ics["data"]).decode()
+    assert body.startswith("BEGIN:VCALENDAR") and "Memory panel" in body
