@@ -114,7 +114,7 @@ def serialized_write() -> Iterator[None]:
     `with_for_update()` inside the block. The caller commits; an exception rolls back.
     A read-only transaction already open is ended first; pending changes are an error.
     """
-    session = db.session
+    session = db.session()  # the scoped_session proxy has no in_transaction()
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("serialized_write() needs a session without pending changes; commit first")
     if session.in_transaction():

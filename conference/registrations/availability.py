@@ -31,3 +31,30 @@ def session_registration_open(event: Event, session: Session, now: datetime | No
         and session.status == SessionStatus.SCHEDULED
         and now < session.starts_at
     )
+
+
+def registration_state(event: Event, now: datetime | None = None) -> str:
+    """ "open", "not_yet" (opens later), "closed" or "off" (not taking registrations)."""
+    now = now or utcnow()
+    if event.status != EventStatus.PUBLISHED or not event.registration_enabled:
+        return "off"
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "not_yet"
+    return "open" if event_registration_open(event, now) else "closed"
+
+
+def registrable_sessions(event: Event, sessions: list[Session], now: datetime | None = None) -> list[Session]:
+    """The sessions one may choose on the form right now."""
+    now = now or utcnow()
+    return [s for s in sessions if session_registration_open(event, s, now)]
+
+
+def event_seats_left(event: Event, mode: str) -> int | None:
+    """Seats left for an attendance mode ("in_person" / "online"); None when there is no limit."""
+    if mode == "online":
+        capacity, taken = event.capacity_online, event.seats_taken_online
+    else:
+        capacity, taken = event.capacity_in_person, event.seats_taken_in_person
+    if capacity is None:
+        return None
+    return max(capacity - taken, 0)

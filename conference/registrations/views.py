@@ -1,3 +1,232 @@
-"""Routes of this area."""
+"""Public registration pages: the form, the manage page (token link), cancel, lost link, own data."""
 
-from conference.registrations.blueprint import bp  # noqa: F401
+from __future__ import annotations
+
+import json
+import secrets
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+import conference.registrations.organiser  # noqa: E402, F401  (organiser routes on this blueprint)
+from conference.db import db, utcnow
+from conference.events.queries import programme, public_event
+from conference.registrations import capacity, mails
+from conference.registrations.availability import (
+    event_seats_left,
+    registrable_sessions,
+    registration_state,
+)
+from conference.registrations.blueprint import bp
+from conference.registrations.forms import (
+    EmptyForm,
+    LostLinkForm,
+    ManageForm,
+    answers_from,
+    mode_choices,
+    registration_form,
+)
+from conference.registrations.models import Registration, RegistrationMode, RegistrationStatus, SeatStatus
+from conference.registrations.privacy import export_data
+from conference.registrations.queries import active_questions, by_token
+
+
+def _registration_or_404(token: str) -> Registration:
+    return by_token(token) or abort(404)
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+def register(slug: str):  # noqa: ANN201
+    event = public_event(slug) or abort(404)
+    state = registration_state(event)
+    sessions = registrable_sessions(event, programme(event))
+    questions = active_questions(event)
+    form = registration_form(event, sessions, questions)
+    if request.method == "GET":
+        form.idempotency_key.data = secrets.token_hex(16)
+    if state != "open":
+        if request.method == "POST":
+            form.validate()  # still answer a bad CSRF token with 400
+        return render_template("registrations/closed.html", event=event, state=state), (
+            409 if request.method == "POST" else 200
+        )
+    if form.validate_on_submit():
+        allowed = {s.id for s in sessions}
+        chosen = [sid for sid in form.sessions.data or [] if sid in allowed]
+        if len(chosen) != len(set(form.sessions.data or [])):
+            form.sessions.errors = [_("One of the chosen sessions is not open for registration.")]
+        else:
+            key = (form.idempotency_key.data or "").strip()[:64] or None
+            data = capacity.RegistrationInput(
+                name=form.name.data.strip(),
+                email=form.email.data,
+                attendance_mode=RegistrationMode(form.attendance_mode.data),
+                session_ids=list(dict.fromkeys(chosen)),
+                affiliation=(form.affiliation.data or "").strip(),
+                country=form.country.data or "",
+                accessibility_needs=(form.accessibility_needs.data or "").strip(),
+                answers=answers_from(form, questions),
+                idempotency_key=key,
+            )
+            try:
+                result = capacity.register(event, data)
+            except capacity.RegistrationFull:
+                flash(_("Sorry, the event is full and has no waiting list."), "error")
+                return redirect(url_for("events.detail", slug=event.slug))
+            if not result.created and result.registration.idempotency_key != key:
+                flash(
+                    _("This address is already registered. We have sent the link to your registration again.")
+                )
+                return redirect(url_for("registrations.sent", slug=event.slug))
+            flash(_("Thank you for registering. We have sent you a confirmation by mail."))
+            return redirect(url_for("registrations.manage", token=result.registration.token))
+    return render_template(
+        "registrations/register.html",
+        event=event,
+        form=form,
+        sessions=sessions,
+        questions=questions,
+        seats_left={m: event_seats_left(event, m) for m in ("in_person", "online")},
+    ), (422 if form.errors else 200)
+
+
+@bp.get("/events/<slug>/register/sent")
+def sent(slug: str):  # noqa: ANN201
+    event = public_event(slug) or abort(404)
+    return render_template("registrations/sent.html", event=event)
+
+
+@bp.route("/registrations/lost-link", methods=["GET", "POST"])
+def lost_link():  # noqa: ANN201
+    form = LostLinkForm()
+    if form.validate_on_submit():
+        import sqlalchemy as sa
+
+        found = db.session.scalars(
+            sa.select(Registration).where(
+                Registration.email == form.email.data, Registration.status != RegistrationStatus.CANCELLED
+            )
+        ).all()
+        for registration in found:
+            mails.queue(registration, "manage_link")
+        db.session.commit()
+        # The same answer whether or not the address is registered.
+        flash(_("If this address is registered, a mail with the link is on its way."))
+        return redirect(url_for("registrations.lost_link"))
+    return render_template("registrations/lost_link.html", form=form)
+
+
+def _manage_form(registration: Registration, sessions: list) -> ManageForm:
+    form = ManageForm()
+    form.attendance_mode.choices = mode_choices(registration.event)
+    chosen = {s.session_id: s for s in registration.seats if s.status != SeatStatus.CANCELLED}
+    choices = [(s.id, s.title) for s in sessions]
+    known = {c[0] for c in choices}
+    choices += [(sid, seat.session.title) for sid, seat in chosen.items() if sid not in known]
+    form.sessions.choices = choices
+    if request.method == "GET":
+        form.attendance_mode.data = registration.attendance_mode.value
+        form.sessions.data = list(chosen)
+    return form
+
+
+@bp.get("/registrations/<token>/")
+def manage(token: str):  # noqa: ANN201
+    registration = _registration_or_404(token)
+    event = registration.event
+    sessions = registrable_sessions(event, programme(event))
+    active = registration.status not in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED)
+    return render_template(
+        "registrations/manage.html",
+        registration=registration,
+        event=event,
+        form=_manage_form(registration, sessions),
+        button=EmptyForm(),
+        active=active,
+        can_change=active and registration_state(event) == "open",
+        qr=mails.qr_svg(registration) if registration.status == RegistrationStatus.CONFIRMED else None,
+        seats=[s for s in registration.seats if s.status != SeatStatus.CANCELLED],
+    )
+
+
+@bp.post("/registrations/<token>/")
+def change(token: str):  # noqa: ANN201
+    registration = _registration_or_404(token)
+    event = registration.event
+    sessions = registrable_sessions(event, programme(event))
+    form = _manage_form(registration, sessions)
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash(
+            _("Please check the form: %(errors)s", errors="; ".join(sum(form.errors.values(), []))), "error"
+        )
+        return redirect(url_for("registrations.manage", token=token))
+    if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
+        flash(_("This registration is cancelled; register again to take part."), "error")
+        return redirect(url_for("registrations.manage", token=token))
+    if registration_state(event) != "open":
+        flash(_("Registration is closed; changes are no longer possible."), "error")
+        return redirect(url_for("registrations.manage", token=token))
+    allowed = {s.id for s in sessions}
+    kept = {s.session_id for s in registration.seats if s.status != SeatStatus.CANCELLED}
+    wanted = [sid for sid in dict.fromkeys(form.sessions.data or []) if sid in allowed or sid in kept]
+    try:
+        capacity.change(registration, RegistrationMode(form.attendance_mode.data), wanted)
+    except capacity.NoSeatForMode:
+        flash(_("There is no seat left for that way of attending; nothing was changed."), "error")
+        return redirect(url_for("registrations.manage", token=token))
+    flash(_("Your registration was updated."))
+    return redirect(url_for("registrations.manage", token=token))
+
+
+@bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str):  # noqa: ANN201
+    registration = _registration_or_404(token)
+    form = EmptyForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        capacity.cancel(registration)
+        flash(_("Your registration is cancelled."))
+        return redirect(url_for("registrations.manage", token=token))
+    return render_template(
+        "registrations/cancel.html", registration=registration, event=registration.event, form=form
+    )
+
+
+@bp.post("/registrations/<token>/new-link")
+def new_link(token: str):  # noqa: ANN201
+    registration = _registration_or_404(token)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    new_token = capacity.regenerate_token(registration)
+    flash(_("Your registration has a new link; the old one no longer works. We have mailed you the new one."))
+    return redirect(url_for("registrations.manage", token=new_token))
+
+
+@bp.get("/registrations/<token>/my-data.json")
+def my_data(token: str):  # noqa: ANN201
+    registration = _registration_or_404(token)
+    body = json.dumps(export_data(registration), indent=2, ensure_ascii=False)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="registration-{utcnow():%Y%m%d}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.after_request
+def no_store_for_private_pages(response):  # noqa: ANN001, ANN202
+    if request.path.startswith(("/registrations/", "/organise/")):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.app_context_processor
+def registration_helpers() -> dict:
+    return {"registration_state": registration_state, "event_seats_left": event_seats_left}

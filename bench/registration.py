@@ -1,0 +1,249 @@
+"""Benchmark: N concurrent clients registering through gunicorn, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/registration.py --db sqlite --clients 32 --requests 600
+    .venv/bin/python bench/registration.py --db postgresql://postgres:postgres@127.0.0.1:5432/conference_bench
+
+Prints registrations/s, p50/p95 latency and overbooked seats (must be 0). The database is created
+fresh (SQLite: a temporary file; PostgreSQL: the named database is dropped and created).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(database_url: str, workers: int = 4, threads: int = 1) -> tuple[subprocess.Popen, str]:
+    """Serve the app with gunicorn on a free loopback port; returns (process, base URL)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench-secret",
+        "RATELIMIT_ENABLED": "0",
+        "BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    process = subprocess.Popen(
+        [
+            gunicorn,
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "conference:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/events")
+            if conn.getresponse().status == 200:
+                return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def hammer(
+    base: str, slug: str, total: int, clients: int, session_ids: list[int], mode: str = "in_person"
+) -> dict:
+    """`total` registrations with distinct emails from `clients` threads; returns statuses and latencies."""
+    host, port = base.removeprefix("http://").split(":")
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    codes: dict[int, int] = {}
+    lock = threading.Lock()
+    counter = iter(range(total))
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        while True:
+            with lock:
+                n = next(counter, None)
+            if n is None:
+                break
+            body = json.dumps(
+                {
+                    "name": f"Bench {n}",
+                    "email": f"bench{n}@example.org",
+                    "attendance_mode": mode,
+                    "session_ids": session_ids,
+                    "consent": True,
+                }
+            )
+            started = time.perf_counter()
+            try:
+                conn.request(
+                    "POST", f"/api/v1/events/{slug}/registrations", body, {"Content-Type": "application/json"}
+                )
+                response = conn.getresponse()
+                data = response.read()
+            except OSError:
+                conn.close()
+                conn = http.client.HTTPConnection(host, int(port), timeout=60)
+                continue
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                codes[response.status] = codes.get(response.status, 0) + 1
+                if response.status in (200, 201):
+                    status = json.loads(data)["status"]
+                    statuses[status] = statuses.get(status, 0) + 1
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    return {"statuses": statuses, "codes": codes, "latencies": latencies, "wall": wall}
+
+
+def _prepare(database_url: str, capacity: int) -> tuple[str, list[int]]:
+    """Migrate the database and create a published event with one small panel."""
+    from datetime import timedelta
+
+    from flask_migrate import upgrade
+
+    from conference import create_app
+    from conference.db import db, utcnow
+    from conference.events.models import Event, EventKind, EventStatus
+    from conference.sessions.models import Session
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench", "TESTING": True})
+    with app.app_context():
+        upgrade()
+        start = utcnow() + timedelta(days=5)
+        event = Event(
+            slug="bench",
+            title="Bench",
+            kind=EventKind.SYMPOSIUM,
+            timezone="UTC",
+            starts_at=start,
+            ends_at=start + timedelta(hours=8),
+            status=EventStatus.PUBLISHED,
+        )
+        db.session.add(event)
+        db.session.flush()
+        panel = Session(
+            event_id=event.id,
+            title="Small panel",
+            starts_at=start + timedelta(hours=1),
+            ends_at=start + timedelta(hours=2),
+            capacity=capacity,
+        )
+        db.session.add(panel)
+        db.session.commit()
+        ids = [panel.id]
+        db.engine.dispose()
+    return "bench", ids
+
+
+def overbooked(database_url: str) -> tuple[int, int, int]:
+    """(seats over capacity, confirmed seats counted, seats_taken counter) of the bench panel."""
+    import sqlalchemy as sa
+
+    from conference.config import normalise_database_url
+
+    engine = sa.create_engine(normalise_database_url(database_url))
+    with engine.connect() as conn:
+        capacity, taken = conn.execute(sa.text("SELECT capacity, seats_taken FROM sessions")).one()
+        confirmed = conn.execute(
+            sa.text("SELECT count(*) FROM session_seats WHERE status = 'confirmed'")
+        ).scalar()
+    engine.dispose()
+    return max(confirmed - capacity, 0) + max(taken - capacity, 0), confirmed, taken
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", default="sqlite", help="'sqlite' or a postgresql:// URL")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--requests", type=int, default=600)
+    parser.add_argument("--capacity", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+
+    tmp = None
+    if args.db == "sqlite":
+        tmp = tempfile.TemporaryDirectory()
+        database_url = f"sqlite:///{tmp.name}/bench.db"
+    else:
+        import sqlalchemy as sa
+
+        from conference.config import normalise_database_url
+
+        url = sa.engine.make_url(normalise_database_url(args.db))
+        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
+        admin.dispose()
+        database_url = url.render_as_string(hide_password=False)
+
+    slug, session_ids = _prepare(database_url, args.capacity)
+    process, base = start_gunicorn(database_url, workers=args.workers)
+    try:
+        hammer(base, slug, 20, 4, [], mode="online")  # warm-up (other mode, no seats of the panel)
+        result = hammer(base, slug, args.requests, args.clients, session_ids)
+    finally:
+        stop(process)
+    lat = sorted(result["latencies"])
+    over, confirmed, taken = overbooked(database_url)
+    kind = "sqlite" if args.db == "sqlite" else "postgresql"
+    print(f"database: {kind}, gunicorn workers: {args.workers}, clients: {args.clients}", end=", ")
+    print(f"requests: {args.requests}")
+    print(f"registrations/s: {len(lat) / result['wall']:.1f}")
+    p95 = lat[int(len(lat) * 0.95) - 1]
+    print(f"latency p50: {statistics.median(lat) * 1000:.1f} ms, p95: {p95 * 1000:.1f} ms")
+    print(f"HTTP codes: {result['codes']}, registration statuses: {result['statuses']}")
+    print(f"panel capacity {args.capacity}: confirmed seats {confirmed}, seats_taken {taken}", end=", ")
+    print(f"overbooked seats: {over}")
+    if tmp:
+        tmp.cleanup()
+    sys.exit(1 if over else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""Registration endpoints of the JSON API.
+
+Rate-limited by RATELIMIT_REGISTRATION; RATELIMIT_ENABLED=0 turns the limits off.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, jsonify, request
+from flask_babel import gettext as _
+
+from conference.api.blueprint import bp
+from conference.events.queries import programme, public_event
+from conference.extensions import csrf, limiter
+from conference.registrations import capacity, mails
+from conference.registrations.availability import registrable_sessions, registration_state
+from conference.registrations.forms import country_codes, normalise_email
+from conference.registrations.models import QuestionKind, Registration, RegistrationMode
+from conference.registrations.queries import active_questions, by_token
+
+
+def _limit() -> str:
+    return current_app.config["RATELIMIT_REGISTRATION"]
+
+
+def registration_json(registration: Registration) -> dict:
+    return {
+        "status": registration.status.value,
+        "attendance_mode": registration.attendance_mode.value,
+        "sessions": [{"id": s.session_id, "status": s.status.value} for s in registration.seats],
+        "manage_url": mails.manage_url(registration),
+        "calendar_url": mails.calendar_url(registration),
+    }
+
+
+def _check_answer(question, value, errors: dict) -> object:  # noqa: ANN001
+    key = f"answers.{question.id}"
+    empty = value in (None, "", [], False)
+    if empty:
+        if question.required:
+            errors.setdefault(key, []).append(_("This field is required."))
+        return None
+    kind = question.kind
+    if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
+        limit = 500 if kind == QuestionKind.SHORT_TEXT else 5000
+        if not isinstance(value, str) or len(value) > limit:
+            errors.setdefault(key, []).append(_("Give text of at most %(n)s characters.", n=limit))
+        return value
+    if kind == QuestionKind.SINGLE_CHOICE:
+        if value not in (question.options or []):
+            errors.setdefault(key, []).append(_("Not one of the choices."))
+        return value
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        if not isinstance(value, list) or any(v not in (question.options or []) for v in value):
+            errors.setdefault(key, []).append(_("Give a list of the choices."))
+        return value
+    if kind == QuestionKind.CHECKBOX:
+        if not isinstance(value, bool):
+            errors.setdefault(key, []).append(_("Give true or false."))
+        return value
+    if value not in country_codes():
+        errors.setdefault(key, []).append(_("Give a two-letter country code."))
+    return value
+
+
+@bp.post("/events/<slug>/registrations")
+@csrf.exempt
+@limiter.limit(_limit)
+def create_registration(slug: str):  # noqa: ANN201
+    event = public_event(slug) or abort(404, description=f"No published event with the slug {slug!r}.")
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        abort(400, description="The body must be a JSON object.")
+    if registration_state(event) != "open":
+        return jsonify({"errors": {"event": [_("Registration is not open.")]}}), 422
+    errors: dict[str, list[str]] = {}
+
+    def text(name: str, limit: int, required: bool = False) -> str:
+        value = payload.get(name, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str) or len(value) > limit:
+            errors.setdefault(name, []).append(_("Give text of at most %(n)s characters.", n=limit))
+            return ""
+        if required and not value.strip():
+            errors.setdefault(name, []).append(_("This field is required."))
+        return value.strip()
+
+    name = text("name", 200, required=True)
+    email_raw = text("email", 320, required=True)
+    email = ""
+    if email_raw:
+        try:
+            email = normalise_email(email_raw)
+        except ValueError as error:
+            errors.setdefault("email", []).append(str(error))
+    affiliation = text("affiliation", 300)
+    country = text("country", 2).upper()
+    if country and country not in country_codes():
+        errors.setdefault("country", []).append(_("Give a two-letter country code."))
+    accessibility = text("accessibility_needs", 2000)
+    from conference.registrations.forms import mode_choices
+
+    modes = [value for value, _label in mode_choices(event)]
+    mode = payload.get("attendance_mode", modes[0] if len(modes) == 1 else None)
+    if mode not in modes:
+        errors.setdefault("attendance_mode", []).append(
+            _("Choose one of: %(modes)s.", modes=", ".join(modes))
+        )
+    if payload.get("consent") is not True:
+        errors.setdefault("consent", []).append(_("Consent is required."))
+    session_ids = payload.get("session_ids", [])
+    allowed = {s.id for s in registrable_sessions(event, programme(event))}
+    if not isinstance(session_ids, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in session_ids
+    ):
+        errors.setdefault("session_ids", []).append(_("Give a list of session ids."))
+        session_ids = []
+    elif any(i not in allowed for i in session_ids):
+        errors.setdefault("session_ids", []).append(_("One of the sessions is not open for registration."))
+    raw_answers = payload.get("answers", {}) or {}
+    answers: dict[int, tuple[str, object]] = {}
+    if not isinstance(raw_answers, dict):
+        errors.setdefault("answers", []).append(_("Give an object of answers by question id."))
+        raw_answers = {}
+    for question in active_questions(event):
+        value = raw_answers.get(str(question.id), raw_answers.get(question.id))
+        checked = _check_answer(question, value, errors)
+        if checked not in (None, "", [], False):
+            answers[question.id] = (question.label, checked)
+    key = payload.get("idempotency_key")
+    if key is not None and (not isinstance(key, str) or not 8 <= len(key) <= 64):
+        errors.setdefault("idempotency_key", []).append(_("Give a string of 8 to 64 characters."))
+    if errors:
+        return jsonify({"errors": errors}), 422
+    data = capacity.RegistrationInput(
+        name=name,
+        email=email,
+        attendance_mode=RegistrationMode(mode),
+        session_ids=list(dict.fromkeys(session_ids)),
+        affiliation=affiliation,
+        country=country,
+        accessibility_needs=accessibility,
+        answers=answers,
+        idempotency_key=key,
+    )
+    try:
+        result = capacity.register(event, data)
+    except capacity.RegistrationFull:
+        return jsonify({"errors": {"event": [_("The event is full and has no waiting list.")]}}), 409
+    return jsonify(registration_json(result.registration)), 201 if result.created else 200
+
+
+@bp.get("/registrations/<token>")
+@limiter.limit(_limit)
+def get_registration(token: str):  # noqa: ANN201
+    registration = by_token(token) or abort(404, description="No such registration.")
+    return jsonify(registration_json(registration))
+
+
+@bp.delete("/registrations/<token>")
+@csrf.exempt
+@limiter.limit(_limit)
+def delete_registration(token: str):  # noqa: ANN201
+    registration = by_token(token) or abort(404, description="No such registration.")
+    capacity.cancel(registration)
+    return jsonify({"status": "cancelled"})

@@ -1,0 +1,133 @@
+"""Sending the outbox over SMTP: due messages in order, retries with exponential backoff.
+
+A message stays in the table until the SMTP server has accepted it, so an outage loses nothing: the
+failed attempt is recorded (attempts, last_error, next_attempt_at) and the message is tried again later.
+After MAX_ATTEMPTS it is marked failed and shown to organisers, who can send it again.
+"""
+
+from __future__ import annotations
+
+import base64
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import sqlalchemy as sa
+from flask import current_app
+
+from conference.db import db, utcnow
+from conference.mail.models import OutboxMessage, OutboxStatus
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_MAX_SECONDS = 6 * 3600
+
+
+def backoff(attempts: int) -> timedelta:
+    """Delay before the next try after `attempts` failures: 30 s, 60 s, 2 min, ... capped at 6 hours."""
+    return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
+
+
+def build_message(message: OutboxMessage, sender: str) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = message.to_address
+    mail["Subject"] = message.subject
+    mail["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+    mail.set_content(message.body_text)
+    if message.body_html:
+        mail.add_alternative(message.body_html, subtype="html")
+    for item in message.attachments or []:
+        maintype, _, subtype = item["content_type"].partition("/")
+        mail.add_attachment(
+            base64.b64decode(item["data"]),
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=item["filename"],
+        )
+    return mail
+
+
+def _connect(config: dict) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=20)
+    if config.get("MAIL_USE_TLS"):
+        smtp.starttls(context=ssl.create_default_context())
+    if config.get("MAIL_USERNAME"):
+        smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+    return smtp
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+    gave_up: int = 0
+
+
+def due_messages(now: datetime, limit: int = 100) -> list[OutboxMessage]:
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def send_due(now: datetime | None = None, limit: int = 100) -> SendReport:
+    """Send every message that is due; each outcome is committed on its own."""
+    config = current_app.config
+    now = now or utcnow()
+    report = SendReport()
+    messages = due_messages(now, limit)
+    if not messages:
+        return report
+    if not config.get("MAIL_SERVER"):
+        raise RuntimeError("MAIL_SERVER is not set; nothing can be sent")
+    smtp: smtplib.SMTP | None = None
+    try:
+        for message in messages:
+            try:
+                if smtp is None:
+                    smtp = _connect(config)
+                smtp.send_message(build_message(message, config["MAIL_FROM"]))
+            except (OSError, smtplib.SMTPException) as error:
+                smtp = _close(smtp)
+                message.attempts += 1
+                message.last_error = f"{type(error).__name__}: {error}"[:2000]
+                if message.attempts >= MAX_ATTEMPTS:
+                    message.status = OutboxStatus.FAILED
+                    report.gave_up += 1
+                else:
+                    message.next_attempt_at = now + backoff(message.attempts)
+                report.failed += 1
+            else:
+                message.attempts += 1
+                message.status = OutboxStatus.SENT
+                message.sent_at = utcnow()
+                message.last_error = None
+                report.sent += 1
+            db.session.commit()
+    finally:
+        _close(smtp)
+    return report
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+
+
+def resend(message: OutboxMessage) -> None:
+    """Queue a message again (an organiser's resend button)."""
+    message.status = OutboxStatus.PENDING
+    message.next_attempt_at = utcnow()
+    message.attempts = 0
+    db.session.commit()

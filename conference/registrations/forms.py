@@ -1,0 +1,226 @@
+"""Forms of the registration area: the public form (with the organiser's questions), manage, settings."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from babel import Locale
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+    widgets,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from conference.events.models import AttendanceMode, Event
+from conference.registrations.models import Question, QuestionKind, RegistrationMode
+
+# Territory codes that are not countries for our purposes.
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO"}
+
+
+@cache
+def _countries(locale: str) -> tuple[tuple[str, str], ...]:
+    territories = Locale.parse(locale).territories
+    pairs = [(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()]
+    return tuple(sorted(((c, n) for c, n in pairs if c not in _NOT_COUNTRIES), key=lambda p: p[1]))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return list(_countries(str(get_locale() or "en")))
+
+
+def country_codes() -> set[str]:
+    return {code for code, _ in _countries("en")}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def normalise_email(value: str) -> str:
+    """The normalised address, or ValueError with a message for the attendee."""
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValueError(str(error)) from error
+
+
+def mode_choices(event: Event) -> list[tuple[str, str]]:
+    in_person = (RegistrationMode.IN_PERSON.value, _l("In person"))
+    online = (RegistrationMode.ONLINE.value, _l("Online"))
+    if event.attendance_mode == AttendanceMode.ONLINE:
+        return [online]
+    if event.attendance_mode == AttendanceMode.IN_PERSON:
+        return [in_person]
+    return [in_person, online]
+
+
+class _EmailCheck:
+    def __call__(self, form, field) -> None:  # noqa: ANN001
+        try:
+            field.data = normalise_email(field.data or "")
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+
+class _Country:
+    def __call__(self, form, field) -> None:  # noqa: ANN001
+        if field.data and field.data not in country_codes():
+            raise ValidationError(_l("Choose a country from the list."))
+
+
+class BaseRegistrationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320), _EmailCheck()])
+    affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=300)])
+    country = SelectField(_l("Country"), validators=[Optional(), _Country()], validate_choice=False)
+    attendance_mode = RadioField(_l("How will you attend?"), validators=[InputRequired()])
+    sessions = MultiCheckboxField(_l("Sessions you want to attend"), coerce=int, validate_choice=False)
+    accessibility_needs = TextAreaField(
+        _l("Accessibility needs (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+    consent = BooleanField(
+        _l("I agree that the organisers store these details to run the event and write to me about it."),
+        validators=[DataRequired(_l("Please agree so that we can register you."))],
+    )
+    idempotency_key = HiddenField()
+
+
+def question_field_name(question: Question) -> str:
+    return f"q_{question.id}"
+
+
+def _question_field(question: Question):  # noqa: ANN202
+    validators = [DataRequired()] if question.required else [Optional()]
+    label, help_text = question.label, question.help_text or ""
+    options = [(o, o) for o in (question.options or [])]
+    kind = question.kind
+    if kind == QuestionKind.SHORT_TEXT:
+        return StringField(label, validators=[*validators, Length(max=500)], description=help_text)
+    if kind == QuestionKind.LONG_TEXT:
+        return TextAreaField(label, validators=[*validators, Length(max=5000)], description=help_text)
+    if kind == QuestionKind.SINGLE_CHOICE:
+        return RadioField(label, choices=options, validators=validators, description=help_text)
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return MultiCheckboxField(label, choices=options, validators=validators, description=help_text)
+    if kind == QuestionKind.CHECKBOX:
+        return BooleanField(label, validators=validators, description=help_text)
+    return SelectField(
+        label, validators=[*validators, _Country()], description=help_text, validate_choice=False
+    )
+
+
+def registration_form(
+    event: Event, sessions: list, questions: list[Question], **kwargs
+) -> BaseRegistrationForm:
+    """The form for this event, with one field per question (named q_<id>)."""
+
+    class EventRegistrationForm(BaseRegistrationForm):
+        pass
+
+    for question in questions:
+        setattr(EventRegistrationForm, question_field_name(question), _question_field(question))
+    form = EventRegistrationForm(**kwargs)
+    form.attendance_mode.choices = mode_choices(event)
+    if len(form.attendance_mode.choices) == 1 and not form.attendance_mode.data:
+        form.attendance_mode.data = form.attendance_mode.choices[0][0]
+    form.sessions.choices = [(s.id, s.title) for s in sessions]
+    countries = [("", "—"), *country_choices()]
+    form.country.choices = countries
+    for question in questions:
+        if question.kind == QuestionKind.COUNTRY:
+            getattr(form, question_field_name(question)).choices = countries
+    return form
+
+
+def answers_from(form: BaseRegistrationForm, questions: list[Question]) -> dict[int, tuple[str, object]]:
+    answers: dict[int, tuple[str, object]] = {}
+    for question in questions:
+        value = getattr(form, question_field_name(question)).data
+        if value in (None, "", []):
+            continue
+        if question.kind == QuestionKind.CHECKBOX and not value:
+            continue
+        answers[question.id] = (question.label, value)
+    return answers
+
+
+class ManageForm(FlaskForm):
+    attendance_mode = RadioField(_l("How will you attend?"), validators=[InputRequired()])
+    sessions = MultiCheckboxField(_l("Sessions"), coerce=int, validate_choice=False)
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that POST."""
+
+
+class LostLinkForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320), _EmailCheck()])
+
+
+class SettingsForm(FlaskForm):
+    registration_enabled = BooleanField(_l("Registration enabled"))
+    registration_opens_at = DateTimeLocalField(
+        _l("Opens at (event's local time)"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
+    )
+    registration_closes_at = DateTimeLocalField(
+        _l("Closes at (event's local time)"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
+    )
+    capacity_in_person = IntegerField(
+        _l("Capacity in person (empty: no limit)"), validators=[Optional(), NumberRange(min=0, max=1_000_000)]
+    )
+    capacity_online = IntegerField(
+        _l("Capacity online (empty: no limit)"), validators=[Optional(), NumberRange(min=0, max=1_000_000)]
+    )
+    waitlist_enabled = BooleanField(_l("Waiting list when full"))
+    approval_required = BooleanField(_l("Organisers approve each registration by hand"))
+
+
+class QuestionForm(FlaskForm):
+    label = StringField(_l("Question"), validators=[DataRequired(), Length(max=300)])
+    help_text = StringField(_l("Help text"), validators=[Optional(), Length(max=500)])
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            (QuestionKind.SHORT_TEXT.value, _l("Short text")),
+            (QuestionKind.LONG_TEXT.value, _l("Long text")),
+            (QuestionKind.SINGLE_CHOICE.value, _l("Single choice")),
+            (QuestionKind.MULTIPLE_CHOICE.value, _l("Multiple choice")),
+            (QuestionKind.CHECKBOX.value, _l("Checkbox")),
+            (QuestionKind.COUNTRY.value, _l("Country")),
+        ],
+    )
+    options = TextAreaField(_l("Choices, one per line (single and multiple choice)"), validators=[Optional()])
+    required = BooleanField(_l("Required"))
+
+    def validate_options(self, field) -> None:  # noqa: ANN001
+        choice_kinds = (QuestionKind.SINGLE_CHOICE.value, QuestionKind.MULTIPLE_CHOICE.value)
+        if self.kind.data in choice_kinds and len(self.option_list()) < 2:
+            raise ValidationError(_l("Give at least two choices, one per line."))
+
+    def option_list(self) -> list[str]:
+        seen: list[str] = []
+        for line in (self.options.data or "").splitlines():
+            line = line.strip()[:200]
+            if line and line not in seen:
+                seen.append(line)
+        return seen
+
+
+class SessionCapacityForm(FlaskForm):
+    """Per-session capacity: fields named cap_<session id> are read from the request directly."""

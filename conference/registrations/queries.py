@@ -1,0 +1,129 @@
+"""Reading registrations: by token (constant-time compare), by event with filters, counts per session."""
+
+from __future__ import annotations
+
+import hmac
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from conference.db import db
+from conference.events.models import Event
+from conference.registrations.models import (
+    Question,
+    Registration,
+    RegistrationStatus,
+    SeatStatus,
+    SessionSeat,
+)
+from conference.sessions.models import Session
+
+
+def by_token(token: str) -> Registration | None:
+    if not token or len(token) > 64:
+        return None
+    found = db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.token == token)
+        .options(
+            selectinload(Registration.seats).joinedload(SessionSeat.session),
+            selectinload(Registration.answers),
+        )
+    ).first()
+    if found is None or not hmac.compare_digest(found.token.encode(), token.encode()):
+        return None
+    return found
+
+
+def active_questions(event: Event) -> list[Question]:
+    return list(
+        db.session.scalars(
+            sa.select(Question)
+            .where(Question.event_id == event.id, Question.archived.is_(False))
+            .order_by(Question.position, Question.id)
+        )
+    )
+
+
+def all_questions(event: Event) -> list[Question]:
+    return list(
+        db.session.scalars(
+            sa.select(Question)
+            .where(Question.event_id == event.id)
+            .order_by(Question.archived, Question.position, Question.id)
+        )
+    )
+
+
+def event_registrations(
+    event: Event,
+    status: str | None = None,
+    session_id: int | None = None,
+    mode: str | None = None,
+    q: str = "",
+) -> list[Registration]:
+    query = (
+        sa.select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(
+            selectinload(Registration.seats).joinedload(SessionSeat.session),
+            selectinload(Registration.answers),
+        )
+        .order_by(Registration.created_at, Registration.id)
+    )
+    if status:
+        query = query.where(Registration.status == status)
+    if mode:
+        query = query.where(Registration.attendance_mode == mode)
+    if session_id:
+        query = query.where(
+            Registration.id.in_(
+                sa.select(SessionSeat.registration_id).where(
+                    SessionSeat.session_id == session_id, SessionSeat.status != SeatStatus.CANCELLED
+                )
+            )
+        )
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Registration.name).like(like),
+                sa.func.lower(Registration.email).like(like),
+                Registration.checkin_code == q.upper(),
+            )
+        )
+    return list(db.session.scalars(query))
+
+
+def status_counts(event: Event) -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(Registration.status, sa.func.count())
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.status)
+    )
+    counts = {s.value: 0 for s in RegistrationStatus}
+    counts.update({status.value if hasattr(status, "value") else status: n for status, n in rows})
+    return counts
+
+
+def session_counts(event: Event) -> list[tuple[Session, int, int]]:
+    """(session, confirmed, waitlisted) for each session that takes registrations."""
+    sessions = list(
+        db.session.scalars(
+            sa.select(Session).where(Session.event_id == event.id).order_by(Session.starts_at, Session.id)
+        )
+    )
+    rows = db.session.execute(
+        sa.select(SessionSeat.session_id, SessionSeat.status, sa.func.count())
+        .join(Session)
+        .where(Session.event_id == event.id)
+        .group_by(SessionSeat.session_id, SessionSeat.status)
+    )
+    counts: dict[tuple[int, str], int] = {}
+    for session_id, status, n in rows:
+        counts[(session_id, status.value if hasattr(status, "value") else status)] = n
+    return [
+        (s, counts.get((s.id, "confirmed"), 0), counts.get((s.id, "waitlisted"), 0))
+        for s in sessions
+        if s.registration_enabled
+    ]

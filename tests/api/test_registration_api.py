@@ -1,0 +1,62 @@
+"""POST/GET/DELETE registrations through the JSON API."""
+
+from __future__ import annotations
+
+from conference.db import db
+from tests.factories import make_event, make_session
+
+
+def _body(**kw) -> dict:
+    return {"name": "Ada", "email": "ada@example.org", "attendance_mode": "in_person", "consent": True, **kw}
+
+
+def test_create_get_delete_and_promotion(client, app) -> None:  # noqa: ANN001
+    event = make_event(slug="ev")
+    panel = make_session(event, capacity=1)
+    db.session.commit()
+    first = client.post("/api/v1/events/ev/registrations", json=_body(session_ids=[panel.id]))
+    assert first.status_code == 201
+    data = first.get_json()
+    assert data["status"] == "confirmed" and data["sessions"] == [{"id": panel.id, "status": "confirmed"}]
+    assert data["manage_url"].startswith("https://conference.test/registrations/")
+    second = client.post(
+        "/api/v1/events/ev/registrations", json=_body(email="bob@example.org", session_ids=[panel.id])
+    )
+    assert second.get_json()["sessions"][0]["status"] == "waitlisted"
+    assert client.get("/api/v1/events/ev").get_json()["sessions"][0]["seats_left"] == 0
+
+    repeat = client.post("/api/v1/events/ev/registrations", json=_body(session_ids=[panel.id]))
+    assert repeat.status_code == 200 and repeat.get_json()["status"] == "confirmed"
+
+    token = data["manage_url"].rstrip("/").rsplit("/", 1)[1]
+    assert client.get(f"/api/v1/registrations/{token}").get_json()["status"] == "confirmed"
+    assert client.delete(f"/api/v1/registrations/{token}").get_json() == {"status": "cancelled"}
+    bob_token = second.get_json()["manage_url"].rstrip("/").rsplit("/", 1)[1]
+    assert client.get(f"/api/v1/registrations/{bob_token}").get_json()["sessions"][0]["status"] == "confirmed"
+    assert client.get("/api/v1/events/ev").get_json()["sessions"][0]["seats_left"] == 0
+
+
+def test_invalid_input_is_422_with_messages_and_malformed_json_400(client, app) -> None:  # noqa: ANN001
+    make_event(slug="ev")
+    db.session.commit()
+    response = client.post(
+        "/api/v1/events/ev/registrations",
+        json={"name": "", "email": "nope", "consent": False, "session_ids": [99999]},
+    )
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert {"name", "email", "consent", "session_ids"} <= set(errors)
+    malformed = client.post(
+        "/api/v1/events/ev/registrations", data="{not json", content_type="application/json"
+    )
+    assert malformed.status_code == 400
+    assert client.post("/api/v1/events/ev/registrations", json=[1, 2]).status_code == 400
+    assert client.post("/api/v1/events/missing/registrations", json=_body()).status_code == 404
+
+
+def test_rate_limit_applies_when_enabled(make_app) -> None:  # noqa: ANN001
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_REGISTRATION="2/minute")
+    with app.app_context():
+        client = app.test_client()
+        codes = [client.get("/api/v1/registrations/" + "x" * 43).status_code for _ in range(3)]
+        assert codes == [404, 404, 429]

@@ -1,0 +1,72 @@
+"""Many concurrent registrations for a small panel through gunicorn with several workers (real server)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from bench.registration import hammer, start_gunicorn, stop
+from conference.db import db
+from conference.registrations.models import Registration, SeatStatus, SessionSeat
+from conference.sessions.models import Session
+from tests.factories import make_event, make_session
+
+
+@pytest.fixture
+def served(app, database_url):  # noqa: ANN001, ANN201
+    process, base = start_gunicorn(database_url, workers=3)
+    try:
+        yield base
+    finally:
+        stop(process)
+
+
+def test_concurrent_registrations_fill_exactly_the_capacity(app, served) -> None:  # noqa: ANN001
+    event = make_event(slug="crowded", capacity_in_person=5)
+    panel = make_session(event, capacity=3, starts_at=event.starts_at + timedelta(hours=1))
+    db.session.commit()
+
+    result = hammer(served, "crowded", total=80, clients=16, session_ids=[panel.id])
+
+    assert result["codes"] == {201: 80}
+    assert result["statuses"] == {"confirmed": 5, "waitlisted": 75}
+    db.session.rollback()  # end the read snapshot taken before the requests
+    panel = db.session.get(Session, panel.id)
+    assert panel.seats_taken == 3
+    confirmed = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(SessionSeat)
+        .where(SessionSeat.session_id == panel.id, SessionSeat.status == SeatStatus.CONFIRMED)
+    )
+    assert confirmed == 3
+    assert db.session.get(type(event), event.id).seats_taken_in_person == 5
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 80
+
+
+def test_concurrent_duplicates_of_one_email_make_one_registration(app, served) -> None:  # noqa: ANN001
+    import http.client
+    import json
+    import threading
+
+    event = make_event(slug="dupes")
+    db.session.commit()
+    host, port = served.removeprefix("http://").split(":")
+    codes = []
+
+    def post() -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        body = json.dumps({"name": "Same", "email": "same@example.org", "consent": True})
+        conn.request("POST", "/api/v1/events/dupes/registrations", body, {"Content-Type": "application/json"})
+        codes.append(conn.getresponse().status)
+
+    threads = [threading.Thread(target=post) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.session.rollback()
+    assert sorted(codes) == [200] * 11 + [201]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
+    assert db.session.get(type(event), event.id).seats_taken_in_person == 1
