@@ -14,7 +14,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from conference.auth.permissions import EDITORS, EVERYONE, require_event
+from conference.auth.permissions import EDITORS, EVERYONE, for_checkin_helpers, require_event
 from conference.db import db, serialized_write
 from conference.registrations import capacity
 from conference.registrations.availability import event_seats_left
@@ -364,6 +364,7 @@ def question_action(slug: str, question_id: int, action: str):  # noqa: ANN201
 
 
 @bp.route(PREFIX + "/checkin", methods=["GET", "POST"])
+@for_checkin_helpers
 @login_required
 def checkin(slug: str):  # noqa: ANN201
     event = require_event(slug, *EVERYONE)

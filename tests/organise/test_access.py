@@ -7,11 +7,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask, url_for
 
 from conference.auth.permissions import allows_checkin_helpers
 from conference.db import db
 from conference.events.models import EventOrganisation, Organisation, OrganisationRole, Publication, Series
+from conference.mail.models import OutboxMessage
+from conference.registrations import capacity
+from conference.registrations.models import Question, QuestionKind
 from conference.speakers.models import Role
 from tests.factories import add_member, login_as, make_event, make_person, make_room, make_session, make_user
 from tests.organise.helpers import get_token
@@ -37,9 +41,18 @@ def world(app: Flask) -> dict:
     add_member(event, helper, "checkin")
     other_event = make_event(title="Another event")
     add_member(other_event, stranger, "owner")
+    question = Question(event_id=event.id, label="Dietary needs", kind=QuestionKind.SHORT_TEXT)
+    db.session.add(question)
     db.session.commit()
+    registration = capacity.register(
+        event, capacity.RegistrationInput("Target Attendee", "attendee@example.org", "in_person", [session.id])
+    ).registration
+    message = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.event_id == event.id)).first()
     ids = {
         "slug": event.slug,
+        "registration_id": registration.id,
+        "question_id": question.id,
+        "message_id": message.id,
         "session_id": session.id,
         "room_id": room.id,
         "person_id": person.id,

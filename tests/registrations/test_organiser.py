@@ -25,7 +25,8 @@ def _setup(**event_kw):  # noqa: ANN202
 
 def test_only_the_team_sees_registrations(client, app) -> None:  # noqa: ANN001
     _setup()
-    assert app.test_client().get("/organise/events/ev/registrations/").status_code == 401
+    anonymous = app.test_client().get("/organise/events/ev/registrations/")
+    assert anonymous.status_code == 302 and anonymous.location.startswith("/login?next=")
     stranger = make_user()
     db.session.commit()
     # The `app` fixture's app context (and so Flask-Login's cached user in `g`) spans all requests of a test.
