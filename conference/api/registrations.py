@@ -9,7 +9,7 @@ from flask import abort, current_app, jsonify, request
 from flask_babel import gettext as _
 
 from conference.api.blueprint import bp
-from conference.events.queries import programme, public_event
+from conference.events.queries import public_event, session_rows
 from conference.extensions import csrf, limiter
 from conference.registrations import capacity, mails
 from conference.registrations.availability import registrable_sessions, registration_state
@@ -109,7 +109,7 @@ def create_registration(slug: str):  # noqa: ANN201
     if payload.get("consent") is not True:
         errors.setdefault("consent", []).append(_("Consent is required."))
     session_ids = payload.get("session_ids", [])
-    allowed = {s.id for s in registrable_sessions(event, programme(event))}
+    allowed = {s.id for s in registrable_sessions(event, session_rows(event))}
     if not isinstance(session_ids, list) or not all(
         isinstance(i, int) and not isinstance(i, bool) for i in session_ids
     ):

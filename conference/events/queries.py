@@ -67,6 +67,15 @@ def programme(event: Event) -> list[Session]:
     )
 
 
+def session_rows(event: Event) -> list[Session]:
+    """The event's sessions in time order, without rooms or people (for rules that need only times and seats)."""
+    return list(
+        db.session.scalars(
+            sa.select(Session).where(Session.event_id == event.id).order_by(Session.starts_at, Session.id)
+        ).all()
+    )
+
+
 @dataclass(frozen=True)
 class ProgrammeDay:
     day: date
