@@ -8,6 +8,7 @@ import segno
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
+from conference.feeds.builders import registration_feed
 from conference.mail import outbox
 from conference.registrations.models import Registration, RegistrationStatus, SeatStatus
 
@@ -44,16 +45,12 @@ def qr_png(registration: Registration, scale: int = 6) -> bytes:
 
 def qr_svg(registration: Registration) -> str:
     return segno.make(registration.checkin_code, error="m").svg_inline(
-        scale=5, border=2, title=_("Check-in code")
+        scale=5, border=2, omitsize=True, title=_("Check-in code")
     )
 
 
-def calendar_bytes(registration: Registration) -> bytes | None:
-    """The personal agenda from issue 5's builder (None where that builder is not installed)."""
-    try:
-        from conference.feeds.builders import registration_feed
-    except ImportError:
-        return None
+def calendar_bytes(registration: Registration) -> bytes:
+    """The personal agenda, from the same builder as the personal calendar feed."""
     return registration_feed(registration)
 
 
@@ -73,9 +70,7 @@ def queue(registration: Registration, kind: str) -> None:
     body = render_template(f"mail/{kind}.txt", **context)
     attachments = []
     if kind in WITH_ATTACHMENTS and registration.status == RegistrationStatus.CONFIRMED:
-        ics = calendar_bytes(registration)
-        if ics:
-            attachments.append(outbox.attachment("agenda.ics", "text/calendar", ics))
+        attachments.append(outbox.attachment("agenda.ics", "text/calendar", calendar_bytes(registration)))
         attachments.append(outbox.attachment("checkin-code.png", "image/png", qr_png(registration)))
     subject = f"{SUBJECTS[kind]()}: {event.title}"
     outbox.write(
