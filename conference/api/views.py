@@ -24,4 +24,5 @@ def event(slug: str):  # noqa: ANN201
     found = public_event(slug) or abort(404, description=f"No published event with the slug {slug!r}.")
     return jsonify(event_detail(found, programme(found), utcnow()))
 
+
 import conference.api.registrations  # noqa: E402, F401  (registration endpoints on this blueprint)

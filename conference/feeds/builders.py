@@ -424,20 +424,22 @@ def _assemble(
 # --- feeds -----------------------------------------------------------------------------------------
 
 
+# The session columns every entry needs (plain rows: cheaper than loading objects).
+_SESSION_COLUMNS = (
+    Session.id,
+    Session.revision,
+    Session.updated_at,
+    Session.starts_at,
+    Session.ends_at,
+    Session.status,
+    Session.cancelled_at,
+    Session.event_id,
+)
+
+
 def _session_rows(condition: sa.ColumnElement[bool]) -> list[sa.Row]:
     return db.session.execute(
-        sa.select(
-            Session.id,
-            Session.revision,
-            Session.updated_at,
-            Session.starts_at,
-            Session.ends_at,
-            Session.status,
-            Session.cancelled_at,
-            Session.event_id,
-        )
-        .where(condition)
-        .order_by(Session.starts_at, Session.id)
+        sa.select(*_SESSION_COLUMNS).where(condition).order_by(Session.starts_at, Session.id)
     ).all()
 
 
@@ -512,17 +514,7 @@ def speaker_feed(person: Person, public_statuses: Sequence[EventStatus]) -> Feed
     """That person's sessions in public events, across all events, with their role in the description."""
     now = utcnow()
     rows = db.session.execute(
-        sa.select(
-            Session.id,
-            Session.revision,
-            Session.updated_at,
-            Session.starts_at,
-            Session.ends_at,
-            Session.status,
-            Session.cancelled_at,
-            Session.event_id,
-            Assignment.role,
-        )
+        sa.select(*_SESSION_COLUMNS, Assignment.role)
         .join(Assignment, Assignment.session_id == Session.id)
         .join(Event, Event.id == Session.event_id)
         .where(Assignment.person_id == person.id, Event.status.in_(public_statuses))

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from conference.db import db
+from conference.events.queries import programme
 from conference.organise.access import editable_event
 from conference.organise.blueprint import bp
-from conference.organise.views_common import programme_sessions
 from conference.sessions import editing
 from conference.sessions.clashes import clashing_session_ids, event_clashes, session_clashes
 from conference.sessions.forms import AssignmentEditForm, AssignmentForm, ConfirmForm, RoomForm, SessionForm
@@ -299,7 +299,7 @@ def remove_room(slug: str, room_id: int):  # noqa: ANN201
 @login_required
 def timetable(slug: str):  # noqa: ANN201
     event = editable_event(slug)
-    sessions = programme_sessions(event)
+    sessions = programme(event)
     clashes = event_clashes(event)
     columns, days = build_timetable(event, sessions, list(event.rooms))
     return render_template(

@@ -23,10 +23,10 @@ from conference.events.forms import (
     TeamRoleForm,
 )
 from conference.events.models import Event, EventOrganisation, EventStatus, OrganisationRole, Publication
+from conference.events.queries import programme
 from conference.organise import people_views, programme_views  # noqa: F401  (their routes)
 from conference.organise.access import editable_event, session_link
 from conference.organise.blueprint import bp
-from conference.organise.views_common import programme_sessions
 from conference.sessions.clashes import event_clashes
 from conference.sessions.forms import ConfirmForm
 from conference.timeutil import local
@@ -73,7 +73,7 @@ def event(slug: str):  # noqa: ANN201
     return render_template(
         "organise/event.html",
         event=event,
-        sessions=programme_sessions(event),
+        sessions=programme(event),
         clashes=event_clashes(event),
         publish_form=PublishForm(),
         confirm_form=ConfirmForm(),

@@ -116,23 +116,19 @@ def release_session_seat(session_id: int) -> None:
     )
 
 
-def _lock_event(event_id: int) -> Event:
-    """The event row, fresh from the database and locked on PostgreSQL (SQLite holds its write lock)."""
+def _locked(model: type, row_id: int):  # noqa: ANN202
+    """A row fresh from the database, locked on PostgreSQL (on SQLite the transaction holds the write lock)."""
     return db.session.scalars(
-        sa.select(Event)
-        .where(Event.id == event_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        sa.select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
     ).one()
+
+
+def _lock_event(event_id: int) -> Event:
+    return _locked(Event, event_id)
 
 
 def _lock_registration(registration_id: int) -> Registration:
-    return db.session.scalars(
-        sa.select(Registration)
-        .where(Registration.id == registration_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    return _locked(Registration, registration_id)
 
 
 # --- allocation -----------------------------------------------------------------------------------------

@@ -45,7 +45,8 @@ def world(app: Flask) -> dict:
     db.session.add(question)
     db.session.commit()
     registration = capacity.register(
-        event, capacity.RegistrationInput("Target Attendee", "attendee@example.org", "in_person", [session.id])
+        event,
+        capacity.RegistrationInput("Target Attendee", "attendee@example.org", "in_person", [session.id]),
     ).registration
     message = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.event_id == event.id)).first()
     ids = {
