@@ -39,10 +39,12 @@ def render_markdown(text: str | None) -> Markup:
 
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_DASHES = str.maketrans({dash: "-" for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
 
 
 def slugify(text: str, max_length: int = 80) -> str:
     """'Alexis Dudden' -> 'alexis-dudden'. Returns '' for text with no Latin letters or digits."""
+    text = text.translate(_DASHES)  # "Japan–Korea" -> "japan-korea", not "japankorea"
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = _NON_SLUG.sub("-", ascii_text.lower()).strip("-")
     return slug[:max_length].rstrip("-")

@@ -221,3 +221,11 @@ def test_demo_is_idempotent(app):
     assert (
         db.session.scalar(sa.select(sa.func.count()).select_from(Session).where(Session.capacity == 20)) >= 1
     )
+
+
+def test_slugify_turns_dashes_into_hyphens():
+    from conference.text import slugify
+
+    assert slugify("Japan–Korea online — conversation") == "japan-korea-online-conversation"
+    assert slugify("Ñoño Café") == "nono-cafe"
+    assert slugify("日本") == ""
