@@ -49,16 +49,8 @@ def new_person():  # noqa: ANN201
     if request.method == "GET":
         form.name.data = (request.args.get("name") or "")[:200]
     if form.validate_on_submit():
-        links, errors = people.parse_links(form.links.data)
-        similar = people.similar_people(form.name.data)
-        if errors:
-            form.links.errors.extend(errors)
-        elif similar and not form.create_anyway.data:
-            form.name.errors.append(
-                _("Someone with a similar name exists. Check the list, or confirm below.")
-            )
-        else:
-            person = people.create_person(form, links)
+        person, similar = people.create_unless_similar(form)
+        if person is not None:
             db.session.commit()
             flash(_("%(name)s created.", name=person.name), "success")
             return redirect(url_for("organise.edit_person", person_id=person.id))

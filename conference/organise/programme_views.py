@@ -175,16 +175,8 @@ def new_person_in_session(slug: str, session_id: int):  # noqa: ANN201
     new_person = NewSpeakerForm(prefix="new")
     similar: list[Person] = []
     if new_person.validate_on_submit():
-        links, errors = people.parse_links(new_person.links.data)
-        similar = people.similar_people(new_person.name.data)
-        if errors:
-            new_person.links.errors.extend(errors)
-        elif similar and not new_person.create_anyway.data:
-            new_person.name.errors.append(
-                _("Someone with a similar name exists: add them instead, or confirm below.")
-            )
-        else:
-            person = people.create_person(new_person, links)
+        person, similar = people.create_unless_similar(new_person)
+        if person is not None:
             editing.assign(session, person, Role(new_person.role.data), None)
             db.session.commit()
             flash(_("%(name)s created and added.", name=person.name), "success")

@@ -105,6 +105,21 @@ def create_person(form, links: list[dict]) -> Person:  # noqa: ANN001
     return person
 
 
+def create_unless_similar(form) -> tuple[Person | None, list[Person]]:  # noqa: ANN001
+    """Create the person from a validated form, unless its links are malformed or someone with a similar
+    name exists and the form has not confirmed `create_anyway`. Errors go onto the form's fields.
+    Returns (the new person or None, the similar people found)."""
+    links, errors = parse_links(form.links.data)
+    similar = similar_people(form.name.data)
+    if errors:
+        form.links.errors.extend(errors)
+        return None, similar
+    if similar and not form.create_anyway.data:
+        form.name.errors.append(_("Someone with a similar name exists. Check the list, or confirm below."))
+        return None, similar
+    return create_person(form, links), similar
+
+
 def may_edit_person(user: User, person: Person) -> bool:
     """Admins; otherwise an editor (owner or manager) of an event the person takes part in. A person in no
     session yet (just created, or whose sessions were removed) may be edited
