@@ -38,7 +38,7 @@ from conference import create_app  # noqa: E402
 from conference.db import db  # noqa: E402
 from conference.events.models import Event as EventModel  # noqa: E402
 from conference.events.models import EventKind, EventStatus  # noqa: E402
-from conference.feeds import builders, vtimezone  # noqa: E402
+from conference.feeds import cache, vtimezone  # noqa: E402
 from conference.sessions.models import Room, Session  # noqa: E402
 from conference.speakers.models import Assignment, Person, Role  # noqa: E402
 
@@ -194,7 +194,7 @@ def main() -> None:
 
     def clear() -> None:
         with app.app_context():
-            builders.clear_caches()
+            cache.clear_caches()
         vtimezone.vtimezone_bytes.cache_clear()
 
     get(f"{base}/")  # the server and the app are up; feed caches still empty

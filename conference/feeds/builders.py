@@ -1,11 +1,4 @@
-"""iCalendar feeds: every byte written by `icalendar`, each VEVENT cached by what it depends on.
-
-Feeds are polled for years, so they must be stable: UIDs come from the stored `uid` columns, DTSTAMP
-and LAST-MODIFIED are the session's last change (never "now"), SEQUENCE is its revision, and the
-same data always gives the same bytes. Each VEVENT's bytes are cached under a key made of the
-session's id, revision and last change plus every event field the entry shows (so a change the
-change tracker does not see cannot serve stale bytes); a feed is the calendar head, one VTIMEZONE per
-zone (RRULE form, see vtimezone.py) and the VEVENT bytes joined.
+"""The calendar feeds, one function per kind, built from the cached entries of entries.py.
 
 Public entry points: `event_feed`, `session_feed`, `speaker_feed`, `all_events_feed` (each
 returning a `Feed`) and `registration_feed(registration) -> bytes` (the personal agenda, also the
@@ -14,415 +7,32 @@ confirmation mail's attachment).
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from threading import Lock
-from types import SimpleNamespace
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from icalendar import Calendar, vDuration, vText, vUri
-from icalendar import Event as VEvent
 
 from conference.db import db, utcnow
-from conference.events.models import AttendanceMode, Event, EventStatus
-from conference.feeds.vtimezone import vtimezone_bytes
+from conference.events.models import Event, EventStatus
+from conference.feeds.entries import (
+    Entry,
+    Feed,
+    assemble,
+    caches,
+    calendar_bytes,
+    config_key,
+    drop_time,
+    event_context,
+    event_vevent,
+    events_by_id,
+    kept,
+    session_vevent,
+)
 from conference.registrations.models import Registration, RegistrationStatus, SeatStatus, SessionSeat
-from conference.sessions.models import Room, Session, SessionStatus
+from conference.sessions.models import Session, SessionStatus
 from conference.speakers.models import Assignment, Person
-
-PRODID = "-//Conference//Calendar feeds//EN"
-REFRESH = timedelta(hours=1)
-# Cancelled sessions stay in feeds (STATUS:CANCELLED) this long after cancellation, or until they end.
-CANCELLED_KEPT_FOR = timedelta(days=30)
-_ENTRY_CACHE_SIZE = 20000
-_FEED_CACHE_SIZE = 500
-
-
-@dataclass
-class Feed:
-    """A built feed: its bytes, when its content last changed, and until when the bytes stay right."""
-
-    body: bytes
-    last_modified: datetime
-    valid_until: datetime | None = None
-    etag: str | None = None
-
-
-@dataclass
-class _Entry:
-    """What one VEVENT needs; built from ORM rows only when its bytes are not cached."""
-
-    key: tuple
-    session_id: int | None
-    starts_at: datetime
-    updated_at: datetime
-    timezone: str
-    drop_after: datetime | None = None
-    extra: dict = field(default_factory=dict)
-
-
-# --- caches ----------------------------------------------------------------------------------------
-
-
-class _LRU:
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.data: OrderedDict = OrderedDict()
-        self.lock = Lock()
-
-    def get(self, key: object) -> object | None:
-        with self.lock:
-            value = self.data.get(key)
-            if value is not None:
-                self.data.move_to_end(key)
-            return value
-
-    def put(self, key: object, value: object) -> None:
-        with self.lock:
-            self.data[key] = value
-            self.data.move_to_end(key)
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.data.clear()
-
-
-def _caches() -> tuple[_LRU, _LRU]:
-    """Per-application caches of VEVENT bytes and of whole feeds."""
-    caches = current_app.extensions.get("feeds_cache")
-    if caches is None:
-        caches = current_app.extensions.setdefault(
-            "feeds_cache", (_LRU(_ENTRY_CACHE_SIZE), _LRU(_FEED_CACHE_SIZE))
-        )
-    return caches
-
-
-def clear_caches() -> None:
-    for cache in _caches():
-        cache.clear()
-
-
-# --- small helpers ---------------------------------------------------------------------------------
-
-
-def uid_domain() -> str:
-    """The host after the `@` of every UID: CALENDAR_UID_DOMAIN, else the host of BASE_URL (ASCII)."""
-    configured = current_app.config.get("CALENDAR_UID_DOMAIN") or ""
-    host = configured or urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
-    return host.encode("idna").decode("ascii").lower()
-
-
-_ID_PLACEHOLDER = 9_876_543_210
-
-
-def _session_url(slug: str, session_id: int) -> str:
-    """The session page's absolute URL; the route is built once per event, not once per session."""
-    templates = current_app.extensions.setdefault("feeds_session_urls", {})
-    key = (current_app.config["BASE_URL"], slug)
-    template = templates.get(key)
-    if template is None:
-        template = templates[key] = absolute("sessions.detail", slug=slug, session_id=_ID_PLACEHOLDER)
-    return template.replace(str(_ID_PLACEHOLDER), str(session_id))
-
-
-def _cached_uid_domain() -> str:
-    cache = current_app.extensions.setdefault("feeds_uid_domain", {})
-    key = (current_app.config.get("CALENDAR_UID_DOMAIN"), current_app.config["BASE_URL"])
-    if key not in cache:
-        cache[key] = uid_domain()
-    return cache[key]
-
-
-def _config_key() -> tuple:
-    return (current_app.config["BASE_URL"], _cached_uid_domain(), str(get_locale()))
-
-
-def absolute(endpoint: str, **values: object) -> str:
-    """An absolute URL from BASE_URL; works outside requests too (mail sending, CLI)."""
-    base = current_app.config["BASE_URL"]
-    adapters = current_app.extensions.setdefault("feeds_url_adapters", {})
-    adapter = adapters.get(base)
-    if adapter is None:
-        parts = urlsplit(base)
-        adapter = adapters[base] = current_app.url_map.bind(
-            parts.netloc or "localhost", script_name=parts.path or "/", url_scheme=parts.scheme or "https"
-        )
-    return adapter.build(endpoint, values, force_external=True)
-
-
-def _zone_years(entries: Iterable[_Entry]) -> dict[str, tuple[int, int]]:
-    years: dict[str, tuple[int, int]] = {}
-    for entry in entries:
-        year = entry.starts_at.year
-        low, high = years.get(entry.timezone, (year, year))
-        years[entry.timezone] = (min(low, year), max(high, year + 1))
-    return years
-
-
-def _calendar_bytes(name: str, description: str, entries: Sequence[_Entry], bodies: Sequence[bytes]) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    # Explicit value types: icalendar would write these (and X- properties) without TEXT escaping.
-    calendar.add("name", vText(name))
-    calendar.add("x-wr-calname", vText(name))
-    if description:
-        calendar.add("x-wr-caldesc", vText(description))
-    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(REFRESH))
-    head = calendar.to_ical()
-    assert head.endswith(b"END:VCALENDAR\r\n")  # noqa: S101
-    parts = [head[: -len(b"END:VCALENDAR\r\n")]]
-    for tzid, (first, last) in sorted(_zone_years(entries).items()):
-        parts.append(vtimezone_bytes(tzid, first, last))
-    parts.extend(bodies)
-    parts.append(b"END:VCALENDAR\r\n")
-    return b"".join(parts)
-
-
-def _location(event: Event, room_name: str | None) -> str:
-    parts = []
-    if room_name:
-        parts.append(room_name)
-    if event.attendance_mode != AttendanceMode.ONLINE:
-        parts.extend(p for p in (event.venue_name, event.venue_address, event.city, event.country) if p)
-    if event.attendance_mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID):
-        parts.append(_labels()["online"])
-    return ", ".join(parts)
-
-
-def _event_context(event: Event) -> tuple:
-    """Every event field a session's entry shows: part of each entry's cache key."""
-    return (
-        event.id,
-        event.slug,
-        event.title,
-        event.timezone,
-        event.status.value,
-        event.attendance_mode.value,
-        event.venue_name,
-        event.venue_address,
-        event.city,
-        event.country,
-    )
-
-
-def _kept(status: SessionStatus, cancelled_at: datetime | None, ends_at: datetime, now: datetime) -> bool:
-    return status != SessionStatus.CANCELLED or now < _drop_time(cancelled_at, ends_at)
-
-
-def _drop_time(cancelled_at: datetime | None, ends_at: datetime) -> datetime:
-    return max((cancelled_at or ends_at) + CANCELLED_KEPT_FOR, ends_at)
-
-
-# --- VEVENT builders -------------------------------------------------------------------------------
-
-
-def _people_lines(assignments: Sequence[Assignment]) -> list[str]:
-    lines = []
-    labels = _labels()
-    for assignment in assignments:
-        person = assignment.person
-        about = ", ".join(p for p in (person.position, person.affiliation) if p)
-        role = labels.get(assignment.role.value, assignment.role.value)
-        lines.append(f"{person.name} ({role})" + (f", {about}" if about else ""))
-    return lines
-
-
-def _labels() -> dict[str, str]:
-    """Translated labels, looked up once per locale (gettext per entry costs more than the entry)."""
-    cache = current_app.extensions.setdefault("feeds_labels", {})
-    locale = str(get_locale())
-    labels = cache.get(locale)
-    if labels is None:
-        labels = cache[locale] = {
-            "keynote": _("Keynote"),
-            "speaker": _("Speaker"),
-            "panelist": _("Panelist"),
-            "moderator": _("Moderator"),
-            "chair": _("Chair"),
-            "discussant": _("Discussant"),
-            "online": _("Online"),
-        }
-    return labels
-
-
-def _role_label(role: str) -> str:
-    return _labels().get(role, role)
-
-
-def _kind_label(kind: str) -> str:
-    return kind.replace("_", " ").capitalize()
-
-
-def session_vevent(
-    session: Session,
-    *,
-    status: str | None = None,
-    role: str | None = None,
-    join_url: str | None = None,
-) -> VEvent:
-    """The VEVENT of one session. `status` overrides the status (TENTATIVE on a waitlist), `role` adds
-    the speaker's own role (speaker feed), `join_url` adds the online join link (personal agenda only)."""
-    event = session.event
-    zone = ZoneInfo(event.timezone)
-    page = _session_url(event.slug, session.id)
-    vevent = VEvent()
-    # Text properties are set with their value types directly (same bytes as .add(), a third faster).
-    vevent["UID"] = vText(f"{session.uid}@{_cached_uid_domain()}")
-    vevent.add("dtstamp", session.updated_at.astimezone(UTC))
-    vevent.add("last-modified", session.updated_at.astimezone(UTC))
-    vevent.add("created", session.created_at.astimezone(UTC))
-    vevent.add("sequence", session.revision)
-    vevent.add("dtstart", session.starts_at.astimezone(zone))
-    vevent.add("dtend", session.ends_at.astimezone(zone))
-    vevent["SUMMARY"] = vText(session.title)
-    description: list[str] = []
-    if role:
-        description.append(_("Your role: %(role)s", role=_role_label(role)))
-    people = _people_lines(session.assignments)
-    if people:
-        description.append("\n".join(people))
-    if session.description.strip():
-        description.append(session.description.strip())
-    if join_url:
-        description.append(_("Join online: %(url)s", url=join_url))
-    description.append(f"{event.title}\n{page}")
-    vevent["DESCRIPTION"] = vText("\n\n".join(description))
-    location = _location(event, session.room.name if session.room else None)
-    if location:
-        vevent["LOCATION"] = vText(location)
-    vevent["URL"] = vUri(page)
-    vevent.add("categories", [_kind_label(session.kind.value)])
-    cancelled = session.status == SessionStatus.CANCELLED or event.status == EventStatus.CANCELLED
-    vevent["STATUS"] = vText("CANCELLED" if cancelled else (status or "CONFIRMED"))
-    vevent["TRANSP"] = vText("TRANSPARENT" if cancelled else "OPAQUE")
-    return vevent
-
-
-def event_vevent(event: Event, *, status: str | None = None, join_url: str | None = None) -> VEvent:
-    """One VEVENT for a whole event (an event without sessions, or the all-events feed)."""
-    zone = ZoneInfo(event.timezone)
-    page = absolute("events.detail", slug=event.slug)
-    vevent = VEvent()
-    vevent.add("uid", f"{event.uid}@{uid_domain()}")
-    vevent.add("dtstamp", event.updated_at.astimezone(UTC))
-    vevent.add("last-modified", event.updated_at.astimezone(UTC))
-    vevent.add("created", event.created_at.astimezone(UTC))
-    # Events have no revision column: seconds from creation to the last change only ever grow.
-    vevent.add("sequence", max(int((event.updated_at - event.created_at).total_seconds()), 0))
-    vevent.add("dtstart", event.starts_at.astimezone(zone))
-    vevent.add("dtend", event.ends_at.astimezone(zone))
-    vevent.add("summary", event.title)
-    description = [p for p in (event.summary.strip(),) if p]
-    if join_url:
-        description.append(_("Join online: %(url)s", url=join_url))
-    description.append(page)
-    vevent.add("description", "\n\n".join(description))
-    location = _location(event, None)
-    if location:
-        vevent.add("location", location)
-    vevent.add("url", page)
-    vevent.add("categories", [_kind_label(event.kind.value)])
-    cancelled = event.status == EventStatus.CANCELLED
-    vevent.add("status", "CANCELLED" if cancelled else (status or "CONFIRMED"))
-    vevent.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
-    return vevent
-
-
-def _load_sessions(ids: set[int]) -> dict[int, SimpleNamespace]:
-    """What session_vevent reads, for many sessions in two plain queries (no ORM objects: building
-    500 sessions, their people and rooms as ORM objects costs more than serialising them)."""
-    rows = db.session.execute(
-        sa.select(
-            Session.id,
-            Session.uid,
-            Session.event_id,
-            Session.title,
-            Session.kind,
-            Session.description,
-            Session.starts_at,
-            Session.ends_at,
-            Session.status,
-            Session.revision,
-            Session.created_at,
-            Session.updated_at,
-            Room.name.label("room_name"),
-        )
-        .outerjoin(Room, Room.id == Session.room_id)
-        .where(Session.id.in_(ids))
-    ).all()
-    people = db.session.execute(
-        sa.select(Assignment.session_id, Assignment.role, Person.name, Person.position, Person.affiliation)
-        .join(Person, Person.id == Assignment.person_id)
-        .where(Assignment.session_id.in_(ids))
-        .order_by(Assignment.session_id, Assignment.position, Assignment.id)
-    ).all()
-    events = _events_by_id({row.event_id for row in rows})
-    sessions: dict[int, SimpleNamespace] = {}
-    for row in rows:
-        data = row._asdict()
-        room_name = data.pop("room_name")
-        sessions[row.id] = SimpleNamespace(
-            **data,
-            event=events[row.event_id],
-            room=SimpleNamespace(name=room_name) if room_name is not None else None,
-            assignments=[],
-        )
-    for person in people:
-        sessions[person.session_id].assignments.append(
-            SimpleNamespace(
-                role=person.role,
-                person=SimpleNamespace(
-                    name=person.name, position=person.position, affiliation=person.affiliation
-                ),
-            )
-        )
-    return sessions
-
-
-def _render_entries(entries: Sequence[_Entry], build: callable) -> list[bytes]:
-    """The bytes of each entry: from the cache, the missing ones built in one batch (constant queries)."""
-    entry_cache, _feeds = _caches()
-    bodies: list[bytes | None] = [entry_cache.get(entry.key) for entry in entries]
-    missing = [entry for entry, body in zip(entries, bodies, strict=True) if body is None]
-    if missing:
-        ids = {entry.session_id for entry in missing if entry.session_id is not None}
-        sessions = _load_sessions(ids) if ids else {}
-        built = {id(entry): build(entry, sessions.get(entry.session_id)).to_ical() for entry in missing}
-        for entry in missing:
-            entry_cache.put(entry.key, built[id(entry)])
-        bodies = [
-            body if body is not None else built[id(entry)]
-            for entry, body in zip(entries, bodies, strict=True)
-        ]
-    return bodies  # type: ignore[return-value]
-
-
-def _assemble(
-    name: str, description: str, entries: Sequence[_Entry], build: callable, fallback: datetime
-) -> Feed:
-    bodies = _render_entries(entries, build)
-    drops = [entry.drop_after for entry in entries if entry.drop_after is not None]
-    last_modified = max([entry.updated_at for entry in entries] + [fallback])
-    return Feed(
-        _calendar_bytes(name, description, entries, bodies), last_modified, min(drops) if drops else None
-    )
-
-
-# --- feeds -----------------------------------------------------------------------------------------
-
 
 # The session columns every entry needs (plain rows: cheaper than loading objects).
 _SESSION_COLUMNS = (
@@ -443,10 +53,10 @@ def _session_rows(condition: sa.ColumnElement[bool]) -> list[sa.Row]:
     ).all()
 
 
-def _session_entry(row: sa.Row, context: tuple, timezone: str, now: datetime, variant: tuple = ()) -> _Entry:
-    drop = _drop_time(row.cancelled_at, row.ends_at) if row.status == SessionStatus.CANCELLED else None
-    return _Entry(
-        key=("session", row.id, row.revision, row.updated_at, context, variant, _config_key()),
+def _session_entry(row: sa.Row, context: tuple, timezone: str, now: datetime, variant: tuple = ()) -> Entry:
+    drop = drop_time(row.cancelled_at, row.ends_at) if row.status == SessionStatus.CANCELLED else None
+    return Entry(
+        key=("session", row.id, row.revision, row.updated_at, context, variant, config_key()),
         session_id=row.id,
         starts_at=row.starts_at,
         updated_at=row.updated_at,
@@ -461,7 +71,7 @@ def event_feed(event: Event, now: datetime | None = None) -> Feed:
     The whole feed is cached under the event's `updated_at` (moved by every change to the event or its
     programme); a cancelled session's removal after 30 days ends the cached copy's validity."""
     now = now or utcnow()
-    _entries_cache, feed_cache = _caches()
+    _entries_cache, feed_cache = caches()
     # updated_at has whole seconds: two changes in one second must still give a new key, so the
     # programme's fingerprint (count, revisions, ids) is part of it; one aggregate query.
     fingerprint = db.session.execute(
@@ -471,29 +81,29 @@ def event_feed(event: Event, now: datetime | None = None) -> Feed:
             sa.func.coalesce(sa.func.sum(Session.id), 0),
         ).where(Session.event_id == event.id)
     ).one()
-    key = ("event", event.id, event.updated_at, tuple(fingerprint), _event_context(event), _config_key())
+    key = ("event", event.id, event.updated_at, tuple(fingerprint), event_context(event), config_key())
     cached = feed_cache.get(key)
     if cached is not None and (cached.valid_until is None or now < cached.valid_until):
         return cached
-    context = _event_context(event)
+    context = event_context(event)
     rows = [
         row
         for row in _session_rows(Session.event_id == event.id)
-        if _kept(row.status, row.cancelled_at, row.ends_at, now)
+        if kept(row.status, row.cancelled_at, row.ends_at, now)
     ]
     description = event.summary.strip()
     if rows:
         entries = [_session_entry(row, context, event.timezone, now) for row in rows]
-        feed = _assemble(event.title, description, entries, lambda _e, s: session_vevent(s), event.updated_at)
+        feed = assemble(event.title, description, entries, lambda _e, s: session_vevent(s), event.updated_at)
     else:
-        entry = _Entry(
-            ("event", event.id, event.updated_at, context, _config_key()),
+        entry = Entry(
+            ("event", event.id, event.updated_at, context, config_key()),
             None,
             event.starts_at,
             event.updated_at,
             event.timezone,
         )
-        feed = _assemble(
+        feed = assemble(
             event.title, description, [entry], lambda _e, _s: event_vevent(event), event.updated_at
         )
     feed.last_modified = event.updated_at
@@ -503,8 +113,8 @@ def event_feed(event: Event, now: datetime | None = None) -> Feed:
 
 def session_feed(session: Session) -> Feed:
     event = session.event
-    entry = _session_entry(session, _event_context(event), event.timezone, utcnow())
-    feed = _assemble(
+    entry = _session_entry(session, event_context(event), event.timezone, utcnow())
+    feed = assemble(
         f"{session.title} ({event.title})", "", [entry], lambda _e, s: session_vevent(s), session.updated_at
     )
     return feed
@@ -520,24 +130,18 @@ def speaker_feed(person: Person, public_statuses: Sequence[EventStatus]) -> Feed
         .where(Assignment.person_id == person.id, Event.status.in_(public_statuses))
         .order_by(Session.starts_at, Session.id)
     ).all()
-    rows = [row for row in rows if _kept(row.status, row.cancelled_at, row.ends_at, now)]
-    events = _events_by_id({row.event_id for row in rows})
+    rows = [row for row in rows if kept(row.status, row.cancelled_at, row.ends_at, now)]
+    events = events_by_id({row.event_id for row in rows})
     entries = []
     for row in rows:
         event = events[row.event_id]
-        entry = _session_entry(row, _event_context(event), event.timezone, now, ("speaker", row.role.value))
+        entry = _session_entry(row, event_context(event), event.timezone, now, ("speaker", row.role.value))
         entry.extra["role"] = row.role.value
         entries.append(entry)
     name = _("%(name)s: sessions", name=person.name)
-    return _assemble(
+    return assemble(
         name, "", entries, lambda e, s: session_vevent(s, role=e.extra["role"]), person.updated_at
     )
-
-
-def _events_by_id(ids: set[int]) -> dict[int, Event]:
-    if not ids:
-        return {}
-    return {e.id: e for e in db.session.scalars(sa.select(Event).where(Event.id.in_(ids)))}
 
 
 def all_events_feed(public_statuses: Sequence[EventStatus]) -> Feed:
@@ -547,8 +151,8 @@ def all_events_feed(public_statuses: Sequence[EventStatus]) -> Feed:
     ).all()
     entries = []
     for event in events:
-        entry = _Entry(
-            ("event", event.id, event.updated_at, _event_context(event), _config_key()),
+        entry = Entry(
+            ("event", event.id, event.updated_at, event_context(event), config_key()),
             None,
             event.starts_at,
             event.updated_at,
@@ -558,7 +162,7 @@ def all_events_feed(public_statuses: Sequence[EventStatus]) -> Feed:
         entries.append(entry)
     epoch = datetime(2000, 1, 1, tzinfo=UTC)
     name = current_app.config["SITE_NAME"]
-    return _assemble(name, "", entries, lambda e, _s: event_vevent(e.extra["event"]), epoch)
+    return assemble(name, "", entries, lambda e, _s: event_vevent(e.extra["event"]), epoch)
 
 
 def registration_feed_data(registration: Registration, now: datetime | None = None) -> Feed:
@@ -569,7 +173,7 @@ def registration_feed_data(registration: Registration, now: datetime | None = No
     event = registration.event
     name = f"{event.title}: {registration.name}"
     if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
-        return Feed(_calendar_bytes(name, "", [], []), registration.updated_at)
+        return Feed(calendar_bytes(name, "", [], []), registration.updated_at)
     confirmed = registration.status == RegistrationStatus.CONFIRMED
     join_url = event.online_url if confirmed and event.is_online and event.online_url else None
     tentative = registration.status in (RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
@@ -589,19 +193,19 @@ def registration_feed_data(registration: Registration, now: datetime | None = No
         .where(SessionSeat.registration_id == registration.id, SessionSeat.status != SeatStatus.CANCELLED)
         .order_by(Session.starts_at, Session.id)
     ).all()
-    context = _event_context(event)
+    context = event_context(event)
     entries = []
     for seat in seats:
-        if not _kept(seat.session_status, seat.cancelled_at, seat.ends_at, now):
+        if not kept(seat.session_status, seat.cancelled_at, seat.ends_at, now):
             continue
         status = "TENTATIVE" if tentative or seat.status == SeatStatus.WAITLISTED else "CONFIRMED"
         drop = (
-            _drop_time(seat.cancelled_at, seat.ends_at)
+            drop_time(seat.cancelled_at, seat.ends_at)
             if seat.session_status == SessionStatus.CANCELLED
             else None
         )
-        entry = _Entry(
-            key=("seat", seat.id, seat.revision, seat.updated_at, context, status, join_url, _config_key()),
+        entry = Entry(
+            key=("seat", seat.id, seat.revision, seat.updated_at, context, status, join_url, config_key()),
             session_id=seat.id,
             starts_at=seat.starts_at,
             updated_at=max(seat.updated_at, seat.seat_updated_at),
@@ -611,7 +215,7 @@ def registration_feed_data(registration: Registration, now: datetime | None = No
         entry.extra["status"] = status
         entries.append(entry)
     if entries:
-        feed = _assemble(
+        feed = assemble(
             name,
             "",
             entries,
@@ -620,9 +224,9 @@ def registration_feed_data(registration: Registration, now: datetime | None = No
         )
     else:
         status = "TENTATIVE" if tentative else "CONFIRMED"
-        key = ("event-reg", event.id, event.updated_at, context, status, join_url, _config_key())
-        entry = _Entry(key, None, event.starts_at, event.updated_at, event.timezone)
-        feed = _assemble(
+        key = ("event-reg", event.id, event.updated_at, context, status, join_url, config_key())
+        entry = Entry(key, None, event.starts_at, event.updated_at, event.timezone)
+        feed = assemble(
             name,
             "",
             [entry],

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import Response, request
 
-from conference.feeds.builders import Feed
+from conference.feeds.entries import Feed
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 

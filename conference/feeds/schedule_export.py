@@ -13,7 +13,7 @@ from lxml import etree
 
 from conference.events.models import Event
 from conference.events.queries import programme
-from conference.feeds.builders import absolute
+from conference.feeds.entries import absolute
 from conference.sessions.models import Session
 from conference.text import slugify
 from conference.timeutil import local
