@@ -9,7 +9,6 @@ waitlisted person in the same transaction, and their mail is written to the outb
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -27,7 +26,15 @@ from conference.registrations.models import (
     SeatStatus,
     SessionSeat,
 )
-from conference.sessions.models import Session
+from conference.registrations.seats import (
+    lock_event,
+    lock_registration,
+    release_event_seat,
+    release_session_seat,
+    take_event_seat,
+    take_session_seat,
+)
+from conference.registrations.tokens import new_checkin_code, new_token
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
 
@@ -58,77 +65,6 @@ class RegistrationInput:
 class RegisterResult:
     registration: Registration
     created: bool
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)  # 256 bits
-
-
-def new_checkin_code() -> str:
-    return secrets.token_hex(8).upper()
-
-
-# --- counters -------------------------------------------------------------------------------------------
-
-
-def _event_columns(mode: RegistrationMode) -> tuple[sa.Column, sa.Column]:
-    if mode == RegistrationMode.ONLINE:
-        return Event.__table__.c.seats_taken_online, Event.__table__.c.capacity_online
-    return Event.__table__.c.seats_taken_in_person, Event.__table__.c.capacity_in_person
-
-
-def take_event_seat(event_id: int, mode: RegistrationMode) -> bool:
-    taken, capacity = _event_columns(mode)
-    table = Event.__table__
-    result = db.session.execute(
-        sa.update(table)
-        .where(table.c.id == event_id, sa.or_(capacity.is_(None), taken < capacity))
-        .values({taken: taken + 1})
-    )
-    return result.rowcount == 1
-
-
-def release_event_seat(event_id: int, mode: RegistrationMode) -> None:
-    taken, _ = _event_columns(mode)
-    table = Event.__table__
-    db.session.execute(sa.update(table).where(table.c.id == event_id, taken > 0).values({taken: taken - 1}))
-
-
-def take_session_seat(session_id: int) -> bool:
-    table = Session.__table__
-    result = db.session.execute(
-        sa.update(table)
-        .where(
-            table.c.id == session_id,
-            sa.or_(table.c.capacity.is_(None), table.c.seats_taken < table.c.capacity),
-        )
-        .values(seats_taken=table.c.seats_taken + 1)
-    )
-    return result.rowcount == 1
-
-
-def release_session_seat(session_id: int) -> None:
-    table = Session.__table__
-    db.session.execute(
-        sa.update(table)
-        .where(table.c.id == session_id, table.c.seats_taken > 0)
-        .values(seats_taken=table.c.seats_taken - 1)
-    )
-
-
-def _locked(model: type, row_id: int):  # noqa: ANN202
-    """A row fresh from the database, locked on PostgreSQL (on SQLite the transaction holds the write lock)."""
-    return db.session.scalars(
-        sa.select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
-    ).one()
-
-
-def _lock_event(event_id: int) -> Event:
-    return _locked(Event, event_id)
-
-
-def _lock_registration(registration_id: int) -> Registration:
-    return _locked(Registration, registration_id)
 
 
 # --- allocation -----------------------------------------------------------------------------------------
@@ -332,8 +268,8 @@ def _notify_promoted(promoted: list[Registration], exclude: Registration | None 
 def cancel(registration: Registration, *, by_organiser: bool = False) -> list[Registration]:
     """Cancel a registration and promote the next waitlisted people in the same transaction."""
     with serialized_write():
-        event = _lock_event(registration.event_id)
-        registration = _lock_registration(registration.id)
+        event = lock_event(registration.event_id)
+        registration = lock_registration(registration.id)
         if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
             db.session.commit()
             return []
@@ -350,8 +286,8 @@ def cancel(registration: Registration, *, by_organiser: bool = False) -> list[Re
 def decide(registration: Registration, approve: bool) -> None:
     """An organiser approves (seats are allocated now) or rejects a pending registration."""
     with serialized_write():
-        event = _lock_event(registration.event_id)
-        registration = _lock_registration(registration.id)
+        event = lock_event(registration.event_id)
+        registration = lock_registration(registration.id)
         if registration.status != RegistrationStatus.PENDING:
             db.session.commit()
             return
@@ -376,8 +312,8 @@ def decide(registration: Registration, approve: bool) -> None:
 def change(registration: Registration, mode: RegistrationMode, session_ids: list[int]) -> list[Registration]:
     """Change attendance mode and session choices; capacity rules apply. Raises NoSeatForMode."""
     with serialized_write():
-        event = _lock_event(registration.event_id)
-        registration = _lock_registration(registration.id)
+        event = lock_event(registration.event_id)
+        registration = lock_registration(registration.id)
         if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
             db.session.commit()
             return []
@@ -451,14 +387,6 @@ def erase(registration: Registration) -> None:
     registration.answers.clear()
     registration.erased_at = utcnow()
     db.session.commit()
-
-
-def regenerate_token(registration: Registration) -> str:
-    registration.token = new_token()
-    registration.updated_at = utcnow()
-    mails.queue(registration, "manage_link")
-    db.session.commit()
-    return registration.token
 
 
 def check_in(registration: Registration) -> bool:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 import conference.registrations.organiser  # noqa: E402, F401  (organiser routes on this blueprint)
 from conference.db import db, utcnow
 from conference.events.queries import programme, public_event
-from conference.registrations import capacity, mails
+from conference.registrations import capacity, mails, tokens
 from conference.registrations.availability import (
     event_seats_left,
     registrable_sessions,
@@ -200,7 +200,7 @@ def new_link(token: str):  # noqa: ANN201
     registration = _registration_or_404(token)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    new_token = capacity.regenerate_token(registration)
+    new_token = tokens.regenerate_token(registration)
     flash(_("Your registration has a new link; the old one no longer works. We have mailed you the new one."))
     return redirect(url_for("registrations.manage", token=new_token))
 
