@@ -32,7 +32,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(database_url: str, workers: int = 4, threads: int = 1) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(
+    database_url: str, workers: int = 4, threads: int = 1, worker_class: str = "sync"
+) -> tuple[subprocess.Popen, str]:
     """Serve the app with gunicorn on a free loopback port; returns (process, base URL)."""
     port = free_port()
     env = {
@@ -50,6 +52,8 @@ def start_gunicorn(database_url: str, workers: int = 4, threads: int = 1) -> tup
             str(workers),
             "--threads",
             str(threads),
+            "--worker-class",
+            worker_class,
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -73,6 +77,34 @@ def start_gunicorn(database_url: str, workers: int = 4, threads: int = 1) -> tup
     raise RuntimeError("gunicorn did not start")
 
 
+def _cpu_of_processes() -> dict[int, tuple[str, int, float]]:
+    """{pid: (command name, parent pid, CPU seconds used)} of every process, read from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        table[int(entry.name)] = (name, int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks)
+    return table
+
+
+def cpu_by_role(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the app server (gunicorn and its workers) and by PostgreSQL."""
+    if not Path("/proc/self/stat").exists():
+        return {}
+    table = _cpu_of_processes()
+    server = table.get(server_pid, ("", 0, 0.0))[2]
+    server += sum(cpu for _name, parent, cpu in table.values() if parent == server_pid)
+    database = sum(cpu for name, _parent, cpu in table.values() if name == "postgres")
+    return {"app server": server, "PostgreSQL": database}
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -82,15 +114,28 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def hammer(
-    base: str, slug: str, total: int, clients: int, session_ids: list[int], mode: str = "in_person"
+    base: str,
+    slug: str,
+    total: int,
+    clients: int,
+    session_ids: list[int],
+    mode: str = "in_person",
+    rate: float | None = None,
 ) -> dict:
-    """`total` registrations with distinct emails from `clients` threads; returns statuses and latencies."""
+    """`total` registrations with distinct emails from `clients` threads; returns statuses and latencies.
+
+    Without `rate` every client sends its next request as soon as the last one is answered (a closed
+    loop: this measures the most the server can do). With `rate`, request n is due at n / rate seconds
+    (an open loop at a fixed arrival rate), and its latency counts from when it was due, so time spent
+    waiting for a free client is included rather than hidden.
+    """
     host, port = base.removeprefix("http://").split(":")
     latencies: list[float] = []
     statuses: dict[str, int] = {}
-    codes: dict[int, int] = {}
+    codes: dict[int | str, int] = {}
     lock = threading.Lock()
     counter = iter(range(total))
+    begin = time.perf_counter() + 0.05
 
     def worker() -> None:
         conn = http.client.HTTPConnection(host, int(port), timeout=60)
@@ -108,18 +153,24 @@ def hammer(
                     "consent": True,
                 }
             )
-            started = time.perf_counter()
+            if rate:
+                due = begin + n / rate
+                time.sleep(max(due - time.perf_counter(), 0))
+            else:
+                due = time.perf_counter()
             try:
                 conn.request(
                     "POST", f"/api/v1/events/{slug}/registrations", body, {"Content-Type": "application/json"}
                 )
                 response = conn.getresponse()
                 data = response.read()
-            except OSError:
+            except OSError as error:
                 conn.close()
                 conn = http.client.HTTPConnection(host, int(port), timeout=60)
+                with lock:
+                    codes[type(error).__name__] = codes.get(type(error).__name__, 0) + 1
                 continue
-            elapsed = time.perf_counter() - started
+            elapsed = time.perf_counter() - due
             with lock:
                 latencies.append(elapsed)
                 codes[response.status] = codes.get(response.status, 0) + 1
@@ -129,12 +180,11 @@ def hammer(
         conn.close()
 
     threads = [threading.Thread(target=worker) for _ in range(clients)]
-    started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    wall = time.perf_counter() - started
+    wall = time.perf_counter() - begin
     return {"statuses": statuses, "codes": codes, "latencies": latencies, "wall": wall}
 
 
@@ -202,7 +252,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--capacity", type=int, default=50)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help="send at this many requests/s (open loop) instead of as fast as answers come back",
+    )
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class: sync or gthread")
     args = parser.parse_args()
 
     tmp = None
@@ -223,20 +280,38 @@ def main() -> None:
         database_url = url.render_as_string(hide_password=False)
 
     slug, session_ids = _prepare(database_url, args.capacity)
-    process, base = start_gunicorn(database_url, workers=args.workers)
+    process, base = start_gunicorn(
+        database_url, workers=args.workers, threads=args.threads, worker_class=args.worker_class
+    )
     try:
         hammer(base, slug, 20, 4, [], mode="online")  # warm-up (other mode, no seats of the panel)
-        result = hammer(base, slug, args.requests, args.clients, session_ids)
+        cpu_before, client_before = cpu_by_role(process.pid), time.process_time()
+        result = hammer(base, slug, args.requests, args.clients, session_ids, rate=args.rate)
+        cpu_after, client_after = cpu_by_role(process.pid), time.process_time()
     finally:
         stop(process)
     lat = sorted(result["latencies"])
     over, confirmed, taken = overbooked(database_url)
     kind = "sqlite" if args.db == "sqlite" else "postgresql"
-    print(f"database: {kind}, gunicorn workers: {args.workers}, clients: {args.clients}", end=", ")
-    print(f"requests: {args.requests}")
+    server = f"gunicorn {args.worker_class} workers: {args.workers}" + (
+        f" x {args.threads} threads" if args.threads > 1 else ""
+    )
+    load = f"open loop at {args.rate:g}/s" if args.rate else "closed loop"
+    print(f"database: {kind}, {server}, clients: {args.clients}, {load}, requests: {args.requests}")
     print(f"registrations/s: {len(lat) / result['wall']:.1f}")
-    p95 = lat[int(len(lat) * 0.95) - 1]
-    print(f"latency p50: {statistics.median(lat) * 1000:.1f} ms, p95: {p95 * 1000:.1f} ms")
+    p95, p99 = lat[int(len(lat) * 0.95) - 1], lat[int(len(lat) * 0.99) - 1]
+    print(
+        f"latency p50: {statistics.median(lat) * 1000:.1f} ms, p95: {p95 * 1000:.1f} ms,",
+        f"p99: {p99 * 1000:.1f} ms, max: {lat[-1] * 1000:.1f} ms",
+    )
+    done = len(lat)
+    used = {role: cpu_after[role] - cpu_before[role] for role in cpu_after}
+    used["bench client"] = client_after - client_before
+    print(
+        "CPU per registration:",
+        ", ".join(f"{role} {seconds / done * 1000:.2f} ms" for role, seconds in used.items()),
+        f"(machine: {os.cpu_count()} cores)",
+    )
     print(f"HTTP codes: {result['codes']}, registration statuses: {result['statuses']}")
     print(f"panel capacity {args.capacity}: confirmed seats {confirmed}, seats_taken {taken}", end=", ")
     print(f"overbooked seats: {over}")

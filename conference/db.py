@@ -110,14 +110,16 @@ def serialized_write() -> Iterator[None]:
     """Run a read-then-write that must not race other writers.
 
     On SQLite the transaction starts with BEGIN IMMEDIATE (the database's write lock is taken
-    before the first read). On PostgreSQL the caller locks the rows it reads with
-    `with_for_update()` inside the block. The caller commits; an exception rolls back.
-    A read-only transaction already open is ended first; pending changes are an error.
+    before the first read); a read-only transaction already open is ended first, since SQLite cannot
+    turn it into a write. On PostgreSQL the caller locks the rows it reads with `with_for_update()`
+    inside the block (or takes them with conditional UPDATEs), and an open read-only transaction simply
+    goes on: under READ COMMITTED each statement sees the latest commits, and the objects already
+    loaded stay loaded. The caller commits; an exception rolls back. Pending changes are an error.
     """
     session = db.session()  # the scoped_session proxy has no in_transaction()
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("serialized_write() needs a session without pending changes; commit first")
-    if session.in_transaction():
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
         session.rollback()
     token = _immediate.set(True)
     try:

@@ -14,7 +14,7 @@ from conference.extensions import csrf, limiter
 from conference.registrations import capacity, mails
 from conference.registrations.availability import registrable_sessions, registration_state
 from conference.registrations.forms import country_codes, normalise_email
-from conference.registrations.models import QuestionKind, Registration, RegistrationMode
+from conference.registrations.models import QuestionKind, RegistrationMode
 from conference.registrations.queries import active_questions, by_token
 
 
@@ -22,13 +22,13 @@ def _limit() -> str:
     return current_app.config["RATELIMIT_REGISTRATION"]
 
 
-def registration_json(registration: Registration) -> dict:
+def registration_json(summary: capacity.RegistrationSummary) -> dict:
     return {
-        "status": registration.status.value,
-        "attendance_mode": registration.attendance_mode.value,
-        "sessions": [{"id": s.session_id, "status": s.status.value} for s in registration.seats],
-        "manage_url": mails.manage_url(registration),
-        "calendar_url": mails.calendar_url(registration),
+        "status": summary.status.value,
+        "attendance_mode": summary.attendance_mode.value,
+        "sessions": [{"id": session_id, "status": status.value} for session_id, status in summary.seats],
+        "manage_url": mails.manage_url(summary.token),
+        "calendar_url": mails.calendar_url(summary.token),
     }
 
 
@@ -66,7 +66,9 @@ def _check_answer(question, value, errors: dict) -> object:  # noqa: ANN001
 @csrf.exempt
 @limiter.limit(_limit)
 def create_registration(slug: str):  # noqa: ANN201
-    event = public_event(slug) or abort(404, description=f"No published event with the slug {slug!r}.")
+    event = public_event(slug, details=False) or abort(
+        404, description=f"No published event with the slug {slug!r}."
+    )
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         abort(400, description="The body must be a JSON object.")
@@ -109,7 +111,8 @@ def create_registration(slug: str):  # noqa: ANN201
     if payload.get("consent") is not True:
         errors.setdefault("consent", []).append(_("Consent is required."))
     session_ids = payload.get("session_ids", [])
-    allowed = {s.id for s in registrable_sessions(event, session_rows(event))}
+    sessions = registrable_sessions(event, session_rows(event))  # kept loaded for the confirmation mail
+    allowed = {s.id for s in sessions}
     if not isinstance(session_ids, list) or not all(
         isinstance(i, int) and not isinstance(i, bool) for i in session_ids
     ):
@@ -147,14 +150,14 @@ def create_registration(slug: str):  # noqa: ANN201
         result = capacity.register(event, data)
     except capacity.RegistrationFull:
         return jsonify({"errors": {"event": [_("The event is full and has no waiting list.")]}}), 409
-    return jsonify(registration_json(result.registration)), 201 if result.created else 200
+    return jsonify(registration_json(result.summary)), 201 if result.created else 200
 
 
 @bp.get("/registrations/<token>")
 @limiter.limit(_limit)
 def get_registration(token: str):  # noqa: ANN201
     registration = by_token(token) or abort(404, description="No such registration.")
-    return jsonify(registration_json(registration))
+    return jsonify(registration_json(capacity.summarise(registration)))
 
 
 @bp.delete("/registrations/<token>")

@@ -39,17 +39,17 @@ def public_events(*, upcoming: bool | None = None, now: datetime | None = None) 
     return db.session.scalars(query).all()
 
 
-def public_event(slug: str) -> Event | None:
-    """A published or cancelled event by slug, with hosts, partners, rooms and publications loaded."""
-    return db.session.scalars(
-        sa.select(Event)
-        .where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
-        .options(
+def public_event(slug: str, *, details: bool = True) -> Event | None:
+    """A published or cancelled event by slug, with hosts, partners, series and publications loaded
+    (`details=False`: the event row alone, for endpoints that show none of them)."""
+    query = sa.select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
+    if details:
+        query = query.options(
             selectinload(Event.organisation_links).joinedload(EventOrganisation.organisation),
             selectinload(Event.publications),
             selectinload(Event.series),
         )
-    ).first()
+    return db.session.scalars(query).first()
 
 
 def programme(event: Event) -> list[Session]:

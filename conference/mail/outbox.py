@@ -1,19 +1,62 @@
-"""Writing mail to the outbox, in the caller's transaction: a message exists exactly when its change does."""
+"""Writing mail to the outbox, in the caller's transaction: a message exists exactly when its change does.
+
+Attachments are either stored with the message (`attachment`) or made when the message is sent
+(`generated`): the confirmation's agenda and check-in code are built by the sender from the registration
+as it is then, which keeps the registrant's write transaction short and the attachment current.
+"""
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
+
+import sqlalchemy as sa
 
 from conference.db import db, utcnow
 from conference.mail.models import OutboxMessage, OutboxStatus
 
+# name -> function(message) giving the attachment's bytes, or None to leave it out.
+Generator = Callable[[OutboxMessage], "bytes | None"]
+_GENERATORS: dict[str, Generator] = {}
+
 
 def attachment(filename: str, content_type: str, data: bytes) -> dict:
+    """An attachment stored with the message."""
     return {
         "filename": filename,
         "content_type": content_type,
         "data": base64.b64encode(data).decode("ascii"),
     }
+
+
+def generated(filename: str, content_type: str, generator: str) -> dict:
+    """An attachment made at sending time by the generator registered under `generator`."""
+    if generator not in _GENERATORS:
+        raise KeyError(f"no attachment generator {generator!r}")
+    return {"filename": filename, "content_type": content_type, "generator": generator}
+
+
+def attachment_generator(name: str) -> Callable[[Generator], Generator]:
+    """Register a function that makes an attachment from the message it belongs to."""
+
+    def register(function: Generator) -> Generator:
+        _GENERATORS[name] = function
+        return function
+
+    return register
+
+
+def attachment_files(message: OutboxMessage) -> list[tuple[str, str, bytes]]:
+    """(filename, content type, bytes) of each attachment as it would be sent now."""
+    files = []
+    for item in message.attachments or []:
+        if "data" in item:
+            data: bytes | None = base64.b64decode(item["data"])
+        else:
+            data = _GENERATORS[item["generator"]](message)
+        if data is not None:
+            files.append((item["filename"], item["content_type"], data))
+    return files
 
 
 def write(
@@ -26,21 +69,35 @@ def write(
     registration_id: int | None = None,
     body_html: str | None = None,
     attachments: list[dict] | None = None,
-) -> OutboxMessage:
-    """Add a message to the outbox (the caller commits it together with the change it reports)."""
-    message = OutboxMessage(
-        kind=kind,
-        to_address=to,
-        subject=subject[:300],
-        body_text=body_text,
-        body_html=body_html,
-        attachments=attachments or [],
-        event_id=event_id,
-        registration_id=registration_id,
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        created_at=utcnow(),
-        next_attempt_at=utcnow(),
-    )
-    db.session.add(message)
-    return message
+) -> int:
+    """Add a message to the outbox in the caller's transaction (committed with the change it reports);
+    returns its id. One INSERT statement: every registration writes a message."""
+    now = utcnow()
+    table = OutboxMessage.__table__
+    return db.session.execute(
+        sa.insert(table).returning(table.c.id),
+        {
+            "kind": kind,
+            "to_address": to,
+            "subject": subject[:300],
+            "body_text": body_text,
+            "body_html": body_html,
+            "attachments": attachments or [],
+            "event_id": event_id,
+            "registration_id": registration_id,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+        },
+    ).scalar_one()
+
+
+def withdraw(message_id: int) -> None:
+    """Take back a message written earlier in the same transaction."""
+    db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id == message_id))
+
+
+def forget_registration(registration_id: int) -> None:
+    """Delete every message to or about a registration whose personal data is being erased."""
+    db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.registration_id == registration_id))

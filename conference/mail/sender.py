@@ -7,7 +7,6 @@ After MAX_ATTEMPTS it is marked failed and shown to organisers, who can send it 
 
 from __future__ import annotations
 
-import base64
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from flask import current_app
 
 from conference.db import db, utcnow
 from conference.mail.models import OutboxMessage, OutboxStatus
+from conference.mail.outbox import attachment_files
 
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30
@@ -40,14 +40,9 @@ def build_message(message: OutboxMessage, sender: str) -> EmailMessage:
     mail.set_content(message.body_text)
     if message.body_html:
         mail.add_alternative(message.body_html, subtype="html")
-    for item in message.attachments or []:
-        maintype, _, subtype = item["content_type"].partition("/")
-        mail.add_attachment(
-            base64.b64decode(item["data"]),
-            maintype=maintype,
-            subtype=subtype or "octet-stream",
-            filename=item["filename"],
-        )
+    for filename, content_type, data in attachment_files(message):
+        maintype, _, subtype = content_type.partition("/")
+        mail.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename)
     return mail
 
 
@@ -92,19 +87,20 @@ def send_due(now: datetime | None = None, limit: int = 100) -> SendReport:
     try:
         for message in messages:
             try:
+                mail = build_message(message, config["MAIL_FROM"])
+            except Exception as error:  # noqa: BLE001  (a message that cannot be built must not stop the rest)
+                current_app.logger.exception("outbox message %s could not be built", message.id)
+                db.session.rollback()  # whatever the attempt read or wrote is not kept
+                _record_failure(message, error, now, report)
+                db.session.commit()
+                continue
+            try:
                 if smtp is None:
                     smtp = _connect(config)
-                smtp.send_message(build_message(message, config["MAIL_FROM"]))
+                smtp.send_message(mail)
             except (OSError, smtplib.SMTPException) as error:
                 smtp = _close(smtp)
-                message.attempts += 1
-                message.last_error = f"{type(error).__name__}: {error}"[:2000]
-                if message.attempts >= MAX_ATTEMPTS:
-                    message.status = OutboxStatus.FAILED
-                    report.gave_up += 1
-                else:
-                    message.next_attempt_at = now + backoff(message.attempts)
-                report.failed += 1
+                _record_failure(message, error, now, report)
             else:
                 message.attempts += 1
                 message.status = OutboxStatus.SENT
@@ -115,6 +111,17 @@ def send_due(now: datetime | None = None, limit: int = 100) -> SendReport:
     finally:
         _close(smtp)
     return report
+
+
+def _record_failure(message: OutboxMessage, error: Exception, now: datetime, report: SendReport) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = OutboxStatus.FAILED
+        report.gave_up += 1
+    else:
+        message.next_attempt_at = now + backoff(message.attempts)
+    report.failed += 1
 
 
 def _close(smtp: smtplib.SMTP | None) -> None:

@@ -9,15 +9,19 @@ waitlisted person in the same transaction, and their mail is written to the outb
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from conference.db import db, serialized_write, utcnow
 from conference.events.models import Event
-from conference.registrations import mails
+from conference.mail import outbox
+from conference.registrations import mails, rows
+from conference.registrations.availability import event_seats_left
 from conference.registrations.models import (
     Answer,
     Registration,
@@ -35,6 +39,7 @@ from conference.registrations.seats import (
     take_session_seat,
 )
 from conference.registrations.tokens import new_checkin_code, new_token
+from conference.sessions.models import Session
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
 
@@ -61,48 +66,132 @@ class RegistrationInput:
     idempotency_key: str | None = None
 
 
+@dataclass(frozen=True)
+class RegistrationSummary:
+    """What a registrant is told right after registering, captured before the commit expires the objects."""
+
+    token: str
+    status: RegistrationStatus
+    attendance_mode: RegistrationMode
+    idempotency_key: str | None
+    seats: tuple[tuple[int, SeatStatus], ...]
+
+
+def summarise(registration: Registration) -> RegistrationSummary:
+    return RegistrationSummary(
+        token=registration.token,
+        status=registration.status,
+        attendance_mode=registration.attendance_mode,
+        idempotency_key=registration.idempotency_key,
+        seats=tuple((seat.session_id, seat.status) for seat in registration.seats),
+    )
+
+
 @dataclass
 class RegisterResult:
-    registration: Registration
+    registration_id: int
+    summary: RegistrationSummary
     created: bool
+
+    @property
+    def registration(self) -> Registration:
+        return db.session.get(Registration, self.registration_id)
+
+
+@dataclass
+class Allocation:
+    status: RegistrationStatus
+    holds_event_seat: bool
+    seats: dict[int, SeatStatus]
+
+    @property
+    def mail_kind(self) -> str:
+        return "confirmed" if self.status == RegistrationStatus.CONFIRMED else "waitlisted"
 
 
 # --- allocation -----------------------------------------------------------------------------------------
 
 
-def _allocate(registration: Registration, event: Event, session_ids: Iterable[int]) -> None:
-    """Give a registration its event seat and session seats, or put it on the waiting list."""
-    if take_event_seat(event.id, registration.attendance_mode):
-        registration.holds_event_seat = True
-        registration.status = RegistrationStatus.CONFIRMED
+def _choose(
+    event: Event,
+    mode: RegistrationMode,
+    session_ids: Iterable[int],
+    held: Collection[int],
+    event_seat: Callable[[RegistrationMode], bool],
+    session_seat: Callable[[int], bool],
+) -> Allocation:
+    """The allocation rule: the event's seat for the attendance mode first, then a seat in each chosen
+    session (only for a confirmed registration); what is full goes on the waiting list, or the
+    registration is refused (RegistrationFull) when the event has no waiting list."""
+    if event_seat(mode):
+        status, holds_event_seat = RegistrationStatus.CONFIRMED, True
     elif event.waitlist_enabled:
-        registration.status = RegistrationStatus.WAITLISTED
+        status, holds_event_seat = RegistrationStatus.WAITLISTED, False
     else:
         raise RegistrationFull
-    existing = {seat.session_id: seat for seat in registration.seats}
+    seats = {}
     for session_id in session_ids:
-        seat = existing.get(session_id)
-        if seat is None:
-            seat = SessionSeat(session_id=session_id, status=SeatStatus.WAITLISTED)
-            registration.seats.append(seat)
-        elif seat.status == SeatStatus.CONFIRMED:
+        if session_id in held:
             continue
-        seat.updated_at = utcnow()
-        if registration.status == RegistrationStatus.CONFIRMED and take_session_seat(session_id):
-            seat.status = SeatStatus.CONFIRMED
+        if status == RegistrationStatus.CONFIRMED and session_seat(session_id):
+            seats[session_id] = SeatStatus.CONFIRMED
         elif event.waitlist_enabled:
-            seat.status = SeatStatus.WAITLISTED
+            seats[session_id] = SeatStatus.WAITLISTED
         else:
             raise RegistrationFull
+    return Allocation(status, holds_event_seat, seats)
+
+
+def allocate(
+    event: Event, mode: RegistrationMode, session_ids: Iterable[int], *, held: Collection[int] = ()
+) -> Allocation:
+    """Take the seats by conditional UPDATEs (those in `held` are already confirmed). On RegistrationFull
+    the caller rolls back the seats taken so far."""
+    return _choose(event, mode, session_ids, held, partial(take_event_seat, event.id), take_session_seat)
+
+
+def _predict(event: Event, mode: RegistrationMode, session_ids: Iterable[int]) -> Allocation | None:
+    """What `allocate` will most likely give, from the counters as loaded, without taking anything;
+    None when it would refuse (then nothing is guessed)."""
+
+    def session_has_room(session_id: int) -> bool:
+        session = db.session.get(Session, session_id)
+        return session is not None and session.seats_left != 0
+
+    try:
+        return _choose(
+            event, mode, session_ids, (), lambda m: event_seats_left(event, m) != 0, session_has_room
+        )
+    except RegistrationFull:
+        return None
+
+
+def _apply(registration: Registration, allocation: Allocation) -> None:
+    registration.status = allocation.status
+    registration.holds_event_seat = allocation.holds_event_seat
+    existing = {seat.session_id: seat for seat in registration.seats}
+    now = utcnow()
+    for session_id, status in allocation.seats.items():
+        seat = existing.get(session_id)
+        if seat is None:
+            seat = SessionSeat(session_id=session_id, created_at=now)
+            registration.seats.append(seat)
+        seat.status = status
+        seat.updated_at = now
+
+
+def _allocate(registration: Registration, event: Event, session_ids: Iterable[int]) -> None:
+    """Give an existing registration its event seat and session seats, or put it on the waiting list."""
+    held = {seat.session_id for seat in registration.seats if seat.status == SeatStatus.CONFIRMED}
+    _apply(registration, allocate(event, registration.attendance_mode, session_ids, held=held))
 
 
 def register(event: Event, data: RegistrationInput) -> RegisterResult:
     """Register for the event (or hand back the existing registration of this email address)."""
-    event_id = event.id
     for attempt in range(3):
         try:
             with serialized_write():
-                result = _register(event_id, data)
+                result = _register(event, data)
                 db.session.commit()
                 return result
         except IntegrityError:
@@ -122,35 +211,18 @@ def _existing(event_id: int, data: RegistrationInput) -> Registration | None:
     ).first()
 
 
-def _register(event_id: int, data: RegistrationInput) -> RegisterResult:
-    # No event row lock here: the conditional UPDATEs decide the seats and the unique constraints
-    # (event, email) and (idempotency key) catch a concurrent duplicate, so registrations only queue
-    # behind each other for the counter rows they really touch.
-    event = db.session.get(Event, event_id, populate_existing=True)
-    existing = _existing(event_id, data)
-    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
-        if existing.idempotency_key != data.idempotency_key or not data.idempotency_key:
-            mails.queue(existing, "manage_link")
-        return RegisterResult(existing, created=False)
-    now = utcnow()
-    if existing is not None:  # a cancelled registration comes back to life with the new details
-        registration = existing
-        registration.cancelled_at = None
-        registration.seats.clear()
-        registration.answers.clear()
-        db.session.flush()
-    else:
-        registration = Registration(
-            event_id=event.id,
-            token=new_token(),
-            checkin_code=new_checkin_code(),
-            email=data.email,
-            created_at=now,
-            status=RegistrationStatus.WAITLISTED,
-            attendance_mode=data.attendance_mode,
-            name=data.name,
-        )
-        db.session.add(registration)
+def _register(event: Event, data: RegistrationInput) -> RegisterResult:
+    existing = _existing(event.id, data)
+    if existing is None:
+        return _register_new(event, data)
+    if existing.status == RegistrationStatus.CANCELLED:
+        return _revive(existing, event, data)
+    if existing.idempotency_key != data.idempotency_key or not data.idempotency_key:
+        mails.queue(existing, "manage_link")
+    return RegisterResult(existing.id, summarise(existing), created=False)
+
+
+def _fill(registration: Registration, data: RegistrationInput, now: datetime) -> None:
     registration.name = data.name
     registration.affiliation = data.affiliation
     registration.country = data.country
@@ -162,19 +234,71 @@ def _register(event_id: int, data: RegistrationInput) -> RegisterResult:
     registration.holds_event_seat = False
     for question_id, (label, value) in data.answers.items():
         registration.answers.append(Answer(question_id=question_id, question_label=label, value=value))
+
+
+def _await_approval(registration: Registration, session_ids: Iterable[int]) -> None:
+    registration.status = RegistrationStatus.PENDING
+    for session_id in session_ids:
+        registration.seats.append(SessionSeat(session_id=session_id, status=SeatStatus.WAITLISTED))
+
+
+def _revive(registration: Registration, event: Event, data: RegistrationInput) -> RegisterResult:
+    """A cancelled registration comes back to life with the new details."""
+    registration.cancelled_at = None
+    registration.seats.clear()
+    registration.answers.clear()
+    db.session.flush()
+    _fill(registration, data, utcnow())
     if event.approval_required:
-        registration.status = RegistrationStatus.PENDING
-        for session_id in data.session_ids:
-            registration.seats.append(SessionSeat(session_id=session_id, status=SeatStatus.WAITLISTED))
-        db.session.flush()
-        mails.queue(registration, "pending")
+        _await_approval(registration, data.session_ids)
+        kind = "pending"
     else:
         _allocate(registration, event, data.session_ids)
-        db.session.flush()
-        mails.queue(
-            registration, "confirmed" if registration.status == RegistrationStatus.CONFIRMED else "waitlisted"
-        )
-    return RegisterResult(registration, created=True)
+        kind = "confirmed" if registration.status == RegistrationStatus.CONFIRMED else "waitlisted"
+    db.session.flush()
+    mails.queue(registration, kind)
+    return RegisterResult(registration.id, summarise(registration), created=True)
+
+
+def _register_new(event: Event, data: RegistrationInput) -> RegisterResult:
+    # No event row lock here: the conditional UPDATEs decide the seats and the unique constraints
+    # (event, email) and (idempotency key) catch a concurrent duplicate. On PostgreSQL the seat UPDATEs
+    # lock the counter rows until the commit, and every registration for the event passes through them,
+    # so they come last: the rows and the mail are written first for the allocation the loaded counters
+    # predict, and only when the UPDATEs give something else (a race for the last seat) are they redone.
+    now = utcnow()
+    registration = Registration(
+        event_id=event.id,
+        event=event,
+        token=new_token(),
+        checkin_code=new_checkin_code(),
+        email=data.email,
+        created_at=now,
+        seats=[],
+        answers=[],
+    )
+    _fill(registration, data, now)
+    predicted: Allocation | None = None
+    if event.approval_required:
+        _await_approval(registration, data.session_ids)
+        kind = "pending"
+    else:
+        predicted = _predict(event, data.attendance_mode, data.session_ids)
+        # A refusal is never guessed: then the seats are taken first and the rows follow.
+        _apply(registration, predicted or allocate(event, data.attendance_mode, data.session_ids))
+        kind = "confirmed" if registration.status == RegistrationStatus.CONFIRMED else "waitlisted"
+    for seat in registration.seats:  # the mail names the sessions
+        seat.session = db.session.get(Session, seat.session_id)
+    rows.insert_new(registration)
+    message_id = mails.queue(registration, kind)
+    if predicted is not None:
+        actual = allocate(event, data.attendance_mode, data.session_ids)
+        if actual != predicted:
+            outbox.withdraw(message_id)
+            _apply(registration, actual)
+            rows.update_statuses(registration)
+            mails.queue(registration, actual.mail_kind)
+    return RegisterResult(registration.id, summarise(registration), created=True)
 
 
 # --- giving seats back and promotion ---------------------------------------------------------------------
@@ -296,9 +420,11 @@ def decide(registration: Registration, approve: bool) -> None:
                 seat.session_id for seat in registration.seats if seat.status != SeatStatus.CANCELLED
             ]
             try:
-                _allocate(registration, event, session_ids)
+                with db.session.begin_nested():  # a full event gives back the seats taken so far
+                    _allocate(registration, event, session_ids)
             except RegistrationFull:
                 registration.status = RegistrationStatus.WAITLISTED
+                registration.holds_event_seat = False
             mails.queue(registration, "approved")
         else:
             registration.status = RegistrationStatus.REJECTED
@@ -386,6 +512,7 @@ def erase(registration: Registration) -> None:
     registration.token = new_token()
     registration.answers.clear()
     registration.erased_at = utcnow()
+    outbox.forget_registration(registration.id)  # the mail to and about them holds the same data
     db.session.commit()
 
 

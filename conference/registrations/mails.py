@@ -1,4 +1,8 @@
-"""The mails a registration sends, written to the outbox in the same transaction as the change."""
+"""The mails a registration sends, written to the outbox in the same transaction as the change.
+
+The text is written with the change; the agenda (.ics) and the check-in code (PNG) are attached by the
+sender when the message goes out, from the registration as it is then (see `conference.mail.outbox`).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ import segno
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
+from conference.db import db
 from conference.feeds.builders import registration_feed
 from conference.mail import outbox
+from conference.mail.models import OutboxMessage
 from conference.registrations.models import Registration, RegistrationStatus, SeatStatus
 
 SUBJECTS = {
@@ -28,13 +34,14 @@ SUBJECTS = {
 WITH_ATTACHMENTS = ("confirmed", "approved", "promoted", "changed")
 
 
-def manage_url(registration: Registration) -> str:
+def manage_url(token: str) -> str:
+    """The absolute manage link of the registration with this token."""
     # Built by hand (the public URL contract) so that mail can be written outside a request too.
-    return current_app.config["BASE_URL"] + f"/registrations/{registration.token}/"
+    return current_app.config["BASE_URL"] + f"/registrations/{token}/"
 
 
-def calendar_url(registration: Registration) -> str:
-    return current_app.config["BASE_URL"] + f"/registrations/{registration.token}/calendar.ics"
+def calendar_url(token: str) -> str:
+    return current_app.config["BASE_URL"] + f"/registrations/{token}/calendar.ics"
 
 
 def qr_png(registration: Registration, scale: int = 6) -> bytes:
@@ -54,14 +61,38 @@ def calendar_bytes(registration: Registration) -> bytes:
     return registration_feed(registration)
 
 
-def queue(registration: Registration, kind: str) -> None:
+def _registration_of(message: OutboxMessage) -> Registration | None:
+    """The registration a message is about, unless it is gone or its personal data was erased."""
+    if message.registration_id is None:
+        return None
+    registration = db.session.get(Registration, message.registration_id)
+    return None if registration is None or registration.erased_at else registration
+
+
+@outbox.attachment_generator("registration_agenda")
+def _agenda_attachment(message: OutboxMessage) -> bytes | None:
+    registration = _registration_of(message)
+    return calendar_bytes(registration) if registration else None
+
+
+@outbox.attachment_generator("checkin_code")
+def _checkin_code_attachment(message: OutboxMessage) -> bytes | None:
+    registration = _registration_of(message)
+    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+        return None
+    return qr_png(registration)
+
+
+def queue(registration: Registration, kind: str) -> int | None:
+    """Write the mail of `kind` about the registration to the outbox (in the caller's transaction);
+    returns the message's id."""
     if registration.erased_at and kind != "manage_link":
-        return
+        return None
     event = registration.event
     context = {
         "registration": registration,
         "event": event,
-        "manage_url": manage_url(registration),
+        "manage_url": manage_url(registration.token),
         "site_name": current_app.config["SITE_NAME"],
         "seats": [s for s in registration.seats if s.status != SeatStatus.CANCELLED],
         "show_join_link": registration.status == RegistrationStatus.CONFIRMED and event.online_url,
@@ -70,10 +101,10 @@ def queue(registration: Registration, kind: str) -> None:
     body = render_template(f"mail/{kind}.txt", **context)
     attachments = []
     if kind in WITH_ATTACHMENTS and registration.status == RegistrationStatus.CONFIRMED:
-        attachments.append(outbox.attachment("agenda.ics", "text/calendar", calendar_bytes(registration)))
-        attachments.append(outbox.attachment("checkin-code.png", "image/png", qr_png(registration)))
+        attachments.append(outbox.generated("agenda.ics", "text/calendar", "registration_agenda"))
+        attachments.append(outbox.generated("checkin-code.png", "image/png", "checkin_code"))
     subject = f"{SUBJECTS[kind]()}: {event.title}"
-    outbox.write(
+    return outbox.write(
         kind,
         registration.email,
         subject,

@@ -73,13 +73,13 @@ def register(slug: str):  # noqa: ANN201
             except capacity.RegistrationFull:
                 flash(_("Sorry, the event is full and has no waiting list."), "error")
                 return redirect(url_for("events.detail", slug=event.slug))
-            if not result.created and result.registration.idempotency_key != key:
+            if not result.created and result.summary.idempotency_key != key:
                 flash(
                     _("This address is already registered. We have sent the link to your registration again.")
                 )
                 return redirect(url_for("registrations.sent", slug=event.slug))
             flash(_("Thank you for registering. We have sent you a confirmation by mail."))
-            return redirect(url_for("registrations.manage", token=result.registration.token))
+            return redirect(url_for("registrations.manage", token=result.summary.token))
     return render_template(
         "registrations/register.html",
         event=event,

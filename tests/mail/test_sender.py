@@ -61,7 +61,7 @@ def smtp(app):  # noqa: ANN001, ANN201
 def _queue(n: int) -> list[int]:
     ids = []
     for i in range(n):
-        m = outbox.write(
+        message_id = outbox.write(
             "test",
             f"person{i}@example.org",
             f"Hello {i}",
@@ -70,8 +70,7 @@ def _queue(n: int) -> list[int]:
                 outbox.attachment("agenda.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
             ],
         )
-        db.session.flush()
-        ids.append(m.id)
+        ids.append(message_id)
     db.session.commit()
     return ids
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from bench.registration import hammer, start_gunicorn, stop
 from conference.db import db
+from conference.mail.models import OutboxMessage
 from conference.registrations.models import Registration, SeatStatus, SessionSeat
 from conference.sessions.models import Session
 from tests.factories import make_event, make_session
@@ -43,6 +44,16 @@ def test_concurrent_registrations_fill_exactly_the_capacity(app, served) -> None
     assert confirmed == 3
     assert db.session.get(type(event), event.id).seats_taken_in_person == 5
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 80
+    # Each registrant got exactly one mail, and it tells what they really got (the rows and the mail
+    # are written for the predicted outcome and redone when a race for the last seat goes the other way).
+    mails = db.session.execute(sa.select(OutboxMessage.registration_id, OutboxMessage.kind)).all()
+    statuses = dict(db.session.execute(sa.select(Registration.id, Registration.status)).all())
+    assert sorted(registration_id for registration_id, _kind in mails) == sorted(statuses)
+    assert all(kind == statuses[registration_id].value for registration_id, kind in mails)
+    seats = db.session.execute(
+        sa.select(Registration.status, SessionSeat.status).join(SessionSeat.registration)
+    ).all()
+    assert all(seat == SeatStatus.WAITLISTED for status, seat in seats if status != "confirmed")
 
 
 def test_concurrent_duplicates_of_one_email_make_one_registration(app, served) -> None:  # noqa: ANN001

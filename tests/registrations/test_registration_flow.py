@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from conference.db import db
+from conference.mail.outbox import attachment_files
 from conference.registrations import capacity
 from conference.registrations.models import Registration, RegistrationStatus, SeatStatus
 from conference.sessions.models import Session
@@ -185,13 +186,31 @@ def test_closed_registration_shows_a_page_not_the_form(client, app) -> None:  # 
 
 
 def test_confirmation_carries_the_agenda_from_the_feed_builder(client, app) -> None:  # noqa: ANN001
-    import base64
-
     event = make_event(slug="ev")
     panel = make_session(event, title="Memory panel")
     db.session.commit()
     register_via_form(client, "ev", sessions=str(panel.id))
     (mail,) = outbox("confirmed")
-    ics = next(a for a in mail.attachments if a["filename"] == "agenda.ics")
-    body = base64.b64decode(ics["data"]).decode()
-    assert body.startswith("BEGIN:VCALENDAR") and "Memory panel" in body
+    files = {name: (kind, data) for name, kind, data in attachment_files(mail)}
+    kind, data = files["agenda.ics"]
+    assert kind == "text/calendar"
+    assert data.decode().startswith("BEGIN:VCALENDAR") and "Memory panel" in data.decode()
+    assert files["checkin-code.png"][1].startswith(b"\x89PNG")
+
+
+def test_attachments_show_the_registration_as_it_is_when_the_mail_goes_out(client, app) -> None:  # noqa: ANN001
+    event = make_event(slug="ev")
+    first = make_session(event, title="Memory panel")
+    second = make_session(event, title="Archives panel")
+    db.session.commit()
+    register_via_form(client, "ev", sessions=str(first.id))
+    registration = _reg("ada@example.org")
+    capacity.change(registration, registration.attendance_mode, [second.id])
+    confirmed, changed = outbox("confirmed") + outbox("changed")
+    for mail in (confirmed, changed):
+        agenda = dict((name, data) for name, _kind, data in attachment_files(mail))["agenda.ics"].decode()
+        assert "Archives panel" in agenda and "Memory panel" not in agenda
+    # The text is the one written with the change: the confirmation still names the first choice.
+    assert "Memory panel" in confirmed.body_text and "Archives panel" in changed.body_text
+    capacity.erase(_reg("ada@example.org"))
+    assert outbox() == []  # an erased registration's mail goes with its data

@@ -1,0 +1,78 @@
+"""The allocation rule when the counters a request loaded are out of date by the time it writes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from conference.db import db
+from conference.events.models import Event
+from conference.mail.models import OutboxMessage
+from conference.registrations import capacity
+from conference.registrations.models import RegistrationMode, RegistrationStatus, SeatStatus
+from conference.sessions.models import Session
+from tests.factories import make_event, make_session
+
+
+def _input(email: str, session_ids: list[int]) -> capacity.RegistrationInput:
+    return capacity.RegistrationInput(
+        name="Ada", email=email, attendance_mode=RegistrationMode.IN_PERSON, session_ids=session_ids
+    )
+
+
+def _taken_elsewhere(table: sa.Table, row_id: int, **values: int) -> None:
+    """Another connection takes seats and commits, after this session loaded the row."""
+    with db.engine.begin() as other:
+        other.execute(sa.update(table).where(table.c.id == row_id).values(**values))
+
+
+def test_a_session_seat_taken_meanwhile_puts_the_registrant_on_its_waiting_list(app) -> None:  # noqa: ANN001
+    event = make_event(slug="ev")
+    panel = make_session(event, capacity=1)
+    db.session.commit()
+    event, panel = db.session.get(Event, event.id), db.session.get(Session, panel.id)
+    assert panel.seats_left == 1  # what this request sees ...
+    _taken_elsewhere(Session.__table__, panel.id, seats_taken=1)  # ... and what is true by now
+
+    result = capacity.register(event, _input("ada@example.org", [panel.id]))
+
+    assert result.summary.status == RegistrationStatus.CONFIRMED
+    assert result.summary.seats == ((panel.id, SeatStatus.WAITLISTED),)
+    registration = result.registration
+    assert [seat.status for seat in registration.seats] == [SeatStatus.WAITLISTED]
+    assert db.session.get(Session, panel.id).seats_taken == 1
+    (mail,) = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert mail.kind == "confirmed" and "waitlisted" in mail.body_text
+
+
+def test_an_event_seat_taken_meanwhile_waitlists_the_whole_registration(app) -> None:  # noqa: ANN001
+    event = make_event(slug="ev", capacity_in_person=1)
+    panel = make_session(event, capacity=5)
+    db.session.commit()
+    event = db.session.get(Event, event.id)
+    assert event.seats_taken_in_person == 0
+    _taken_elsewhere(Event.__table__, event.id, seats_taken_in_person=1)
+
+    result = capacity.register(event, _input("ada@example.org", [panel.id]))
+
+    assert result.summary.status == RegistrationStatus.WAITLISTED
+    assert result.summary.seats == ((panel.id, SeatStatus.WAITLISTED),)
+    assert db.session.get(Session, panel.id).seats_taken == 0  # no session seat without an event seat
+    assert result.registration.holds_event_seat is False
+    (mail,) = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert mail.kind == "waitlisted"
+
+
+def test_a_full_event_without_waiting_list_refuses_and_writes_nothing(app) -> None:  # noqa: ANN001
+    event = make_event(slug="ev", capacity_in_person=1, waitlist_enabled=False)
+    db.session.commit()
+    event = db.session.get(Event, event.id)
+    _taken_elsewhere(Event.__table__, event.id, seats_taken_in_person=1)
+
+    try:
+        capacity.register(event, _input("ada@example.org", []))
+    except capacity.RegistrationFull:
+        pass
+    else:
+        raise AssertionError("a full event without waiting list took a registration")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+    assert db.session.get(Event, event.id).seats_taken_in_person == 1
