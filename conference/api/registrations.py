@@ -17,6 +17,8 @@ from conference.registrations.forms import country_codes, normalise_email
 from conference.registrations.models import QuestionKind, RegistrationMode
 from conference.registrations.queries import active_questions, by_token
 
+MAX_SESSIONS = 200
+
 
 def _limit() -> str:
     return current_app.config["RATELIMIT_REGISTRATION"]
@@ -111,14 +113,19 @@ def create_registration(slug: str):  # noqa: ANN201
     if payload.get("consent") is not True:
         errors.setdefault("consent", []).append(_("Consent is required."))
     session_ids = payload.get("session_ids", [])
-    sessions = registrable_sessions(event, session_rows(event))  # kept loaded for the confirmation mail
-    allowed = {s.id for s in sessions}
     if not isinstance(session_ids, list) or not all(
         isinstance(i, int) and not isinstance(i, bool) for i in session_ids
     ):
         errors.setdefault("session_ids", []).append(_("Give a list of session ids."))
         session_ids = []
-    elif any(i not in allowed for i in session_ids):
+    session_ids = list(dict.fromkeys(session_ids))
+    if len(session_ids) > MAX_SESSIONS:
+        errors.setdefault("session_ids", []).append(_("Choose at most %(n)s sessions.", n=MAX_SESSIONS))
+        session_ids = []
+    # Only the chosen sessions are read (kept loaded for the confirmation mail), however big the programme.
+    sessions = registrable_sessions(event, session_rows(event, ids=session_ids))
+    allowed = {s.id for s in sessions}
+    if any(i not in allowed for i in session_ids):
         errors.setdefault("session_ids", []).append(_("One of the sessions is not open for registration."))
     raw_answers = payload.get("answers", {}) or {}
     answers: dict[int, tuple[str, object]] = {}
@@ -139,7 +146,7 @@ def create_registration(slug: str):  # noqa: ANN201
         name=name,
         email=email,
         attendance_mode=RegistrationMode(mode),
-        session_ids=list(dict.fromkeys(session_ids)),
+        session_ids=session_ids,
         affiliation=affiliation,
         country=country,
         accessibility_needs=accessibility,

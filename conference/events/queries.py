@@ -39,17 +39,20 @@ def public_events(*, upcoming: bool | None = None, now: datetime | None = None) 
     return db.session.scalars(query).all()
 
 
+_PUBLIC_EVENT = {  # built once: the registration API reads an event on every request
+    False: sa.select(Event).where(Event.slug == sa.bindparam("slug"), Event.status.in_(PUBLIC_STATUSES)),
+}
+_PUBLIC_EVENT[True] = _PUBLIC_EVENT[False].options(
+    selectinload(Event.organisation_links).joinedload(EventOrganisation.organisation),
+    selectinload(Event.publications),
+    selectinload(Event.series),
+)
+
+
 def public_event(slug: str, *, details: bool = True) -> Event | None:
     """A published or cancelled event by slug, with hosts, partners, series and publications loaded
     (`details=False`: the event row alone, for endpoints that show none of them)."""
-    query = sa.select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
-    if details:
-        query = query.options(
-            selectinload(Event.organisation_links).joinedload(EventOrganisation.organisation),
-            selectinload(Event.publications),
-            selectinload(Event.series),
-        )
-    return db.session.scalars(query).first()
+    return db.session.scalars(_PUBLIC_EVENT[details], {"slug": slug}).first()
 
 
 def programme(event: Event) -> list[Session]:
@@ -67,13 +70,22 @@ def programme(event: Event) -> list[Session]:
     )
 
 
-def session_rows(event: Event) -> list[Session]:
-    """The event's sessions in time order, without rooms or people (for rules that need only times and seats)."""
-    return list(
-        db.session.scalars(
-            sa.select(Session).where(Session.event_id == event.id).order_by(Session.starts_at, Session.id)
-        ).all()
-    )
+_EVENT_SESSIONS = (
+    sa.select(Session)
+    .where(Session.event_id == sa.bindparam("event_id"))
+    .order_by(Session.starts_at, Session.id)
+)
+_EVENT_SESSIONS_BY_ID = _EVENT_SESSIONS.where(Session.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def session_rows(event: Event, ids: Sequence[int] | None = None) -> list[Session]:
+    """The event's sessions in time order, without rooms or people (for rules that need only times and
+    seats); with `ids`, only those of them."""
+    if ids is None:
+        return list(db.session.scalars(_EVENT_SESSIONS, {"event_id": event.id}))
+    if not ids:
+        return []
+    return list(db.session.scalars(_EVENT_SESSIONS_BY_ID, {"event_id": event.id, "ids": list(ids)}))
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,9 @@ def attachment_files(message: OutboxMessage) -> list[tuple[str, str, bytes]]:
     return files
 
 
+_INSERT = sa.insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
+
+
 def write(
     kind: str,
     to: str,
@@ -73,9 +76,8 @@ def write(
     """Add a message to the outbox in the caller's transaction (committed with the change it reports);
     returns its id. One INSERT statement: every registration writes a message."""
     now = utcnow()
-    table = OutboxMessage.__table__
     return db.session.execute(
-        sa.insert(table).returning(table.c.id),
+        _INSERT,
         {
             "kind": kind,
             "to_address": to,

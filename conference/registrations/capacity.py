@@ -186,17 +186,26 @@ def _allocate(registration: Registration, event: Event, session_ids: Iterable[in
     _apply(registration, allocate(event, registration.attendance_mode, session_ids, held=held))
 
 
+class _Taken(Exception):
+    """The address or idempotency key is taken: roll back and start again, looking for it first."""
+
+
 def register(event: Event, data: RegistrationInput) -> RegisterResult:
     """Register for the event (or hand back the existing registration of this email address)."""
+    # Most registrations are new, so the first attempt INSERTs straight away and learns from the unique
+    # constraints (ON CONFLICT DO NOTHING) that the address is taken, rather than running a SELECT
+    # before every INSERT; only then does a second attempt look for the existing registration.
+    look_first = False
     for attempt in range(3):
         try:
             with serialized_write():
-                result = _register(event, data)
+                result = _register(event, data, look_first)
                 db.session.commit()
                 return result
-        except IntegrityError:
+        except (IntegrityError, _Taken):
             # A concurrent request with the same email or idempotency key won; hand back theirs.
             db.session.rollback()
+            look_first = True
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
@@ -211,8 +220,8 @@ def _existing(event_id: int, data: RegistrationInput) -> Registration | None:
     ).first()
 
 
-def _register(event: Event, data: RegistrationInput) -> RegisterResult:
-    existing = _existing(event.id, data)
+def _register(event: Event, data: RegistrationInput, look_first: bool) -> RegisterResult:
+    existing = _existing(event.id, data) if look_first else None
     if existing is None:
         return _register_new(event, data)
     if existing.status == RegistrationStatus.CANCELLED:
@@ -289,7 +298,8 @@ def _register_new(event: Event, data: RegistrationInput) -> RegisterResult:
         kind = "confirmed" if registration.status == RegistrationStatus.CONFIRMED else "waitlisted"
     for seat in registration.seats:  # the mail names the sessions
         seat.session = db.session.get(Session, seat.session_id)
-    rows.insert_new(registration)
+    if not rows.insert_new(registration):
+        raise _Taken
     message_id = mails.queue(registration, kind)
     if predicted is not None:
         actual = allocate(event, data.attendance_mode, data.session_ids)

@@ -35,14 +35,15 @@ def by_token(token: str) -> Registration | None:
     return found
 
 
+_ACTIVE_QUESTIONS = (
+    sa.select(Question)
+    .where(Question.event_id == sa.bindparam("event_id"), Question.archived.is_(False))
+    .order_by(Question.position, Question.id)
+)
+
+
 def active_questions(event: Event) -> list[Question]:
-    return list(
-        db.session.scalars(
-            sa.select(Question)
-            .where(Question.event_id == event.id, Question.archived.is_(False))
-            .order_by(Question.position, Question.id)
-        )
-    )
+    return list(db.session.scalars(_ACTIVE_QUESTIONS, {"event_id": event.id}))
 
 
 def all_questions(event: Event) -> list[Question]:

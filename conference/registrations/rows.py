@@ -7,6 +7,7 @@ handled as a normal ORM object everywhere else.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from conference.db import db
 from conference.registrations.models import Answer, Registration, SessionSeat
@@ -26,20 +27,32 @@ def _values(obj: object, table: sa.Table) -> dict:
     return values
 
 
-def insert_new(registration: Registration) -> None:
+_REGISTRATIONS = Registration.__table__
+# INSERT ... ON CONFLICT DO NOTHING RETURNING id: PostgreSQL and SQLite (3.35+) both have it.
+_INSERT_UNLESS_TAKEN = {
+    "postgresql": postgresql.insert(_REGISTRATIONS).on_conflict_do_nothing().returning(_REGISTRATIONS.c.id),
+    "sqlite": sqlite.insert(_REGISTRATIONS).on_conflict_do_nothing().returning(_REGISTRATIONS.c.id),
+}
+_INSERT_ROWS = {model: sa.insert(model.__table__) for model in (SessionSeat, Answer)}
+
+
+def insert_new(registration: Registration) -> bool:
     """INSERT a transient registration with its seats and answers, and give the registration its id.
 
-    The objects stay out of the ORM session: load the registration by id to work with it afterwards.
+    False, with nothing written, when a unique value is taken: a registration with this email address
+    or idempotency key exists (or was committed by a concurrent request meanwhile). The objects stay
+    out of the ORM session: load the registration by id to work with it afterwards.
     """
-    table = Registration.__table__
-    registration.id = db.session.execute(
-        sa.insert(table).returning(table.c.id), _values(registration, table)
-    ).scalar_one()
+    statement = _INSERT_UNLESS_TAKEN[db.session.get_bind().dialect.name]
+    registration.id = db.session.execute(statement, _values(registration, _REGISTRATIONS)).scalar()
+    if registration.id is None:
+        return False
     for model, rows in ((SessionSeat, registration.seats), (Answer, registration.answers)):
         if rows:
             for row in rows:
                 row.registration_id = registration.id
-            db.session.execute(sa.insert(model.__table__), [_values(row, model.__table__) for row in rows])
+            db.session.execute(_INSERT_ROWS[model], [_values(row, model.__table__) for row in rows])
+    return True
 
 
 def update_statuses(registration: Registration) -> None:

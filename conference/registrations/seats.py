@@ -21,43 +21,50 @@ def event_columns(mode: RegistrationMode) -> tuple[sa.Column, sa.Column]:
     return Event.__table__.c.seats_taken_in_person, Event.__table__.c.capacity_in_person
 
 
-def take_event_seat(event_id: int, mode: RegistrationMode) -> bool:
+# The statements are built once: every registration runs them, and building one costs more than
+# sending it.
+def _event_seat_updates(mode: RegistrationMode) -> tuple[sa.Update, sa.Update]:
     taken, capacity = event_columns(mode)
     table = Event.__table__
-    result = db.session.execute(
-        sa.update(table)
-        .where(table.c.id == event_id, sa.or_(capacity.is_(None), taken < capacity))
-        .values({taken: taken + 1})
+    row = table.c.id == sa.bindparam("row_id")
+    take = (
+        sa.update(table).where(row, sa.or_(capacity.is_(None), taken < capacity)).values({taken: taken + 1})
     )
-    return result.rowcount == 1
+    release = sa.update(table).where(row, taken > 0).values({taken: taken - 1})
+    return take, release
+
+
+_EVENT_SEAT = {mode: _event_seat_updates(mode) for mode in RegistrationMode}
+_SESSIONS = Session.__table__
+_TAKE_SESSION_SEAT = (
+    sa.update(_SESSIONS)
+    .where(
+        _SESSIONS.c.id == sa.bindparam("row_id"),
+        sa.or_(_SESSIONS.c.capacity.is_(None), _SESSIONS.c.seats_taken < _SESSIONS.c.capacity),
+    )
+    .values(seats_taken=_SESSIONS.c.seats_taken + 1)
+)
+_RELEASE_SESSION_SEAT = (
+    sa.update(_SESSIONS)
+    .where(_SESSIONS.c.id == sa.bindparam("row_id"), _SESSIONS.c.seats_taken > 0)
+    .values(seats_taken=_SESSIONS.c.seats_taken - 1)
+)
+
+
+def take_event_seat(event_id: int, mode: RegistrationMode) -> bool:
+    return db.session.execute(_EVENT_SEAT[mode][0], {"row_id": event_id}).rowcount == 1
 
 
 def release_event_seat(event_id: int, mode: RegistrationMode) -> None:
-    taken, _ = event_columns(mode)
-    table = Event.__table__
-    db.session.execute(sa.update(table).where(table.c.id == event_id, taken > 0).values({taken: taken - 1}))
+    db.session.execute(_EVENT_SEAT[mode][1], {"row_id": event_id})
 
 
 def take_session_seat(session_id: int) -> bool:
-    table = Session.__table__
-    result = db.session.execute(
-        sa.update(table)
-        .where(
-            table.c.id == session_id,
-            sa.or_(table.c.capacity.is_(None), table.c.seats_taken < table.c.capacity),
-        )
-        .values(seats_taken=table.c.seats_taken + 1)
-    )
-    return result.rowcount == 1
+    return db.session.execute(_TAKE_SESSION_SEAT, {"row_id": session_id}).rowcount == 1
 
 
 def release_session_seat(session_id: int) -> None:
-    table = Session.__table__
-    db.session.execute(
-        sa.update(table)
-        .where(table.c.id == session_id, table.c.seats_taken > 0)
-        .values(seats_taken=table.c.seats_taken - 1)
-    )
+    db.session.execute(_RELEASE_SESSION_SEAT, {"row_id": session_id})
 
 
 def locked_row(model: type, row_id: int):  # noqa: ANN202

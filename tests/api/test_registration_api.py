@@ -54,6 +54,23 @@ def test_invalid_input_is_422_with_messages_and_malformed_json_400(client, app) 
     assert client.post("/api/v1/events/missing/registrations", json=_body()).status_code == 404
 
 
+def test_only_open_sessions_of_this_event_can_be_chosen(client, app) -> None:  # noqa: ANN001
+    from conference.registrations.models import Registration
+
+    event = make_event(slug="ev")
+    panel = make_session(event)
+    closed = make_session(event, registration_enabled=False)
+    elsewhere = make_session(make_event(slug="other"))
+    db.session.commit()
+    for chosen in ([elsewhere.id], [closed.id], [panel.id, elsewhere.id], list(range(1, 302))):
+        response = client.post("/api/v1/events/ev/registrations", json=_body(session_ids=chosen))
+        assert response.status_code == 422, chosen
+        assert "session_ids" in response.get_json()["errors"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(Registration)) == 0
+    ok = client.post("/api/v1/events/ev/registrations", json=_body(session_ids=[panel.id, panel.id]))
+    assert ok.status_code == 201 and ok.get_json()["sessions"] == [{"id": panel.id, "status": "confirmed"}]
+
+
 def test_rate_limit_applies_when_enabled(make_app) -> None:  # noqa: ANN001
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_REGISTRATION="2/minute")
     with app.app_context():
