@@ -1,10 +1,14 @@
 """Benchmark: N concurrent clients registering through gunicorn, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/registration.py --db sqlite --clients 32 --requests 600
+    .venv/bin/python bench/registration.py --db sqlite --clients 32 --requests 2000
     .venv/bin/python bench/registration.py --db postgresql://postgres:postgres@127.0.0.1:5432/conference_bench
+    .venv/bin/python bench/registration.py --db postgresql://... --requests 3000 --rate 200
 
-Prints registrations/s, p50/p95 latency and overbooked seats (must be 0). The database is created
-fresh (SQLite: a temporary file; PostgreSQL: the named database is dropped and created).
+Prints registrations/s, p50/p95/p99 latency, CPU per registration (app server, PostgreSQL, this client), a
+yardstick (the app server's CPU for a JSON 404 in the same run, for comparing runs on a machine whose speed
+varies) and overbooked seats (must be 0). Without --rate the clients send back to back (closed loop); with
+--rate registrations are due at that rate and latency counts from when each was due (open loop). The
+database is created fresh (SQLite: a temporary file; PostgreSQL: the named database is dropped and created).
 """
 
 from __future__ import annotations
@@ -94,15 +98,46 @@ def _cpu_of_processes() -> dict[int, tuple[str, int, float]]:
     return table
 
 
-def cpu_by_role(server_pid: int) -> dict[str, float]:
+def cpu_by_role(server_pid: int, postgres: bool = True) -> dict[str, float]:
     """CPU seconds used so far by the app server (gunicorn and its workers) and by PostgreSQL."""
     if not Path("/proc/self/stat").exists():
         return {}
     table = _cpu_of_processes()
     server = table.get(server_pid, ("", 0, 0.0))[2]
     server += sum(cpu for _name, parent, cpu in table.values() if parent == server_pid)
-    database = sum(cpu for name, _parent, cpu in table.values() if name == "postgres")
-    return {"app server": server, "PostgreSQL": database}
+    roles = {"app server": server}
+    if postgres:
+        roles["PostgreSQL"] = sum(cpu for name, _parent, cpu in table.values() if name == "postgres")
+    return roles
+
+
+def floor_cost(base: str, server_pid: int, requests: int = 1000, clients: int = 4) -> float | None:
+    """App server CPU seconds per request for a JSON 404 (gunicorn, Flask and our request hooks, no
+    database): the yardstick that makes a run's figures comparable on a machine whose speed varies."""
+    host, port = base.removeprefix("http://").split(":")
+    counter = iter(range(requests))
+    lock = threading.Lock()
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    break
+            conn.request("GET", "/api/v1/no-such-thing")
+            conn.getresponse().read()
+        conn.close()
+
+    before = cpu_by_role(server_pid, postgres=False)
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    after = cpu_by_role(server_pid, postgres=False)
+    if not after:
+        return None
+    return (after["app server"] - before["app server"]) / requests
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -285,9 +320,11 @@ def main() -> None:
     )
     try:
         hammer(base, slug, 20, 4, [], mode="online")  # warm-up (other mode, no seats of the panel)
-        cpu_before, client_before = cpu_by_role(process.pid), time.process_time()
+        floor = floor_cost(base, process.pid)
+        postgres = args.db != "sqlite"
+        cpu_before, client_before = cpu_by_role(process.pid, postgres), time.process_time()
         result = hammer(base, slug, args.requests, args.clients, session_ids, rate=args.rate)
-        cpu_after, client_after = cpu_by_role(process.pid), time.process_time()
+        cpu_after, client_after = cpu_by_role(process.pid, postgres), time.process_time()
     finally:
         stop(process)
     lat = sorted(result["latencies"])
@@ -312,6 +349,12 @@ def main() -> None:
         ", ".join(f"{role} {seconds / done * 1000:.2f} ms" for role, seconds in used.items()),
         f"(machine: {os.cpu_count()} cores)",
     )
+    if floor:
+        server = used["app server"] / done
+        print(
+            f"yardstick: a JSON 404 costs the app server {floor * 1000:.2f} ms of CPU in this run;",
+            f"a registration costs {server / floor:.1f} times that",
+        )
     print(f"HTTP codes: {result['codes']}, registration statuses: {result['statuses']}")
     print(f"panel capacity {args.capacity}: confirmed seats {confirmed}, seats_taken {taken}", end=", ")
     print(f"overbooked seats: {over}")
