@@ -18,6 +18,7 @@ from conference.registrations.models import QuestionKind, RegistrationMode
 from conference.registrations.queries import active_questions, by_token
 
 MAX_SESSIONS = 200
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
 
 def _limit() -> str:
@@ -114,7 +115,7 @@ def create_registration(slug: str):  # noqa: ANN201
         errors.setdefault("consent", []).append(_("Consent is required."))
     session_ids = payload.get("session_ids", [])
     if not isinstance(session_ids, list) or not all(
-        isinstance(i, int) and not isinstance(i, bool) for i in session_ids
+        isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in session_ids
     ):
         errors.setdefault("session_ids", []).append(_("Give a list of session ids."))
         session_ids = []
@@ -157,6 +158,9 @@ def create_registration(slug: str):  # noqa: ANN201
         result = capacity.register(event, data)
     except capacity.RegistrationFull:
         return jsonify({"errors": {"event": [_("The event is full and has no waiting list.")]}}), 409
+    except capacity.IdempotencyKeyTaken:
+        message = _("This key was used for a registration for another event; send a new one.")
+        return jsonify({"errors": {"idempotency_key": [message]}}), 422
     return jsonify(registration_json(result.summary)), 201 if result.created else 200
 
 

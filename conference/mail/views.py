@@ -6,7 +6,7 @@ import time
 
 import click
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,6 +15,7 @@ from conference.db import db
 from conference.mail import sender
 from conference.mail.blueprint import bp
 from conference.mail.models import OutboxMessage, OutboxStatus
+from conference.mail.outbox import attachment_files
 from conference.registrations.forms import EmptyForm
 
 
@@ -79,3 +80,15 @@ def demo_mailbox():  # noqa: ANN201
         abort(404)
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100)).all()
     return render_template("mail/demo_mailbox.html", messages=messages)
+
+
+@bp.get("/demo-mailbox/<int:message_id>/<filename>")
+def demo_attachment(message_id: int, filename: str):  # noqa: ANN201
+    """An attachment of a message in the demo mailbox, made as the sender would make it now."""
+    if not current_app.config.get("DEMO_MODE"):
+        abort(404)
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    for name, content_type, data in attachment_files(message):
+        if name == filename:
+            return Response(data, mimetype=content_type)
+    abort(404)

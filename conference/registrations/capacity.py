@@ -48,6 +48,10 @@ class RegistrationFull(Exception):
     """No seat is free and the event has no waiting list."""
 
 
+class IdempotencyKeyTaken(Exception):
+    """The idempotency key was used for a registration of another event."""
+
+
 class NoSeatForMode(Exception):
     """The attendance mode asked for has no seat left."""
 
@@ -212,17 +216,34 @@ def register(event: Event, data: RegistrationInput) -> RegisterResult:
 
 
 def _existing(event_id: int, data: RegistrationInput) -> Registration | None:
+    """The event's registration with this address or idempotency key, locked (PostgreSQL) and fresh, so
+    that two requests reviving one cancelled registration do it one after the other."""
     conditions = [Registration.email == data.email]
     if data.idempotency_key:
         conditions.append(Registration.idempotency_key == data.idempotency_key)
     return db.session.scalars(
-        sa.select(Registration).where(Registration.event_id == event_id, sa.or_(*conditions))
+        sa.select(Registration)
+        .where(Registration.event_id == event_id, sa.or_(*conditions))
+        .order_by(Registration.id)
+        .limit(1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).first()
+
+
+def _key_used_elsewhere(key: str | None) -> bool:
+    if not key:
+        return False
+    return (
+        db.session.scalar(sa.select(Registration.id).where(Registration.idempotency_key == key)) is not None
+    )
 
 
 def _register(event: Event, data: RegistrationInput, look_first: bool) -> RegisterResult:
     existing = _existing(event.id, data) if look_first else None
     if existing is None:
+        if look_first and _key_used_elsewhere(data.idempotency_key):
+            raise IdempotencyKeyTaken
         return _register_new(event, data)
     if existing.status == RegistrationStatus.CANCELLED:
         return _revive(existing, event, data)
@@ -275,6 +296,8 @@ def _register_new(event: Event, data: RegistrationInput) -> RegisterResult:
     # lock the counter rows until the commit, and every registration for the event passes through them,
     # so they come last: the rows and the mail are written first for the allocation the loaded counters
     # predict, and only when the UPDATEs give something else (a race for the last seat) are they redone.
+    # Always in this order (the registration's unique keys, then the counter rows), so that two requests
+    # for one address cannot lock in opposite orders.
     now = utcnow()
     registration = Registration(
         event_id=event.id,
@@ -290,25 +313,30 @@ def _register_new(event: Event, data: RegistrationInput) -> RegisterResult:
     predicted: Allocation | None = None
     if event.approval_required:
         _await_approval(registration, data.session_ids)
-        kind = "pending"
     else:
         predicted = _predict(event, data.attendance_mode, data.session_ids)
-        # A refusal is never guessed: then the seats are taken first and the rows follow.
-        _apply(registration, predicted or allocate(event, data.attendance_mode, data.session_ids))
-        kind = "confirmed" if registration.status == RegistrationStatus.CONFIRMED else "waitlisted"
+        # A refusal is never guessed: the rows wait on the list until the UPDATEs have spoken.
+        _apply(registration, predicted or _all_waitlisted(data.session_ids))
     for seat in registration.seats:  # the mail names the sessions
         seat.session = db.session.get(Session, seat.session_id)
     if not rows.insert_new(registration):
         raise _Taken
-    message_id = mails.queue(registration, kind)
-    if predicted is not None:
-        actual = allocate(event, data.attendance_mode, data.session_ids)
-        if actual != predicted:
+    if event.approval_required:
+        mails.queue(registration, "pending")
+        return RegisterResult(registration.id, summarise(registration), created=True)
+    message_id = mails.queue(registration, predicted.mail_kind) if predicted else None
+    actual = allocate(event, data.attendance_mode, data.session_ids)
+    if actual != predicted:
+        if message_id is not None:
             outbox.withdraw(message_id)
-            _apply(registration, actual)
-            rows.update_statuses(registration)
-            mails.queue(registration, actual.mail_kind)
+        _apply(registration, actual)
+        rows.update_statuses(registration)
+        mails.queue(registration, actual.mail_kind)
     return RegisterResult(registration.id, summarise(registration), created=True)
+
+
+def _all_waitlisted(session_ids: Iterable[int]) -> Allocation:
+    return Allocation(RegistrationStatus.WAITLISTED, False, dict.fromkeys(session_ids, SeatStatus.WAITLISTED))
 
 
 # --- giving seats back and promotion ---------------------------------------------------------------------

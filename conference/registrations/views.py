@@ -73,6 +73,10 @@ def register(slug: str):  # noqa: ANN201
             except capacity.RegistrationFull:
                 flash(_("Sorry, the event is full and has no waiting list."), "error")
                 return redirect(url_for("events.detail", slug=event.slug))
+            except capacity.IdempotencyKeyTaken:
+                form.idempotency_key.data = secrets.token_hex(16)
+                flash(_("Your form could not be told apart from another one. Please send it again."), "error")
+                return _form_page(event, form, sessions, questions), 409
             if not result.created and result.summary.idempotency_key != key:
                 flash(
                     _("This address is already registered. We have sent the link to your registration again.")
@@ -80,6 +84,10 @@ def register(slug: str):  # noqa: ANN201
                 return redirect(url_for("registrations.sent", slug=event.slug))
             flash(_("Thank you for registering. We have sent you a confirmation by mail."))
             return redirect(url_for("registrations.manage", token=result.summary.token))
+    return _form_page(event, form, sessions, questions), (422 if form.errors else 200)
+
+
+def _form_page(event, form, sessions, questions) -> str:  # noqa: ANN001
     return render_template(
         "registrations/register.html",
         event=event,
@@ -87,7 +95,7 @@ def register(slug: str):  # noqa: ANN201
         sessions=sessions,
         questions=questions,
         seats_left={m: event_seats_left(event, m) for m in ("in_person", "online")},
-    ), (422 if form.errors else 200)
+    )
 
 
 @bp.get("/events/<slug>/register/sent")

@@ -62,13 +62,37 @@ def test_only_open_sessions_of_this_event_can_be_chosen(client, app) -> None:  #
     closed = make_session(event, registration_enabled=False)
     elsewhere = make_session(make_event(slug="other"))
     db.session.commit()
-    for chosen in ([elsewhere.id], [closed.id], [panel.id, elsewhere.id], list(range(1, 302))):
+    for chosen in (
+        [elsewhere.id],
+        [closed.id],
+        [panel.id, elsewhere.id],
+        list(range(1, 302)),
+        [2**31],
+        [2**70],
+        [0],
+    ):
         response = client.post("/api/v1/events/ev/registrations", json=_body(session_ids=chosen))
         assert response.status_code == 422, chosen
         assert "session_ids" in response.get_json()["errors"]
     assert db.session.scalar(db.select(db.func.count()).select_from(Registration)) == 0
     ok = client.post("/api/v1/events/ev/registrations", json=_body(session_ids=[panel.id, panel.id]))
     assert ok.status_code == 201 and ok.get_json()["sessions"] == [{"id": panel.id, "status": "confirmed"}]
+
+
+def test_an_idempotency_key_of_another_event_is_refused_with_a_message(client, app) -> None:  # noqa: ANN001
+    make_event(slug="ev")
+    make_event(slug="other")
+    db.session.commit()
+    key = "k" * 32
+    first = client.post("/api/v1/events/other/registrations", json=_body(idempotency_key=key))
+    assert first.status_code == 201
+    again = client.post("/api/v1/events/other/registrations", json=_body(idempotency_key=key))
+    assert again.status_code == 200  # the same request repeated: the same registration
+    elsewhere = client.post(
+        "/api/v1/events/ev/registrations", json=_body(email="bob@example.org", idempotency_key=key)
+    )
+    assert elsewhere.status_code == 422
+    assert "another event" in elsewhere.get_json()["errors"]["idempotency_key"][0]
 
 
 def test_rate_limit_applies_when_enabled(make_app) -> None:  # noqa: ANN001

@@ -26,8 +26,10 @@ def _assert_accessible(page, axe, path: str) -> None:  # noqa: ANN001
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {viewport}"
 
 
-def test_attendee_pages_are_accessible(page, demo, axe):
+def test_attendee_pages_are_accessible(page, demo, axe, app, screenshot):  # noqa: ANN001
     from conference.events.queries import public_event
+
+    app.config["DEMO_MODE"] = True  # the mailbox `make run` shows instead of sending
 
     event = public_event(SYMPOSIUM_SLUG)
     panel = db.session.scalars(sa.select(Session).where(Session.capacity == 20)).first()
@@ -41,8 +43,10 @@ def test_attendee_pages_are_accessible(page, demo, axe):
         f"/registrations/{token}/cancel",
         "/registrations/lost-link",
         f"/events/{SYMPOSIUM_SLUG}/sessions/{panel.id}/",
+        "/demo-mailbox/",
     ):
         _assert_accessible(page, axe, path)
+    screenshot(page, "demo-mailbox-phone")
 
 
 def test_organiser_pages_are_accessible(page, demo, axe):

@@ -81,3 +81,37 @@ def test_concurrent_duplicates_of_one_email_make_one_registration(app, served) -
     assert sorted(codes) == [200] * 11 + [201]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
     assert db.session.get(type(event), event.id).seats_taken_in_person == 1
+
+
+def test_concurrent_returns_of_one_cancelled_registrant_take_one_seat(app, served) -> None:  # noqa: ANN001
+    from conference.events.models import Event
+    from conference.registrations import capacity
+
+    event = make_event(slug="comeback", capacity_in_person=5)
+    db.session.commit()
+    result = hammer(served, "comeback", total=1, clients=1, session_ids=[])
+    assert result["codes"] == {201: 1}
+    db.session.rollback()
+    capacity.cancel(db.session.scalars(sa.select(Registration)).one())
+
+    # Twelve requests bring back the same address at once (bench0@example.org, as hammer numbers them).
+    import threading
+
+    results = []
+
+    def again() -> None:
+        results.append(hammer(served, "comeback", total=1, clients=1, session_ids=[]))
+
+    threads = [threading.Thread(target=again) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    codes = sorted(code for r in results for code in r["codes"])
+    assert codes == [200] * 11 + [201]
+    db.session.rollback()
+    registration = db.session.scalars(sa.select(Registration)).one()
+    assert registration.status == "confirmed" and registration.holds_event_seat
+    assert db.session.get(Event, event.id).seats_taken_in_person == 1
+    kinds = sorted(db.session.scalars(sa.select(OutboxMessage.kind)))
+    assert kinds == ["cancelled", "confirmed", "confirmed"] + ["manage_link"] * 11
