@@ -2,7 +2,8 @@
 
 A message stays in the table until the SMTP server has accepted it, so an outage loses nothing: the
 failed attempt is recorded (attempts, last_error, next_attempt_at) and the message is tried again later.
-After MAX_ATTEMPTS it is marked failed and shown to organisers, who can send it again.
+After MAX_ATTEMPTS it is marked failed and shown to organisers, who can send it again. Each message is
+claimed before it is sent (see `_claim`), so several senders can run at once.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from email.utils import make_msgid
 import sqlalchemy as sa
 from flask import current_app
 
-from conference.db import db, utcnow
+from conference.db import db, serialized_write, utcnow
 from conference.mail.models import OutboxMessage, OutboxStatus
 from conference.mail.outbox import attachment_files
 
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 6 * 3600
+LEASE = timedelta(minutes=10)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -73,41 +75,69 @@ def due_messages(now: datetime, limit: int = 100) -> list[OutboxMessage]:
     )
 
 
+def _claim(message_id: int, now: datetime) -> bool:
+    """Take a due message for this sender: a conditional UPDATE moves it out of everyone's reach for
+    LEASE, so that several `send-mail --watch` processes never send one message twice. A sender that
+    dies while sending leaves it to be tried again when the lease runs out."""
+    table = OutboxMessage.__table__
+    with serialized_write():
+        claimed = db.session.execute(
+            sa.update(table)
+            .where(
+                table.c.id == message_id,
+                table.c.status == OutboxStatus.PENDING,
+                table.c.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=now + LEASE)
+        ).rowcount
+        db.session.commit()
+    return claimed == 1
+
+
 def send_due(now: datetime | None = None, limit: int = 100) -> SendReport:
     """Send every message that is due; each outcome is committed on its own."""
     config = current_app.config
     now = now or utcnow()
     report = SendReport()
-    messages = due_messages(now, limit)
-    if not messages:
+    message_ids = [message.id for message in due_messages(now, limit)]
+    db.session.commit()
+    if not message_ids:
         return report
     if not config.get("MAIL_SERVER"):
         raise RuntimeError("MAIL_SERVER is not set; nothing can be sent")
     smtp: smtplib.SMTP | None = None
     try:
-        for message in messages:
+        for message_id in message_ids:
+            if not _claim(message_id, now):
+                continue  # another sender has it
+            error: Exception | None = None
             try:
-                mail = build_message(message, config["MAIL_FROM"])
-            except Exception as error:  # noqa: BLE001  (a message that cannot be built must not stop the rest)
-                current_app.logger.exception("outbox message %s could not be built", message.id)
-                db.session.rollback()  # whatever the attempt read or wrote is not kept
-                _record_failure(message, error, now, report)
+                mail = build_message(db.session.get(OutboxMessage, message_id), config["MAIL_FROM"])
+            except Exception as build_error:  # noqa: BLE001  (one message that cannot be built must not stop the rest)
+                current_app.logger.exception("outbox message %s could not be built", message_id)
+                error = build_error
+            # Nothing is held while the SMTP server talks (on SQLite a read transaction would also make
+            # the write afterwards fail if anyone wrote meanwhile).
+            db.session.rollback()
+            if error is None:
+                try:
+                    if smtp is None:
+                        smtp = _connect(config)
+                    smtp.send_message(mail)
+                except (OSError, smtplib.SMTPException) as send_error:
+                    smtp = _close(smtp)
+                    error = send_error
+            with serialized_write():
+                message = db.session.get(OutboxMessage, message_id)
+                if error is None:
+                    message.attempts += 1
+                    message.status = OutboxStatus.SENT
+                    message.sent_at = utcnow()
+                    message.last_error = None
+                    report.sent += 1
+                else:
+                    _record_failure(message, error, now, report)
                 db.session.commit()
-                continue
-            try:
-                if smtp is None:
-                    smtp = _connect(config)
-                smtp.send_message(mail)
-            except (OSError, smtplib.SMTPException) as error:
-                smtp = _close(smtp)
-                _record_failure(message, error, now, report)
-            else:
-                message.attempts += 1
-                message.status = OutboxStatus.SENT
-                message.sent_at = utcnow()
-                message.last_error = None
-                report.sent += 1
-            db.session.commit()
     finally:
         _close(smtp)
     return report

@@ -138,3 +138,39 @@ def test_send_mail_command_sends_the_outbox(app, smtp) -> None:  # noqa: ANN001
     assert result.exit_code == 0, result.output
     assert "sent 3" in result.output
     assert len(handler.received) == 3
+
+
+def test_two_senders_at_once_send_each_message_exactly_once(app, smtp, make_app) -> None:  # noqa: ANN001
+    import threading
+
+    _controller, handler = smtp
+    ids = _queue(60)
+    reports = []
+    config = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": app.config["MAIL_PORT"], "MAIL_FROM": "x@example.org"}
+    apps = [make_app(**config) for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def run_sender(other) -> None:  # noqa: ANN001
+        with other.app_context():
+            start.wait()
+            reports.append(sender.send_due())
+
+    senders = [threading.Thread(target=run_sender, args=(other,)) for other in apps]
+    for thread in senders:
+        thread.start()
+    for thread in senders:
+        thread.join()
+    assert sum(report.sent for report in reports) == 60
+    assert sorted(m["To"] for m in handler.received) == sorted(f"person{i}@example.org" for i in range(60))
+    db.session.rollback()
+    assert all(db.session.get(OutboxMessage, i).status == OutboxStatus.SENT for i in ids)
+
+
+def test_a_message_whose_sender_died_is_sent_again_after_the_lease(app, smtp) -> None:  # noqa: ANN001
+    _controller, handler = smtp
+    (message_id,) = _queue(1)
+    now = utcnow()
+    assert sender._claim(message_id, now)  # a sender took it and died before sending
+    assert sender.send_due(now=now + timedelta(minutes=1)).sent == 0
+    assert sender.send_due(now=now + sender.LEASE + timedelta(seconds=1)).sent == 1
+    assert len(handler.received) == 1
