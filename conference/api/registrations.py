@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from conference.api.blueprint import bp
 from conference.events.queries import public_event, session_rows
 from conference.extensions import csrf, limiter
-from conference.registrations import capacity, mails
+from conference.registrations import capacity, mails, registering
 from conference.registrations.availability import registrable_sessions, registration_state
 from conference.registrations.forms import country_codes, normalise_email
 from conference.registrations.models import QuestionKind, RegistrationMode
@@ -25,7 +25,7 @@ def _limit() -> str:
     return current_app.config["RATELIMIT_REGISTRATION"]
 
 
-def registration_json(summary: capacity.RegistrationSummary) -> dict:
+def registration_json(summary: registering.RegistrationSummary) -> dict:
     return {
         "status": summary.status.value,
         "attendance_mode": summary.attendance_mode.value,
@@ -143,7 +143,7 @@ def create_registration(slug: str):  # noqa: ANN201
         errors.setdefault("idempotency_key", []).append(_("Give a string of 8 to 64 characters."))
     if errors:
         return jsonify({"errors": errors}), 422
-    data = capacity.RegistrationInput(
+    data = registering.RegistrationInput(
         name=name,
         email=email,
         attendance_mode=RegistrationMode(mode),
@@ -155,10 +155,10 @@ def create_registration(slug: str):  # noqa: ANN201
         idempotency_key=key,
     )
     try:
-        result = capacity.register(event, data)
-    except capacity.RegistrationFull:
+        result = registering.register(event, data)
+    except registering.RegistrationFull:
         return jsonify({"errors": {"event": [_("The event is full and has no waiting list.")]}}), 409
-    except capacity.IdempotencyKeyTaken:
+    except registering.IdempotencyKeyTaken:
         message = _("This key was used for a registration for another event; send a new one.")
         return jsonify({"errors": {"idempotency_key": [message]}}), 422
     return jsonify(registration_json(result.summary)), 201 if result.created else 200
@@ -168,7 +168,7 @@ def create_registration(slug: str):  # noqa: ANN201
 @limiter.limit(_limit)
 def get_registration(token: str):  # noqa: ANN201
     registration = by_token(token) or abort(404, description="No such registration.")
-    return jsonify(registration_json(capacity.summarise(registration)))
+    return jsonify(registration_json(registering.summarise(registration)))
 
 
 @bp.delete("/registrations/<token>")

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 import conference.registrations.organiser  # noqa: E402, F401  (organiser routes on this blueprint)
 from conference.db import db, utcnow
 from conference.events.queries import programme, public_event
-from conference.registrations import capacity, mails, tokens
+from conference.registrations import capacity, mails, registering, tokens
 from conference.registrations.availability import (
     event_seats_left,
     registrable_sessions,
@@ -57,7 +57,7 @@ def register(slug: str):  # noqa: ANN201
             form.sessions.errors = [_("One of the chosen sessions is not open for registration.")]
         else:
             key = (form.idempotency_key.data or "").strip()[:64] or None
-            data = capacity.RegistrationInput(
+            data = registering.RegistrationInput(
                 name=form.name.data.strip(),
                 email=form.email.data,
                 attendance_mode=RegistrationMode(form.attendance_mode.data),
@@ -69,11 +69,11 @@ def register(slug: str):  # noqa: ANN201
                 idempotency_key=key,
             )
             try:
-                result = capacity.register(event, data)
-            except capacity.RegistrationFull:
+                result = registering.register(event, data)
+            except registering.RegistrationFull:
                 flash(_("Sorry, the event is full and has no waiting list."), "error")
                 return redirect(url_for("events.detail", slug=event.slug))
-            except capacity.IdempotencyKeyTaken:
+            except registering.IdempotencyKeyTaken:
                 form.idempotency_key.data = secrets.token_hex(16)
                 flash(_("Your form could not be told apart from another one. Please send it again."), "error")
                 return _form_page(event, form, sessions, questions), 409

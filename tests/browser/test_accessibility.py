@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from conference.db import db
 from conference.demo import SYMPOSIUM_SLUG
-from conference.registrations import capacity
+from conference.registrations import registering
 from conference.sessions.models import Session
 from tests.browser_fixtures import PHONE
 from tests.factories import add_member, make_user
@@ -33,8 +33,8 @@ def test_attendee_pages_are_accessible(page, demo, axe, app, screenshot):  # noq
 
     event = public_event(SYMPOSIUM_SLUG)
     panel = db.session.scalars(sa.select(Session).where(Session.capacity == 20)).first()
-    registration = capacity.register(
-        event, capacity.RegistrationInput("Aiko Tanaka", "aiko@example.org", "in_person", [panel.id])
+    registration = registering.register(
+        event, registering.RegistrationInput("Aiko Tanaka", "aiko@example.org", "in_person", [panel.id])
     ).registration
     token = registration.token
     for path in (

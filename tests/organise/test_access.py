@@ -14,7 +14,7 @@ from conference.auth.permissions import allows_checkin_helpers
 from conference.db import db
 from conference.events.models import EventOrganisation, Organisation, OrganisationRole, Publication, Series
 from conference.mail.models import OutboxMessage
-from conference.registrations import capacity
+from conference.registrations import registering
 from conference.registrations.models import Question, QuestionKind
 from conference.speakers.models import Role
 from tests.factories import add_member, login_as, make_event, make_person, make_room, make_session, make_user
@@ -44,9 +44,9 @@ def world(app: Flask) -> dict:
     question = Question(event_id=event.id, label="Dietary needs", kind=QuestionKind.SHORT_TEXT)
     db.session.add(question)
     db.session.commit()
-    registration = capacity.register(
+    registration = registering.register(
         event,
-        capacity.RegistrationInput("Target Attendee", "attendee@example.org", "in_person", [session.id]),
+        registering.RegistrationInput("Target Attendee", "attendee@example.org", "in_person", [session.id]),
     ).registration
     message = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.event_id == event.id)).first()
     ids = {

@@ -12,14 +12,14 @@ import sqlalchemy as sa
 from conference.db import db
 from conference.events.models import Event
 from conference.mail.models import OutboxMessage
-from conference.registrations import capacity
+from conference.registrations import registering
 from conference.registrations.models import RegistrationMode, RegistrationStatus, SeatStatus
 from conference.sessions.models import Session
 from tests.factories import make_event, make_session
 
 
-def _input(email: str, session_ids: list[int]) -> capacity.RegistrationInput:
-    return capacity.RegistrationInput(
+def _input(email: str, session_ids: list[int]) -> registering.RegistrationInput:
+    return registering.RegistrationInput(
         name="Ada", email=email, attendance_mode=RegistrationMode.IN_PERSON, session_ids=session_ids
     )
 
@@ -38,7 +38,7 @@ def test_a_session_seat_taken_meanwhile_puts_the_registrant_on_its_waiting_list(
     assert panel.seats_left == 1  # what this request sees ...
     _taken_elsewhere(Session.__table__, panel.id, seats_taken=1)  # ... and what is true by now
 
-    result = capacity.register(event, _input("ada@example.org", [panel.id]))
+    result = registering.register(event, _input("ada@example.org", [panel.id]))
 
     assert result.summary.status == RegistrationStatus.CONFIRMED
     assert result.summary.seats == ((panel.id, SeatStatus.WAITLISTED),)
@@ -57,7 +57,7 @@ def test_an_event_seat_taken_meanwhile_waitlists_the_whole_registration(app) -> 
     assert event.seats_taken_in_person == 0
     _taken_elsewhere(Event.__table__, event.id, seats_taken_in_person=1)
 
-    result = capacity.register(event, _input("ada@example.org", [panel.id]))
+    result = registering.register(event, _input("ada@example.org", [panel.id]))
 
     assert result.summary.status == RegistrationStatus.WAITLISTED
     assert result.summary.seats == ((panel.id, SeatStatus.WAITLISTED),)
@@ -74,8 +74,8 @@ def test_a_full_event_without_waiting_list_refuses_and_writes_nothing(app) -> No
     _taken_elsewhere(Event.__table__, event.id, seats_taken_in_person=1)
 
     try:
-        capacity.register(event, _input("ada@example.org", []))
-    except capacity.RegistrationFull:
+        registering.register(event, _input("ada@example.org", []))
+    except registering.RegistrationFull:
         pass
     else:
         raise AssertionError("a full event without waiting list took a registration")
@@ -90,7 +90,7 @@ def test_a_seat_freed_meanwhile_is_taken_although_the_loaded_counters_said_full(
     assert event.seats_taken_in_person == 1  # this request would refuse ...
     _taken_elsewhere(Event.__table__, event.id, seats_taken_in_person=0)  # ... but a seat came free
 
-    result = capacity.register(event, _input("ada@example.org", []))
+    result = registering.register(event, _input("ada@example.org", []))
 
     assert result.summary.status == RegistrationStatus.CONFIRMED
     assert result.registration.holds_event_seat is True

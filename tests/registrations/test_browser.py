@@ -45,7 +45,7 @@ def test_register_through_the_form_in_chromium(app, live_server, browser, width)
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_organiser_list_screenshot(app, live_server, browser, width) -> None:  # noqa: ANN001
-    from conference.registrations import capacity
+    from conference.registrations import registering
 
     event = make_event(slug="browser-org", title="Symposium")
     panel = make_session(event, capacity=2, title="Small panel")
@@ -53,8 +53,8 @@ def test_organiser_list_screenshot(app, live_server, browser, width) -> None:  #
     add_member(event, owner)
     db.session.commit()
     for i in range(3):
-        capacity.register(
-            event, capacity.RegistrationInput(f"Person {i}", f"p{i}@example.org", "in_person", [panel.id])
+        registering.register(
+            event, registering.RegistrationInput(f"Person {i}", f"p{i}@example.org", "in_person", [panel.id])
         )
     # Sign in through Flask-Login's session cookie, made by the app itself.
     client = app.test_client()

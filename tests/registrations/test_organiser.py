@@ -8,7 +8,7 @@ import io
 from flask import g
 
 from conference.db import db
-from conference.registrations import capacity
+from conference.registrations import registering
 from conference.registrations.models import RegistrationStatus
 from tests.factories import add_member, login_as, make_event, make_session, make_user
 from tests.registrations.helpers import post_form
@@ -38,9 +38,9 @@ def test_only_the_team_sees_registrations(client, app) -> None:  # noqa: ANN001
 
 def test_list_and_csv_export_neutralise_formulas(client, app) -> None:  # noqa: ANN001
     event, panel, owner = _setup()
-    capacity.register(
+    registering.register(
         event,
-        capacity.RegistrationInput(
+        registering.RegistrationInput(
             "=HYPERLINK(1)", "a@example.org", "in_person", [panel.id], affiliation="+cmd"
         ),
     )
@@ -54,8 +54,8 @@ def test_list_and_csv_export_neutralise_formulas(client, app) -> None:  # noqa: 
 
 def test_checkin_twice_says_already_checked_in(client, app) -> None:  # noqa: ANN001
     event, _panel, owner = _setup()
-    reg = capacity.register(
-        event, capacity.RegistrationInput("Ada", "a@example.org", "in_person")
+    reg = registering.register(
+        event, registering.RegistrationInput("Ada", "a@example.org", "in_person")
     ).registration
     login_as(client, owner)
     url = f"/organise/events/ev/checkin?q={reg.checkin_code}"
@@ -67,8 +67,8 @@ def test_checkin_twice_says_already_checked_in(client, app) -> None:  # noqa: AN
 
 def test_approval_and_erase_keep_counts_right(client, app) -> None:  # noqa: ANN001
     event, panel, owner = _setup(approval_required=True)
-    reg = capacity.register(
-        event, capacity.RegistrationInput("Ada", "a@example.org", "in_person", [panel.id])
+    reg = registering.register(
+        event, registering.RegistrationInput("Ada", "a@example.org", "in_person", [panel.id])
     ).registration
     assert reg.status == RegistrationStatus.PENDING
     login_as(client, owner)
@@ -84,7 +84,9 @@ def test_approval_and_erase_keep_counts_right(client, app) -> None:  # noqa: ANN
 
 def test_settings_refuse_capacity_below_seats_taken(client, app) -> None:  # noqa: ANN001
     event, panel, owner = _setup()
-    capacity.register(event, capacity.RegistrationInput("Ada", "a@example.org", "in_person", [panel.id]))
+    registering.register(
+        event, registering.RegistrationInput("Ada", "a@example.org", "in_person", [panel.id])
+    )
     login_as(client, owner)
     url = "/organise/events/ev/registration-settings"
     response = post_form(

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from conference.db import db
 from conference.mail.outbox import attachment_files
-from conference.registrations import capacity
+from conference.registrations import capacity, registering
 from conference.registrations.models import Registration, RegistrationStatus, SeatStatus
 from conference.sessions.models import Session
 from tests.factories import make_event, make_session
@@ -84,11 +84,11 @@ def test_full_panel_waitlists_and_cancellation_promotes_exactly_one(client, app)
 def test_event_capacity_waitlists_whole_registration_and_promotes(app) -> None:  # noqa: ANN001
     event = make_event(slug="ev", capacity_in_person=1)
     db.session.commit()
-    first = capacity.register(
-        event, capacity.RegistrationInput("A", "a@example.org", "in_person")
+    first = registering.register(
+        event, registering.RegistrationInput("A", "a@example.org", "in_person")
     ).registration
-    second = capacity.register(
-        event, capacity.RegistrationInput("B", "b@example.org", "in_person")
+    second = registering.register(
+        event, registering.RegistrationInput("B", "b@example.org", "in_person")
     ).registration
     assert (first.status, second.status) == (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
     promoted = capacity.cancel(first)
