@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	CONFERENCE_DEMO=1 $(FLASK) db upgrade
 	CONFERENCE_DEMO=1 $(FLASK) demo-if-empty
-	CONFERENCE_DEMO=1 $(FLASK) run --host $(HOST) --port $(PORT)
+	CONFERENCE_DEMO=1 BASE_URL="$${BASE_URL:-http://$(HOST):$(PORT)}" $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Install the test dependencies and run the whole suite (browser tests run where Chromium is installed)
 test: $(VENV)/.installed
