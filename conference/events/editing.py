@@ -19,34 +19,13 @@ from conference.events.models import (
     Series,
 )
 from conference.sessions.models import Room, Session, SessionStatus
+from conference.slugs import unique_slug
 from conference.speakers.models import Assignment
-from conference.text import slugify
 from conference.timeutil import from_local, local
 
 EVENT_TEXT_FIELDS = (
     "title", "summary", "description", "venue_name", "venue_address", "city", "country", "hashtag",
 )  # fmt: skip
-
-
-def unique_slug(model: type, wanted: str, fallback: str, exclude_id: int | None = None) -> str:
-    """`wanted` (or a slug of `fallback`), with -2, -3... added until no other row uses it."""
-    base = slugify(wanted or fallback, max_length=100) or "item"
-    slug, n = base, 1
-    while True:
-        query = sa.select(model.id).where(model.slug == slug)
-        if exclude_id is not None:
-            query = query.where(model.id != exclude_id)
-        if db.session.scalar(query) is None:
-            return slug
-        n += 1
-        slug = f"{base}-{n}"
-
-
-def slug_taken(model: type, slug: str, exclude_id: int | None = None) -> bool:
-    query = sa.select(model.id).where(model.slug == slug)
-    if exclude_id is not None:
-        query = query.where(model.id != exclude_id)
-    return db.session.scalar(query) is not None
 
 
 def apply_event_form(event: Event, form) -> None:  # noqa: ANN001

@@ -25,6 +25,7 @@ from conference.db import db
 from conference.events.models import Event, EventKind, EventStatus
 from conference.feeds.schedule_export import slug_of
 from conference.sessions.models import Room, Session, SessionKind, SessionStatus
+from conference.slugs import unique_slug
 from conference.speakers.models import Assignment, Person, Role
 from conference.text import slugify
 from conference.timeutil import is_valid_timezone
@@ -283,15 +284,6 @@ def _set(obj: object, **values: object) -> None:
             setattr(obj, name, value)
 
 
-def _unique_person_slug(name: str, taken: set[str]) -> str:
-    base = slugify(name) or "person"
-    slug, n = base, 2
-    while slug in taken or db.session.scalar(sa.select(Person.id).where(Person.slug == slug)) is not None:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
-
-
 def import_schedule(data: ScheduleData, *, draft: bool = False) -> Event:
     """Create or update the event of `data`; the caller commits (or rolls back on error)."""
     slug = slug_of(data.acronym)
@@ -350,7 +342,9 @@ def import_schedule(data: ScheduleData, *, draft: bool = False) -> Event:
                     name=person_data.name,
                     bio=person_data.bio,
                     links=[],
-                    slug=_unique_person_slug(person_data.name, taken_slugs),
+                    slug=unique_slug(
+                        Person, "", person_data.name, default="person", max_length=80, also_taken=taken_slugs
+                    ),
                 )
                 db.session.add(person)
                 people[person_data.guid] = person

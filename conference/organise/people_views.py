@@ -13,10 +13,10 @@ from flask_login import current_user, login_required
 
 from conference.auth.permissions import editable_event_ids
 from conference.db import db
-from conference.events.editing import slug_taken, unique_slug
 from conference.events.forms import OrganisationForm, SeriesForm
 from conference.events.models import EventOrganisation, Organisation, Series
 from conference.organise.blueprint import bp
+from conference.slugs import slug_taken, unique_slug
 from conference.speakers import editing as people
 from conference.speakers.forms import MergeForm, PersonForm
 from conference.speakers.models import Person

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from conference.db import db
+from conference.events.models import Event
 from conference.events.queries import programme
 from conference.organise.access import editable_event
 from conference.organise.blueprint import bp
@@ -69,6 +70,18 @@ def edit_session(slug: str, session_id: int):  # noqa: ANN201
     new_person = NewSpeakerForm(prefix="new")
     if query and request.method == "GET":
         new_person.name.data = query
+    return _session_page(event, session, form, new_person, query=query)
+
+
+def _session_page(  # noqa: ANN202
+    event: Event,
+    session: Session,
+    form: SessionForm,
+    new_person: NewSpeakerForm,
+    query: str = "",
+    similar: list[Person] | None = None,
+):
+    """The session's edit page: its form, clashes, people search and the forms for its people."""
     return render_template(
         "organise/session_form.html",
         event=event,
@@ -80,7 +93,7 @@ def edit_session(slug: str, session_id: int):  # noqa: ANN201
         assign_form=AssignmentForm(prefix="add"),
         edit_form=AssignmentEditForm(),
         new_person=new_person,
-        similar=[],
+        similar=similar or [],
         confirm_form=ConfirmForm(),
         may_delete=editing.may_delete_session(event, session),
     )
@@ -184,21 +197,7 @@ def new_person_in_session(slug: str, session_id: int):  # noqa: ANN201
             return _back_to_session(event, session)
     form = SessionForm(rooms=event.rooms, formdata=None)
     editing.fill_session_form(form, session, event)
-    return render_template(
-        "organise/session_form.html",
-        event=event,
-        form=form,
-        session=session,
-        clashes=session_clashes(session),
-        query="",
-        results=[],
-        assign_form=AssignmentForm(prefix="add"),
-        edit_form=AssignmentEditForm(),
-        new_person=new_person,
-        similar=similar,
-        confirm_form=ConfirmForm(),
-        may_delete=editing.may_delete_session(event, session),
-    ), 400
+    return _session_page(event, session, form, new_person, similar=similar), 400
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/people/<int:assignment_id>")

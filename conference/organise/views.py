@@ -29,6 +29,7 @@ from conference.organise.access import editable_event, session_link
 from conference.organise.blueprint import bp
 from conference.sessions.clashes import event_clashes
 from conference.sessions.forms import ConfirmForm
+from conference.slugs import slug_taken
 from conference.timeutil import local
 
 
@@ -56,7 +57,7 @@ def new_event():  # noqa: ANN201
     if request.method == "GET":
         form.timezone.data = "Europe/Berlin"
     if form.validate_on_submit():
-        if form.slug.data and editing.slug_taken(Event, form.slug.data):
+        if form.slug.data and slug_taken(Event, form.slug.data):
             form.slug.errors.append(_("Another event uses this web address."))
         else:
             event = editing.create_event(form, current_user)
@@ -91,7 +92,7 @@ def edit_event(slug: str):  # noqa: ANN201
         wanted = form.slug.data or event.slug
         if wanted != event.slug and event.is_published:
             form.slug.errors.append(_("A published event keeps its web address, so links keep working."))
-        elif editing.slug_taken(Event, wanted, exclude_id=event.id):
+        elif slug_taken(Event, wanted, exclude_id=event.id):
             form.slug.errors.append(_("Another event uses this web address."))
         else:
             editing.apply_event_form(event, form)
@@ -158,7 +159,7 @@ def duplicate_event(slug: str):  # noqa: ANN201
         form.title.data = event.title
         form.starts_at.data = local(event.starts_at, event.timezone).replace(tzinfo=None)
     if form.validate_on_submit():
-        if form.slug.data and editing.slug_taken(Event, form.slug.data):
+        if form.slug.data and slug_taken(Event, form.slug.data):
             form.slug.errors.append(_("Another event uses this web address."))
         else:
             copy = editing.duplicate_event(

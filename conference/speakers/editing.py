@@ -10,6 +10,7 @@ from conference.auth.models import User
 from conference.auth.permissions import editable_event_ids
 from conference.db import db
 from conference.sessions.models import Session
+from conference.slugs import unique_slug
 from conference.speakers.models import Assignment, Person
 from conference.text import slugify
 
@@ -75,19 +76,6 @@ def format_links(links: list[dict] | None) -> str:
     return "\n".join(f"{link.get('label', '')} {link.get('url', '')}".strip() for link in links or [])
 
 
-def unique_person_slug(name: str, exclude_id: int | None = None) -> str:
-    base = slugify(name) or "person"
-    slug, n = base, 1
-    while True:
-        query = sa.select(Person.id).where(Person.slug == slug)
-        if exclude_id is not None:
-            query = query.where(Person.id != exclude_id)
-        if db.session.scalar(query) is None:
-            return slug
-        n += 1
-        slug = f"{base}-{n}"
-
-
 def apply_person_form(person: Person, form, links: list[dict]) -> None:  # noqa: ANN001
     person.name = form.name.data.strip()
     person.position = (form.position.data or "").strip()
@@ -98,7 +86,9 @@ def apply_person_form(person: Person, form, links: list[dict]) -> None:  # noqa:
 
 
 def create_person(form, links: list[dict]) -> Person:  # noqa: ANN001
-    person = Person(slug=unique_person_slug(form.name.data), name="", links=[])
+    person = Person(
+        slug=unique_slug(Person, "", form.name.data, default="person", max_length=80), name="", links=[]
+    )
     apply_person_form(person, form, links)
     db.session.add(person)
     db.session.flush()
