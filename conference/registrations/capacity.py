@@ -34,6 +34,7 @@ from conference.registrations.seats import (
 from conference.registrations.tokens import new_token
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
+ENDED = (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED)
 
 
 class NoSeatForMode(Exception):
@@ -128,12 +129,16 @@ def _notify_promoted(promoted: list[Registration], exclude: Registration | None 
         mails.queue(registration, "promoted")
 
 
+def _lock(registration: Registration) -> tuple[Event, Registration]:
+    """The registration's event and the registration, fresh and locked (event first, always)."""
+    return lock_event(registration.event_id), lock_registration(registration.id)
+
+
 def cancel(registration: Registration, *, by_organiser: bool = False) -> list[Registration]:
     """Cancel a registration and promote the next waitlisted people in the same transaction."""
     with serialized_write():
-        event = lock_event(registration.event_id)
-        registration = lock_registration(registration.id)
-        if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
+        event, registration = _lock(registration)
+        if registration.status in ENDED:
             db.session.commit()
             return []
         promoted = _give_back(registration, event)
@@ -149,8 +154,7 @@ def cancel(registration: Registration, *, by_organiser: bool = False) -> list[Re
 def decide(registration: Registration, approve: bool) -> None:
     """An organiser approves (seats are allocated now) or rejects a pending registration."""
     with serialized_write():
-        event = lock_event(registration.event_id)
-        registration = lock_registration(registration.id)
+        event, registration = _lock(registration)
         if registration.status != RegistrationStatus.PENDING:
             db.session.commit()
             return
@@ -177,9 +181,8 @@ def decide(registration: Registration, approve: bool) -> None:
 def change(registration: Registration, mode: RegistrationMode, session_ids: list[int]) -> list[Registration]:
     """Change attendance mode and session choices; capacity rules apply. Raises NoSeatForMode."""
     with serialized_write():
-        event = lock_event(registration.event_id)
-        registration = lock_registration(registration.id)
-        if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
+        event, registration = _lock(registration)
+        if registration.status in ENDED:
             db.session.commit()
             return []
         promoted: list[Registration] = []
@@ -237,7 +240,7 @@ def change(registration: Registration, mode: RegistrationMode, session_ids: list
 
 def erase(registration: Registration) -> None:
     """Delete a registration's personal data; its seats are given back first so the counts stay right."""
-    if registration.status not in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
+    if registration.status not in ENDED:
         registration.erased_at = utcnow()  # no cancellation mail to an address about to be erased
         db.session.commit()
         cancel(registration, by_organiser=True)
