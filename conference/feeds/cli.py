@@ -8,7 +8,8 @@ import click
 
 from conference.db import db
 from conference.feeds.blueprint import bp
-from conference.feeds.schedule_import import ScheduleError, import_schedule, read_schedule
+from conference.feeds.schedule_import import import_schedule
+from conference.feeds.schedule_reading import ScheduleError, read_schedule
 
 
 @bp.cli.command("import-schedule")

@@ -9,6 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 
 import conference.registrations.organiser  # noqa: E402, F401  (organiser routes on this blueprint)
+import conference.registrations.organiser_setup  # noqa: E402, F401
 from conference.db import db, utcnow
 from conference.events.queries import programme, public_event
 from conference.registrations import capacity, mails, registering, tokens
