@@ -1,0 +1,37 @@
+"""Demo data: the two programmes from the product brief, dated in the coming weeks.
+
+Loading is idempotent: an event whose slug already exists is left exactly as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from conference.db import db, utcnow
+from conference.demo.chiang_mai import build_congress, build_symposium
+from conference.demo.common import CONGRESS_SLUG, PANEL_SLUG, SYMPOSIUM_SLUG, DemoDates, made
+from conference.demo.panel import build_panel
+from conference.events.models import Event
+
+__all__ = ["CONGRESS_SLUG", "PANEL_SLUG", "SYMPOSIUM_SLUG", "load_demo"]
+
+
+def load_demo(today: date | None = None) -> list[str]:
+    """Add whichever demo events are missing; returns the slugs added (empty when all were there)."""
+    dates = DemoDates.from_today(today or utcnow().date())
+    builders = {PANEL_SLUG: build_panel, SYMPOSIUM_SLUG: build_symposium, CONGRESS_SLUG: build_congress}
+    existing = set(db.session.scalars(sa.select(Event.slug).where(Event.slug.in_(builders))))
+    added = []
+    made.clear()
+    try:
+        with db.session.no_autoflush:
+            for slug, build in builders.items():
+                if slug not in existing:
+                    db.session.add(build(dates))
+                    added.append(slug)
+        db.session.commit()
+    finally:
+        made.clear()
+    return added
