@@ -170,7 +170,7 @@ def main() -> None:
     app = create_app(
         {
             "DATABASE_URL": url,
-            "SECRET_KEY": "bench",
+            "SECRET_KEY": "bench-secret-key-of-at-least-32-bytes",
             "TESTING": False,
             "RATELIMIT_ENABLED": False,
             "BASE_URL": "https://conference.example.org",

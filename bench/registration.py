@@ -44,7 +44,7 @@ def start_gunicorn(
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "SECRET_KEY": "bench-secret",
+        "SECRET_KEY": "bench-secret-key-of-at-least-32-bytes",
         "RATELIMIT_ENABLED": "0",
         "BASE_URL": f"http://127.0.0.1:{port}",
     }
@@ -234,7 +234,9 @@ def _prepare(database_url: str, capacity: int) -> tuple[str, list[int]]:
     from conference.events.models import Event, EventKind, EventStatus
     from conference.sessions.models import Session
 
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench", "TESTING": True})
+    app = create_app(
+        {"DATABASE_URL": database_url, "SECRET_KEY": "bench-secret-key-of-at-least-32-bytes", "TESTING": True}
+    )
     with app.app_context():
         upgrade()
         start = utcnow() + timedelta(days=5)

@@ -13,6 +13,9 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+MIN_SECRET_KEY_BYTES = 32
+
+
 def normalise_database_url(url: str) -> str:
     """Map plain `postgres://` / `postgresql://` URLs to the installed psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -44,6 +47,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
                 "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), "
                 "or run in debug/demo mode (FLASK_DEBUG=1 or CONFERENCE_DEMO=1)."
             )
+    elif len(secret_key.encode()) < MIN_SECRET_KEY_BYTES and not (debug or demo):
+        raise RuntimeError(
+            f"SECRET_KEY is too short ({len(secret_key.encode())} bytes): use at least {MIN_SECRET_KEY_BYTES} "
+            "random bytes (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`, 64 characters)."
+        )
 
     config = {
         "SECRET_KEY": secret_key,

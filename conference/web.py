@@ -1,4 +1,4 @@
-"""Cross-cutting web pieces: locale, template filters, error pages, security headers."""
+"""Cross-cutting web pieces: locale, template filters, error pages, security headers (conference/security.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from conference import access_log, security
 from conference.text import render_markdown
 from conference.timeutil import local, zone_label
 
@@ -62,9 +63,6 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):  # noqa: ANN202
         return _error_response(error)
 
-    @app.after_request
-    def security_headers(response):  # noqa: ANN001, ANN202
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        return response
+    # Caching of private pages and security headers: one hook in conference/security.py.
+    security.init_app(app)
+    access_log.install_werkzeug_filter()

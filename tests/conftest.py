@@ -50,7 +50,7 @@ def base_config(database_url: str) -> dict:
     return {
         "TESTING": True,
         "DATABASE_URL": database_url,
-        "SECRET_KEY": "test-secret-key",
+        "SECRET_KEY": "test-secret-key-that-is-32-bytes-or-longer",
         "WTF_CSRF_ENABLED": True,
         "RATELIMIT_ENABLED": False,
         "BASE_URL": "https://conference.test",

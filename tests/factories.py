@@ -94,5 +94,5 @@ def add_member(event: Event, user, role="owner"):  # noqa: ANN001, ANN201
 def login_as(client, user) -> None:  # noqa: ANN001
     """Sign a test client in as `user` through Flask-Login's own session keys (no login form needed)."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True

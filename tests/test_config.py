@@ -26,9 +26,32 @@ def test_secret_key_required_outside_debug_and_demo(monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
         load_config(str(tmp_path))
-    monkeypatch.setenv("SECRET_KEY", "from-env")
-    assert load_config(str(tmp_path))["SECRET_KEY"] == "from-env"
+    monkeypatch.setenv("SECRET_KEY", "from-env-" + "x" * 23)
+    assert load_config(str(tmp_path))["SECRET_KEY"] == "from-env-" + "x" * 23
     assert load_config(str(tmp_path))["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize("key", ["short", "x" * 31, "ä" * 15])  # 15 × ä is 30 bytes in UTF-8
+def test_short_secret_key_refused_outside_debug_and_demo(monkeypatch, tmp_path, key):
+    for name in ("FLASK_DEBUG", "CONFERENCE_DEMO"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match="SECRET_KEY is too short .* at least 32"):
+        load_config(str(tmp_path))
+    monkeypatch.delenv("SECRET_KEY")
+    with pytest.raises(RuntimeError, match="SECRET_KEY is too short"):
+        create_app({"SECRET_KEY": key, "TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/k.db"})
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    assert load_config(str(tmp_path))["SECRET_KEY"] == "x" * 32
+
+
+@pytest.mark.parametrize("mode", ["FLASK_DEBUG", "CONFERENCE_DEMO"])
+def test_short_secret_key_allowed_in_debug_and_demo(monkeypatch, tmp_path, mode):
+    for name in ("FLASK_DEBUG", "CONFERENCE_DEMO"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(mode, "1")
+    monkeypatch.setenv("SECRET_KEY", "dev")
+    assert load_config(str(tmp_path))["SECRET_KEY"] == "dev"
 
 
 def test_sqlite_pragmas(monkeypatch, tmp_path):

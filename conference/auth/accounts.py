@@ -8,6 +8,8 @@ from conference.auth.models import User
 from conference.auth.passwords import hash_password, needs_rehash, verify_password
 from conference.db import db
 
+MIN_PASSWORD_LENGTH = 10
+
 # Verified against when the email is unknown, so a wrong email costs the same time as a wrong password.
 _DUMMY_HASH = hash_password("not a real password")
 
@@ -39,7 +41,8 @@ def authenticate(email: str, password: str) -> User | None:
 def create_or_update_user(
     email: str, password: str, *, admin: bool = False, name: str = ""
 ) -> tuple[User, bool]:
-    """Create the organiser, or set the password (and admin flag) of an existing one.
+    """Create the organiser, or set the password (and admin flag) of an existing one, which ends every
+    session of that account.
 
     Returns (user, created)."""
     user = find_user(email)
@@ -47,8 +50,17 @@ def create_or_update_user(
     if user is None:
         user = User(email=normalise_email(email), name=name or email.split("@")[0], password_hash="")
         db.session.add(user)
-    user.password_hash = hash_password(password)
+        user.password_hash = hash_password(password)
+    else:
+        set_password(user, password)
     if admin:
         user.is_admin = True
     db.session.commit()
     return user, created
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password ends every session of the account (the caller commits, and logs the user in
+    again if the change was made in one of them)."""
+    user.password_hash = hash_password(password)
+    user.end_all_sessions()

@@ -5,13 +5,12 @@ from __future__ import annotations
 import click
 from email_validator import EmailNotValidError, validate_email
 
-from conference.auth.accounts import create_or_update_user, find_user
+from conference.auth.accounts import MIN_PASSWORD_LENGTH, create_or_update_user, find_user
 from conference.auth.blueprint import bp
 from conference.cli import demo_hooks
 
 DEMO_EMAIL = "demo@example.org"
 DEMO_PASSWORD = "demo-organiser-2024"  # noqa: S105 - for local use only; documented in docs/organising.md
-MIN_PASSWORD_LENGTH = 10
 
 
 @bp.cli.command("create-organiser")
@@ -19,7 +18,7 @@ MIN_PASSWORD_LENGTH = 10
 @click.option("--password", help="The password (prompted for, hidden, when absent).")
 @click.option("--admin", is_flag=True, help="May see and change every event.")
 def create_organiser(email: str, password: str | None, admin: bool) -> None:
-    """Create an organiser account (or reset the password of an existing one)."""
+    """Create an organiser account (or reset the password of an existing one, logging it out everywhere)."""
     try:
         email = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as error:

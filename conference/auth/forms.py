@@ -1,14 +1,31 @@
-"""The login form."""
+"""The login and change-password forms."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from conference.auth.accounts import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
     next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1000)])
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(),
+            Length(min=MIN_PASSWORD_LENGTH, max=1000, message=_l("Use at least %(min)d characters.")),
+        ],
+    )
+    new_password_again = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
+    )

@@ -27,6 +27,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(300))
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the id kept in the session cookie: raising it ends every session of the account
+    # (on logout and password change). See get_id() and conference/auth/loader.py.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[EventMember]] = relationship(back_populates="user", cascade="all, delete-orphan")
@@ -34,6 +37,13 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    def get_id(self) -> str:  # Flask-Login's alternative id: "<user id>:<session version>"
+        return f"{self.id}:{self.session_version or 0}"
+
+    def end_all_sessions(self) -> None:
+        """Every session cookie (and remember cookie) issued so far stops working (caller commits)."""
+        self.session_version = (self.session_version or 0) + 1
 
 
 class EventMember(db.Model):

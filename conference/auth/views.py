@@ -1,4 +1,4 @@
-"""Login and logout."""
+"""Login, logout and changing one's password."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from conference.auth import cli, loader  # noqa: F401  (registers the CLI command and the user loader)
-from conference.auth.accounts import authenticate
+from conference.auth.accounts import MIN_PASSWORD_LENGTH, authenticate, set_password
 from conference.auth.blueprint import bp
-from conference.auth.forms import LoginForm
+from conference.auth.forms import ChangePasswordForm, LoginForm
+from conference.auth.passwords import verify_password
 from conference.auth.redirects import safe_next
+from conference.db import db
 from conference.extensions import limiter, login_manager
 
 login_manager.login_view = "auth.login"
@@ -50,7 +52,29 @@ def login():  # noqa: ANN201
 @bp.post("/logout")
 @login_required
 def logout():  # noqa: ANN201
+    current_user.end_all_sessions()  # logging out here logs out everywhere
+    db.session.commit()
     logout_user()
     _renew_session()
     flash(_("You are logged out."), "success")
     return redirect(url_for("events.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10/minute", methods=["POST"])
+def change_password():  # noqa: ANN201
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if verify_password(user.password_hash, form.current_password.data or ""):
+            set_password(user, form.new_password.data)
+            db.session.commit()
+            _renew_session()
+            login_user(user)  # this session goes on under the new session version; all others end
+            flash(_("Your password was changed. You are logged out everywhere else."), "success")
+            return redirect(url_for("organise.home"))
+        form.current_password.errors.append(_("This is not your current password."))
+    return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD_LENGTH), (
+        422 if form.errors else 200
+    )

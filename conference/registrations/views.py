@@ -228,14 +228,6 @@ def my_data(token: str):  # noqa: ANN201
     )
 
 
-@bp.after_request
-def no_store_for_private_pages(response):  # noqa: ANN001, ANN202
-    if request.path.startswith(("/registrations/", "/organise/")):
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 @bp.app_context_processor
 def registration_helpers() -> dict:
     return {"registration_state": registration_state, "event_seats_left": event_seats_left}

@@ -1,0 +1,11 @@
+"""gunicorn settings for production (README, "Running in production"):
+`gunicorn -c gunicorn.conf.py --workers 4 --bind 127.0.0.1:8000 "conference:create_app()"`.
+
+The access log goes to stdout in the usual combined format, with the secret tokens of manage links
+(`/registrations/<token>/...`) masked as `***` wherever they appear: request line, query string,
+Referer, Location and other headers (conference/access_log.py).
+"""
+
+accesslog = "-"
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
+logger_class = "conference.access_log.GunicornLogger"
