@@ -172,5 +172,5 @@ def test_a_message_whose_sender_died_is_sent_again_after_the_lease(app, smtp) ->
     now = utcnow()
     assert sender._claim(message_id, now)  # a sender took it and died before sending
     assert sender.send_due(now=now + timedelta(minutes=1)).sent == 0
-    assert sender.send_due(now=now + sender.LEASE + timedelta(seconds=1)).sent == 1
+    assert sender.send_due(now=now + sender.lease() + timedelta(seconds=1)).sent == 1
     assert len(handler.received) == 1
