@@ -182,7 +182,9 @@ def _close(smtp: smtplib.SMTP | None) -> None:
             smtp.close()
 
 
-def watch(interval: float, echo: Callable[[str], None], max_backoff: float = WATCH_MAX_BACKOFF_SECONDS) -> None:
+def watch(
+    interval: float, echo: Callable[[str], None], max_backoff: float = WATCH_MAX_BACKOFF_SECONDS
+) -> None:
     """Send due mail every `interval` seconds until stopped (`send-mail --watch`).
 
     A round that fails (PostgreSQL restarting, SQLite locked past its busy timeout, anything else) is
