@@ -12,6 +12,7 @@ A missing server is a skip with the reason, or a failure where the environment r
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -164,10 +165,8 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
         cluster.start()
         yield cluster
     finally:
-        try:
+        with contextlib.suppress(subprocess.SubprocessError, OSError):  # already stopped
             cluster.stop()
-        except (subprocess.SubprocessError, OSError):
-            pass  # already stopped
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -9,6 +9,7 @@ database outages: a failed round is logged and rolled back, and the next waits l
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 import time
@@ -224,10 +225,8 @@ def watch(
 def _drop_connections() -> None:
     """After a failed round: end the transaction and drop every pooled connection, so the next round
     starts on a fresh one (a restarted PostgreSQL has closed the old ones)."""
-    try:
+    with contextlib.suppress(Exception):  # a dead connection may fail even to roll back
         db.session.rollback()
-    except Exception:  # noqa: BLE001, S110  (a dead connection may fail even to roll back)
-        pass
     db.session.remove()
     db.engine.dispose()
 
