@@ -152,12 +152,13 @@ def test_trusted_proxies_must_be_a_whole_number(monkeypatch, tmp_path) -> None: 
 # --- every public action that sends mail --------------------------------------------------------------
 
 
-def test_the_registration_form_and_lost_link_are_limited_per_client(make_app) -> None:  # noqa: ANN001
-    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_REGISTRATION="2/minute")
-    with app.app_context():
+def test_the_registration_form_and_lost_link_are_limited_per_client(app, make_app) -> None:  # noqa: ANN001
+    """(`app` empties the tables afterwards.)"""
+    limited = make_app(RATELIMIT_ENABLED=True, RATELIMIT_REGISTRATION="2/minute")
+    with limited.app_context():
         make_event(slug="form-limited")
         db.session.commit()
-        client = app.test_client()
+        client = limited.test_client()
         codes = [
             register_via_form(client, "form-limited", email=f"form{n}@example.org").status_code
             for n in range(3)
