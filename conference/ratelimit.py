@@ -26,6 +26,7 @@ import threading
 import time
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from limits.errors import ConfigurationError
 from limits.storage import Storage
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -37,6 +38,11 @@ PURGE_EVERY = 1000  # increments between deletions of expired counters
 def registration_limit() -> str:
     """The per-client limit of public actions that send mail (registration form and API, lost link)."""
     return current_app.config["RATELIMIT_REGISTRATION"]
+
+
+def too_many_requests() -> str:
+    """What a person sees on the page when a form is sent too often (HTTP 429)."""
+    return _("Too many requests from your connection. Please wait a few minutes and try again.")
 
 
 def trust_proxies(app: Flask) -> None:

@@ -164,6 +164,8 @@ def test_the_registration_form_and_lost_link_are_limited_per_client(app, make_ap
             for n in range(3)
         ]
         assert codes == [302, 302, 429]
+        refused = register_via_form(client, "form-limited", email="form9@example.org")
+        assert "Please wait a few minutes" in refused.get_data(as_text=True)
         assert client.get("/events/form-limited/register").status_code == 200  # reading is not limited
 
         page = client.get("/registrations/lost-link").get_data(as_text=True)
