@@ -37,9 +37,14 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    database_url: str, workers: int = 4, threads: int = 1, worker_class: str = "sync"
+    database_url: str,
+    workers: int = 4,
+    threads: int = 1,
+    worker_class: str = "sync",
+    extra_env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen, str]:
-    """Serve the app with gunicorn on a free loopback port; returns (process, base URL)."""
+    """Serve the app with gunicorn on a free loopback port; returns (process, base URL).
+    `extra_env` adds or overrides settings (rate limits are off unless it turns them on)."""
     port = free_port()
     env = {
         **os.environ,
@@ -47,6 +52,7 @@ def start_gunicorn(
         "SECRET_KEY": "bench-secret-key-of-at-least-32-bytes",
         "RATELIMIT_ENABLED": "0",
         "BASE_URL": f"http://127.0.0.1:{port}",
+        **(extra_env or {}),
     }
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     process = subprocess.Popen(

@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     import conference.models  # noqa: F401  (every model registered before the first query)
     from conference import web
     from conference.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from conference.ratelimit import trust_proxies
     from conference.sessions import changes
 
     db.init_app(app)
@@ -39,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=web.select_locale)
     login_manager.init_app(app)
     limiter.init_app(app)
+    trust_proxies(app)
     changes.install()
 
     for area in AREAS:

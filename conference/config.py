@@ -16,6 +16,16 @@ def _bool(name: str, default: bool) -> bool:
 MIN_SECRET_KEY_BYTES = 32
 
 
+def _count(name: str, default: int) -> int:
+    """A whole number >= 0 from the environment; anything else stops the start with a clear message."""
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise RuntimeError(f"{name} must be a whole number >= 0, not {value!r}")
+    return int(value)
+
+
 def normalise_database_url(url: str) -> str:
     """Map plain `postgres://` / `postgresql://` URLs to the installed psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -78,10 +88,19 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Conference <noreply@localhost>"),
+        # A message claimed by a sender is out of other senders' reach this long (then sent again if
+        # that sender died); keep it well above the SMTP timeout (20 s).
+        "MAIL_LEASE_SECONDS": _count("MAIL_LEASE_SECONDS", 600),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Counters shared by every worker on this machine (conference/ratelimit.py); redis://host:6379
+        # for several machines. memory:// counts per worker process, so only suits a single process.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or "sqlite:///" + str(Path(instance_path) / "ratelimit.sqlite"),
         "RATELIMIT_REGISTRATION": os.environ.get("RATELIMIT_REGISTRATION", "30/minute;300/hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none, the
+        # headers are ignored and limits count the connecting address).
+        "TRUSTED_PROXIES": _count("TRUSTED_PROXIES", 0),
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])

@@ -9,6 +9,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
+from conference import ratelimit  # noqa: F401  (registers the sqlite:// rate limit storage)
 from conference.db import db
 
 migrate = Migrate(render_as_batch=True, compare_type=True)

@@ -53,6 +53,8 @@ def base_config(database_url: str) -> dict:
         "SECRET_KEY": "test-secret-key-that-is-32-bytes-or-longer",
         "WTF_CSRF_ENABLED": True,
         "RATELIMIT_ENABLED": False,
+        # Tests that turn limits on count in their own process, never in the instance folder's file.
+        "RATELIMIT_STORAGE_URI": "memory://",
         "BASE_URL": "https://conference.test",
         "SERVER_NAME": None,
         "MAIL_SERVER": "",

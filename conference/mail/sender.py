@@ -3,13 +3,17 @@
 A message stays in the table until the SMTP server has accepted it, so an outage loses nothing: the
 failed attempt is recorded (attempts, last_error, next_attempt_at) and the message is tried again later.
 After MAX_ATTEMPTS it is marked failed and shown to organisers, who can send it again. Each message is
-claimed before it is sent (see `_claim`), so several senders can run at once.
+claimed before it is sent (see `_claim`), so several senders can run at once. `watch` keeps sending through
+database outages: a failed round is logged and rolled back, and the next waits longer (up to a minute).
 """
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -25,7 +29,16 @@ from conference.mail.outbox import attachment_files
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 6 * 3600
-LEASE = timedelta(minutes=10)
+WATCH_MAX_BACKOFF_SECONDS = 60.0
+
+
+class MailNotConfigured(RuntimeError):
+    """MAIL_SERVER is not set: nothing can be sent (a configuration error, not an outage)."""
+
+
+def lease() -> timedelta:
+    """How long a claimed message is out of every other sender's reach (MAIL_LEASE_SECONDS, 10 minutes)."""
+    return timedelta(seconds=float(current_app.config.get("MAIL_LEASE_SECONDS", 600)))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -76,9 +89,10 @@ def due_messages(now: datetime, limit: int = 100) -> list[OutboxMessage]:
 
 
 def _claim(message_id: int, now: datetime) -> bool:
-    """Take a due message for this sender: a conditional UPDATE moves it out of everyone's reach for
-    LEASE, so that several `send-mail --watch` processes never send one message twice. A sender that
-    dies while sending leaves it to be tried again when the lease runs out."""
+    """Take a due message for this sender: a conditional UPDATE moves it out of everyone's reach for the
+    lease (`lease()` from `now`, the time of the claim), so that several `send-mail --watch` processes
+    never send one message twice. A sender that dies while sending leaves it pending with the lease's
+    end as its next attempt: it is sent again, by any sender, when the lease runs out."""
     table = OutboxMessage.__table__
     with serialized_write():
         claimed = db.session.execute(
@@ -88,27 +102,30 @@ def _claim(message_id: int, now: datetime) -> bool:
                 table.c.status == OutboxStatus.PENDING,
                 table.c.next_attempt_at <= now,
             )
-            .values(next_attempt_at=now + LEASE)
+            .values(next_attempt_at=now + lease())
         ).rowcount
         db.session.commit()
     return claimed == 1
 
 
 def send_due(now: datetime | None = None, limit: int = 100) -> SendReport:
-    """Send every message that is due; each outcome is committed on its own."""
+    """Send every message that is due; each outcome is committed on its own.
+
+    `now` fixes the clock (tests); by default each claim and retry counts from the time it is made, so
+    that a long round (slow SMTP) never claims a message with a lease that has already run out."""
     config = current_app.config
-    now = now or utcnow()
+    clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
     report = SendReport()
-    message_ids = [message.id for message in due_messages(now, limit)]
+    message_ids = [message.id for message in due_messages(clock(), limit)]
     db.session.commit()
     if not message_ids:
         return report
     if not config.get("MAIL_SERVER"):
-        raise RuntimeError("MAIL_SERVER is not set; nothing can be sent")
+        raise MailNotConfigured("MAIL_SERVER is not set; nothing can be sent")
     smtp: smtplib.SMTP | None = None
     try:
         for message_id in message_ids:
-            if not _claim(message_id, now):
+            if not _claim(message_id, clock()):
                 continue  # another sender has it
             error: Exception | None = None
             try:
@@ -127,6 +144,10 @@ def send_due(now: datetime | None = None, limit: int = 100) -> SendReport:
                 except (OSError, smtplib.SMTPException) as send_error:
                     smtp = _close(smtp)
                     error = send_error
+                except Exception as send_error:  # noqa: BLE001  (a message that cannot be sent must not stop the rest)
+                    current_app.logger.exception("outbox message %s could not be sent", message_id)
+                    smtp = _close(smtp)
+                    error = send_error
             with serialized_write():
                 message = db.session.get(OutboxMessage, message_id)
                 if error is None:
@@ -136,7 +157,7 @@ def send_due(now: datetime | None = None, limit: int = 100) -> SendReport:
                     message.last_error = None
                     report.sent += 1
                 else:
-                    _record_failure(message, error, now, report)
+                    _record_failure(message, error, clock(), report)
                 db.session.commit()
     finally:
         _close(smtp)
@@ -160,6 +181,54 @@ def _close(smtp: smtplib.SMTP | None) -> None:
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             smtp.close()
+
+
+def watch(
+    interval: float, echo: Callable[[str], None], max_backoff: float = WATCH_MAX_BACKOFF_SECONDS
+) -> None:
+    """Send due mail every `interval` seconds until stopped (`send-mail --watch`).
+
+    A round that fails (PostgreSQL restarting, SQLite locked past its busy timeout, anything else) is
+    logged and rolled back, the pooled connections are dropped, and the next round waits twice as long as
+    the last, up to `max_backoff` seconds; the first good round goes back to `interval`. A message claimed in
+    the failed round is sent when its lease runs out. Only a missing MAIL_SERVER ends the loop."""
+    logger = current_app.logger
+    failures = 0
+    while True:
+        try:
+            report = send_due()
+        except MailNotConfigured:
+            raise
+        except Exception as error:  # noqa: BLE001  (the watcher must outlive any one failed round)
+            failures += 1
+            delay = min(max(interval, 1.0) * 2 ** (failures - 1), max_backoff)
+            logger.error(
+                "send-mail: round failed (%s: %s); retrying in %.0f s (failure %d in a row)",
+                type(error).__name__,
+                str(error).strip().splitlines()[0] if str(error).strip() else "",
+                delay,
+                failures,
+                exc_info=failures == 1,  # the traceback once per outage, then one line per round
+            )
+            _drop_connections()
+        else:
+            if failures:
+                logger.warning("send-mail: working again after %d failed rounds", failures)
+            failures = 0
+            delay = interval
+            if report.sent or report.failed:
+                echo(f"sent {report.sent}, failed {report.failed} (gave up on {report.gave_up})")
+        db.session.remove()
+        time.sleep(delay)
+
+
+def _drop_connections() -> None:
+    """After a failed round: end the transaction and drop every pooled connection, so the next round
+    starts on a fresh one (a restarted PostgreSQL has closed the old ones)."""
+    with contextlib.suppress(Exception):  # a dead connection may fail even to roll back
+        db.session.rollback()
+    db.session.remove()
+    db.engine.dispose()
 
 
 def resend(message: OutboxMessage) -> None:

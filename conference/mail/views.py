@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import click
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -22,21 +20,24 @@ from conference.registrations.forms import EmptyForm
 @bp.cli.command("send-mail")
 @click.option("--watch", is_flag=True, help="Keep running and send new mail as it arrives.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds with --watch.")
-def send_mail_command(watch: bool, interval: float) -> None:
+@click.option(
+    "--max-backoff",
+    default=sender.WATCH_MAX_BACKOFF_SECONDS,
+    show_default=True,
+    help="With --watch: the longest wait after failed rounds (e.g. while the database restarts).",
+)
+def send_mail_command(watch: bool, interval: float, max_backoff: float) -> None:
     """Send the mail waiting in the outbox (once, or continuously with --watch)."""
-    while True:
-        try:
-            report = sender.send_due()
-        except RuntimeError as error:
-            raise click.ClickException(
-                f"{error} (in demo mode the mail is shown at /demo-mailbox/)"
-            ) from error
-        if report.sent or report.failed:
-            click.echo(f"sent {report.sent}, failed {report.failed} (gave up on {report.gave_up})")
-        db.session.remove()
-        if not watch:
+    try:
+        if watch:
+            sender.watch(interval, click.echo, max_backoff=max_backoff)  # ends only by an exception
             return
-        time.sleep(interval)
+        report = sender.send_due()
+    except sender.MailNotConfigured as error:
+        raise click.ClickException(f"{error} (in demo mode the mail is shown at /demo-mailbox/)") from error
+    if report.sent or report.failed:
+        click.echo(f"sent {report.sent}, failed {report.failed} (gave up on {report.gave_up})")
+    db.session.remove()
 
 
 def _visible_messages():  # noqa: ANN202

@@ -12,6 +12,8 @@ import conference.registrations.organiser  # noqa: E402, F401  (organiser routes
 import conference.registrations.organiser_setup  # noqa: E402, F401
 from conference.db import db, utcnow
 from conference.events.queries import programme, public_event
+from conference.extensions import limiter
+from conference.ratelimit import registration_limit, too_many_requests
 from conference.registrations import capacity, mails, registering, tokens
 from conference.registrations.availability import (
     event_seats_left,
@@ -37,6 +39,7 @@ def _registration_or_404(token: str) -> Registration:
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(registration_limit, methods=["POST"], error_message=too_many_requests)
 def register(slug: str):  # noqa: ANN201
     event = public_event(slug) or abort(404)
     state = registration_state(event)
@@ -106,6 +109,7 @@ def sent(slug: str):  # noqa: ANN201
 
 
 @bp.route("/registrations/lost-link", methods=["GET", "POST"])
+@limiter.limit(registration_limit, methods=["POST"], error_message=too_many_requests)
 def lost_link():  # noqa: ANN201
     form = LostLinkForm()
     if form.validate_on_submit():

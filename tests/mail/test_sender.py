@@ -2,54 +2,21 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from conference.db import db, utcnow
 from conference.mail import outbox, sender
 from conference.mail.models import OutboxMessage, OutboxStatus
-
-
-class Collect(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.received = []
-
-    def handle_message(self, message) -> None:  # noqa: ANN001
-        self.received.append(message)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """A real SMTP server on a fixed loopback port that can go down and come back."""
-
-    def __init__(self, handler: Collect, port: int) -> None:
-        self.handler, self.port, self.controller = handler, port, None
-
-    def start(self) -> None:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
+from tests.servers import Collect, SmtpServer
 
 
 @pytest.fixture
 def smtp(app):  # noqa: ANN001, ANN201
     handler = Collect()
-    server = Server(handler, free_port())
+    server = SmtpServer(handler)
     server.start()
     app.config.update(
         MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="Conference <noreply@conference.test>"
@@ -172,5 +139,5 @@ def test_a_message_whose_sender_died_is_sent_again_after_the_lease(app, smtp) ->
     now = utcnow()
     assert sender._claim(message_id, now)  # a sender took it and died before sending
     assert sender.send_due(now=now + timedelta(minutes=1)).sent == 0
-    assert sender.send_due(now=now + sender.LEASE + timedelta(seconds=1)).sent == 1
+    assert sender.send_due(now=now + sender.lease() + timedelta(seconds=1)).sent == 1
     assert len(handler.received) == 1
