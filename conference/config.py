@@ -70,6 +70,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Conference <noreply@localhost>"),
+        # At most one link mail (lost link, repeated or revived registration) per address in this time.
+        "LINK_MAIL_INTERVAL_SECONDS": int(os.environ.get("LINK_MAIL_INTERVAL_SECONDS", "300") or 300),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_REGISTRATION": os.environ.get("RATELIMIT_REGISTRATION", "30/minute;300/hour"),
