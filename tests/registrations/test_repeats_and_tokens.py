@@ -4,9 +4,7 @@ address are limited."""
 
 from __future__ import annotations
 
-import contextlib
 import re
-import sqlite3
 
 import pytest
 import sqlalchemy as sa
@@ -212,16 +210,16 @@ _OLD_ROWS = [
     " venue_name, venue_address, city, country, attendance_mode, hashtag, status, created_at, updated_at,"
     " registration_enabled, waitlist_enabled, approval_required) VALUES (1, 'u1', 'ev', 'Ev', 'symposium',"
     " '', '', 'UTC', '2026-01-01 00:00:00', '2026-01-02 00:00:00', '', '', '', '', 'in_person', '',"
-    " 'published', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1, 1, 0)",
+    " 'published', '2026-01-01 00:00:00', '2026-01-01 00:00:00', true, true, false)",
     "INSERT INTO sessions (id, uid, event_id, title, kind, description, starts_at, ends_at, status,"
     " registration_enabled, created_at, updated_at) VALUES (1, 's1', 1, 'Panel', 'panel', '',"
-    " '2026-01-01 10:00:00', '2026-01-01 11:00:00', 'scheduled', 1, '2026-01-01 00:00:00',"
+    " '2026-01-01 10:00:00', '2026-01-01 11:00:00', 'scheduled', true, '2026-01-01 00:00:00',"
     " '2026-01-01 00:00:00')",
     "INSERT INTO registrations (id, event_id, token, checkin_code, name, email, affiliation, country,"
     " attendance_mode, accessibility_needs, status, holds_event_seat, created_at, updated_at) VALUES"
-    " (1, 1, 'old-token-1', 'CODE1', 'A', 'a1@example.org', '', '', 'in_person', '', 'confirmed', 1,"
+    " (1, 1, 'old-token-1', 'CODE1', 'A', 'a1@example.org', '', '', 'in_person', '', 'confirmed', true,"
     " '2026-01-01 00:00:00', '2026-01-01 00:00:00'),"
-    " (2, 1, 'old-token-2', 'CODE2', 'B', 'a2@example.org', '', '', 'in_person', '', 'confirmed', 1,"
+    " (2, 1, 'old-token-2', 'CODE2', 'B', 'a2@example.org', '', '', 'in_person', '', 'confirmed', true,"
     " '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
     "INSERT INTO session_seats (registration_id, session_id, status, created_at, updated_at) VALUES"
     " (1, 1, 'confirmed', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
@@ -232,32 +230,51 @@ _OLD_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("revision", ["0002_registration_tokens"])
-def test_the_migration_keeps_calendar_subscriptions_and_renews_manage_links(tmp_path, revision) -> None:  # noqa: ANN001
+@pytest.fixture
+def scratch_database_url(tmp_path, database_url: str):  # noqa: ANN001, ANN201
+    """An empty database of the kind the tests run on (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+    if not database_url.startswith("postgresql"):
+        yield "sqlite:///" + str(tmp_path / "migrate.db")
+        return
+    url = sa.engine.make_url(database_url)
+    name = f"{url.database}_migrate"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_the_migration_keeps_calendar_subscriptions_and_renews_manage_links(
+    scratch_database_url: str,
+) -> None:
     """Existing rows: the old token (handed to calendar apps) becomes the feed token, the manage token is
-    new; the registrations' seats, answers and mail stay theirs (on SQLite the table is rebuilt)."""
+    new; the registrations' seats, answers and mail stay theirs (on SQLite the table is rebuilt, which
+    with foreign keys on would have run the ON DELETE actions of the tables that refer to it)."""
     from flask_migrate import downgrade, upgrade
 
     from conference import create_app
 
-    url = "sqlite:///" + str(tmp_path / "migrate.db")
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x" * 32})
+    app = create_app({"TESTING": True, "DATABASE_URL": scratch_database_url, "SECRET_KEY": "x" * 32})
+    children = [
+        sa.table(name, sa.column("registration_id")) for name in ("session_seats", "answers", "outbox")
+    ]
     with app.app_context():
         upgrade(revision="0001_initial")
-        with contextlib.closing(sqlite3.connect(tmp_path / "migrate.db")) as conn, conn:
+        with db.engine.begin() as conn:
             for statement in _OLD_ROWS:
-                conn.execute(statement)
-        upgrade(revision=revision)
+                conn.exec_driver_sql(statement)
+        upgrade(revision="0002_registration_tokens")
         with db.engine.connect() as conn:
             rows = conn.exec_driver_sql("SELECT token, feed_token FROM registrations ORDER BY id").all()
             kept = [
                 conn.execute(
-                    sa.select(sa.func.count()).select_from(table).where(table.c.registration_id == 1)
+                    sa.select(sa.func.count()).select_from(t).where(t.c.registration_id == 1)
                 ).scalar()
-                for table in (
-                    sa.table(name, sa.column("registration_id"))
-                    for name in ("session_seats", "answers", "outbox")
-                )
+                for t in children
             ]
         assert [feed for _token, feed in rows] == ["old-token-1", "old-token-2"]
         tokens = [token for token, _feed in rows]
