@@ -120,12 +120,17 @@ def lost_link():  # noqa: ANN201
     form = LostLinkForm()
     if form.validate_on_submit():
         with serialized_write():
+            # Locked (PostgreSQL) before the address's mail record, in the order registering takes them
+            # (registration, then record), so that a repeat registration at the same time cannot deadlock.
             found = db.session.scalars(
-                sa.select(Registration).where(
+                sa.select(Registration)
+                .where(
                     Registration.email == form.email.data,
                     Registration.status != RegistrationStatus.CANCELLED,
                     Registration.erased_at.is_(None),
                 )
+                .order_by(Registration.id)
+                .with_for_update()
             ).all()
             # At most one link mail per address per LINK_MAIL_INTERVAL_SECONDS (all its registrations).
             if found and throttle.claim(form.email.data):
