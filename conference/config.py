@@ -91,6 +91,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # A message claimed by a sender is out of other senders' reach this long (then sent again if
         # that sender died); keep it well above the SMTP timeout (20 s).
         "MAIL_LEASE_SECONDS": _count("MAIL_LEASE_SECONDS", 600),
+        # At most one link mail (lost link, repeated or revived registration) per address in this time.
+        "LINK_MAIL_INTERVAL_SECONDS": _count("LINK_MAIL_INTERVAL_SECONDS", 300),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         # Counters shared by every worker on this machine (conference/ratelimit.py); redis://host:6379
         # for several machines. memory:// counts per worker process, so only suits a single process.

@@ -13,6 +13,7 @@ from conference.events.models import (
     Series,
 )
 from conference.mail.models import OutboxMessage, OutboxStatus
+from conference.mail.throttle import LinkMailThrottle
 from conference.registrations.models import (
     Answer,
     Question,
@@ -28,7 +29,7 @@ from conference.speakers.models import Assignment, Person, Role
 
 __all__ = [
     "Answer", "Assignment", "AttendanceMode", "Event", "EventKind", "EventMember", "EventOrganisation",
-    "EventStatus", "Organisation", "OrganisationRole", "OutboxMessage", "OutboxStatus", "Person",
+    "EventStatus", "LinkMailThrottle", "Organisation", "OrganisationRole", "OutboxMessage", "OutboxStatus", "Person",
     "Publication", "Question", "QuestionKind", "Registration", "RegistrationMode", "RegistrationStatus",
     "Role", "Room", "SeatStatus", "Series", "Session", "SessionKind", "SessionSeat", "SessionStatus",
     "TeamRole", "User",

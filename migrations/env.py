@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -92,11 +93,31 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, sqlite_foreign_keys_off(connection):
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """SQLite alters a table by rebuilding it (batch mode): with foreign keys enforced, dropping the old
+    table would run the ON DELETE actions of the tables that refer to it (deleting a registration's seats
+    and answers, say). So they are off while migrating (a PRAGMA that works only outside a transaction,
+    hence on the driver's connection before SQLAlchemy begins one), checked after, and on again."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left rows that break foreign keys: {broken[:5]}")
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

@@ -31,7 +31,7 @@ def registration_json(summary: registering.RegistrationSummary) -> dict:
         "attendance_mode": summary.attendance_mode.value,
         "sessions": [{"id": session_id, "status": status.value} for session_id, status in summary.seats],
         "manage_url": mails.manage_url(summary.token),
-        "calendar_url": mails.calendar_url(summary.token),
+        "calendar_url": mails.calendar_url(summary.feed_token),
     }
 
 
@@ -139,8 +139,11 @@ def create_registration(slug: str):  # noqa: ANN201
         if checked not in (None, "", [], False):
             answers[question.id] = (question.label, checked)
     key = payload.get("idempotency_key")
-    if key is not None and (not isinstance(key, str) or not 8 <= len(key) <= 64):
-        errors.setdefault("idempotency_key", []).append(_("Give a string of 8 to 64 characters."))
+    if key is not None and not registering.valid_key(key):
+        low, high = registering.KEY_LENGTH
+        errors.setdefault("idempotency_key", []).append(
+            _("Give a string of %(low)s to %(high)s characters.", low=low, high=high)
+        )
     if errors:
         return jsonify({"errors": errors}), 422
     data = registering.RegistrationInput(
@@ -158,10 +161,17 @@ def create_registration(slug: str):  # noqa: ANN201
         result = registering.register(event, data)
     except registering.RegistrationFull:
         return jsonify({"errors": {"event": [_("The event is full and has no waiting list.")]}}), 409
-    except registering.IdempotencyKeyTaken:
-        message = _("This key was used for a registration for another event; send a new one.")
+    except registering.IdempotencyKeyTaken as taken:
+        if taken.other_event:
+            message = _("This key was used for a registration for another event; send a new one.")
+        else:
+            message = _("This key was used with another email address; send a new one.")
         return jsonify({"errors": {"idempotency_key": [message]}}), 422
-    return jsonify(registration_json(result.summary)), 201 if result.created else 200
+    if result.outcome == registering.Outcome.LINK_SENT:
+        # The address is registered: its link goes to the address, never to whoever typed it.
+        return jsonify({"status": "link_sent"}), 202
+    # A new registration, or the same request again (same key, address and event): the first answer.
+    return jsonify(registration_json(result.summary)), 201
 
 
 @bp.get("/registrations/<token>")

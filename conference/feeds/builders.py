@@ -167,15 +167,14 @@ def all_events_feed(public_statuses: Sequence[EventStatus]) -> Feed:
 
 def registration_feed_data(registration: Registration, now: datetime | None = None) -> Feed:
     """The personal agenda: the registration's chosen sessions (waitlisted ones TENTATIVE, cancelled seats
-    left out); the online join link only here and only for confirmed registrations. A registration without
+    left out); the online join link only for confirmed registrations attending online. A registration without
     chosen sessions gets the event itself."""
     now = now or utcnow()
     event = registration.event
     name = f"{event.title}: {registration.name}"
     if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
         return Feed(calendar_bytes(name, "", [], []), registration.updated_at)
-    confirmed = registration.status == RegistrationStatus.CONFIRMED
-    join_url = event.online_url if confirmed and event.is_online and event.online_url else None
+    join_url = registration.join_url  # only for those attending online
     tentative = registration.status in (RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
     seats = db.session.execute(
         sa.select(

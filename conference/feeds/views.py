@@ -6,7 +6,6 @@ import json
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import joinedload
 
 from conference.db import db
 from conference.events.models import Event
@@ -14,7 +13,7 @@ from conference.events.queries import PUBLIC_STATUSES
 from conference.feeds import builders, cli, links, schedule_export  # noqa: F401 (cli registers its command)
 from conference.feeds.blueprint import bp
 from conference.feeds.http import conditional_response, feed_response
-from conference.registrations.models import Registration
+from conference.registrations.queries import by_feed_token
 from conference.sessions.models import Session
 from conference.speakers.queries import public_person
 
@@ -59,11 +58,8 @@ def speaker(slug: str):  # noqa: ANN201
 
 @bp.get("/registrations/<token>/calendar.ics")
 def registration(token: str):  # noqa: ANN201
-    found = db.session.scalars(
-        sa.select(Registration)
-        .where(Registration.token == token, Registration.erased_at.is_(None))
-        .options(joinedload(Registration.event))
-    ).first() or abort(404)
+    # The URL keeps its <token> name (public URL contract); the value is the feed token, not the manage token.
+    found = by_feed_token(token) or abort(404)
     return feed_response(builders.registration_feed_data(found), "agenda.ics", private=True)
 
 

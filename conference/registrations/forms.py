@@ -29,14 +29,23 @@ from conference.events.models import AttendanceMode, Event
 from conference.registrations.models import Question, QuestionKind, RegistrationMode
 
 # Territory codes that are not countries for our purposes.
-_NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO"}
+_NOT_COUNTRIES = {"EU", "EZ", "UN"}
+
+
+def _is_country(code: str) -> bool:
+    """Two letters, not a grouping, and not ISO 3166's user-assigned range (AA, QM-QZ, XA-XZ, ZZ), where
+    CLDR keeps "Outlying Oceania", "Unknown Region" and its pseudo-locale test territories ("Pseudo-Accents",
+    "Pseudo-Bidi"); Kosovo's XK is the one user-assigned code in common use."""
+    if len(code) != 2 or not code.isalpha() or not code.isupper() or code in _NOT_COUNTRIES:
+        return False
+    user_assigned = code in ("AA", "ZZ") or "QM" <= code <= "QZ" or code.startswith("X")
+    return not user_assigned or code == "XK"
 
 
 @cache
 def _countries(locale: str) -> tuple[tuple[str, str], ...]:
     territories = Locale.parse(locale).territories
-    pairs = [(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()]
-    return tuple(sorted(((c, n) for c, n in pairs if c not in _NOT_COUNTRIES), key=lambda p: p[1]))
+    return tuple(sorted(((c, n) for c, n in territories.items() if _is_country(c)), key=lambda p: p[1]))
 
 
 def country_choices() -> list[tuple[str, str]]:

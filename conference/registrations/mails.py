@@ -40,8 +40,9 @@ def manage_url(token: str) -> str:
     return current_app.config["BASE_URL"] + f"/registrations/{token}/"
 
 
-def calendar_url(token: str) -> str:
-    return current_app.config["BASE_URL"] + f"/registrations/{token}/calendar.ics"
+def calendar_url(feed_token: str) -> str:
+    """The absolute address of the personal calendar feed (its own token, never the manage token)."""
+    return current_app.config["BASE_URL"] + f"/registrations/{feed_token}/calendar.ics"
 
 
 def qr_png(registration: Registration, scale: int = 6) -> bytes:
@@ -80,12 +81,15 @@ def _checkin_code_attachment(message: OutboxMessage) -> bytes | None:
     registration = _registration_of(message)
     if registration is None or registration.status != RegistrationStatus.CONFIRMED:
         return None
+    if not registration.attends_in_person:
+        return None
     return qr_png(registration)
 
 
-def queue(registration: Registration, kind: str) -> int | None:
+def queue(registration: Registration, kind: str, *, revived: bool = False) -> int | None:
     """Write the mail of `kind` about the registration to the outbox (in the caller's transaction);
-    returns the message's id."""
+    returns the message's id. `revived`: the address's cancelled registration was registered again (by
+    someone who may not be its owner), which the mail says."""
     if registration.erased_at and kind != "manage_link":
         return None
     event = registration.event
@@ -93,16 +97,20 @@ def queue(registration: Registration, kind: str) -> int | None:
         "registration": registration,
         "event": event,
         "manage_url": manage_url(registration.token),
+        "calendar_url": calendar_url(registration.feed_token),
+        "active": registration.status not in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED),
         "site_name": current_app.config["SITE_NAME"],
         "seats": [s for s in registration.seats if s.status != SeatStatus.CANCELLED],
-        "show_join_link": registration.status == RegistrationStatus.CONFIRMED and event.online_url,
+        "join_url": registration.join_url,
         "kind": kind,
+        "revived": revived,
     }
     body = render_template(f"mail/{kind}.txt", **context)
     attachments = []
     if kind in WITH_ATTACHMENTS and registration.status == RegistrationStatus.CONFIRMED:
         attachments.append(outbox.generated("agenda.ics", "text/calendar", "registration_agenda"))
-        attachments.append(outbox.generated("checkin-code.png", "image/png", "checkin_code"))
+        if registration.attends_in_person:
+            attachments.append(outbox.generated("checkin-code.png", "image/png", "checkin_code"))
     subject = f"{SUBJECTS[kind]()}: {event.title}"
     return outbox.write(
         kind,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,11 @@ from conference.db import UTCDateTime, db, str_enum, utcnow
 if TYPE_CHECKING:
     from conference.events.models import Event
     from conference.sessions.models import Session
+
+
+def new_token() -> str:
+    """A 256-bit URL-safe secret: a registration's manage token or calendar feed token."""
+    return secrets.token_urlsafe(32)
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -69,8 +75,10 @@ class Registration(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    # Secret manage token (also the personal calendar feed's key); can be regenerated.
+    # Secret manage token: opens the manage page and the API's GET/DELETE; can be renewed.
     token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # Secret key of the personal calendar feed only (handed to calendar apps); can be renewed on its own.
+    feed_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
     # Short code printed in the confirmation's QR code, for check-in.
     checkin_code: Mapped[str] = mapped_column(sa.String(32), unique=True)
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
@@ -95,6 +103,25 @@ class Registration(db.Model):
         back_populates="registration", cascade="all, delete-orphan", order_by="SessionSeat.id"
     )
     answers: Mapped[list[Answer]] = relationship(back_populates="registration", cascade="all, delete-orphan")
+
+    @property
+    def attends_in_person(self) -> bool:
+        """Checks in at the door (the check-in code and its wording are for these attendees only)."""
+        return self.attendance_mode == RegistrationMode.IN_PERSON
+
+    @property
+    def join_url(self) -> str | None:
+        """The event's online join link: only for a confirmed registration attending online (mail, manage
+        page and personal agenda alike)."""
+        event = self.event
+        if (
+            self.status == RegistrationStatus.CONFIRMED
+            and self.attendance_mode == RegistrationMode.ONLINE
+            and event.is_online
+            and event.online_url
+        ):
+            return event.online_url
+        return None
 
 
 class SessionSeat(db.Model):

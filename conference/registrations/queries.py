@@ -1,11 +1,11 @@
-"""Reading registrations: by token (constant-time compare), by event with filters, counts per session."""
+"""Reading registrations: by manage or feed token (constant-time compare), by event with filters, counts per session."""
 
 from __future__ import annotations
 
 import hmac
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from conference.db import db
 from conference.events.models import Event
@@ -31,6 +31,21 @@ def by_token(token: str) -> Registration | None:
         )
     ).first()
     if found is None or not hmac.compare_digest(found.token.encode(), token.encode()):
+        return None
+    return found
+
+
+def by_feed_token(feed_token: str) -> Registration | None:
+    """The registration whose personal calendar feed has this token (never the manage token), with its
+    event; None for an erased registration."""
+    if not feed_token or len(feed_token) > 64:
+        return None
+    found = db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.feed_token == feed_token, Registration.erased_at.is_(None))
+        .options(joinedload(Registration.event))
+    ).first()
+    if found is None or not hmac.compare_digest(found.feed_token.encode(), feed_token.encode()):
         return None
     return found
 

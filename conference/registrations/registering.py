@@ -9,10 +9,19 @@ is written in this order, and why:
 3. The seat UPDATEs, last: on PostgreSQL each holds its counter row locked until the commit, and every
    registration for the event passes through the event's row. When they give something else than predicted
    (a race for the last seat), the statuses are written again and the mail is replaced.
+
+Whoever registers proves nothing but knowledge of an address, so only a new registration's answer carries
+its links. A repeat of a registered address, and the revival of a cancelled one, are answered with "link
+sent": the link goes to the address (at most one link mail per address per LINK_MAIL_INTERVAL_SECONDS,
+see `conference.mail.throttle`). An idempotency key is bound to the address and event it was first used
+with: the same key with the same address and event gets the first answer again (the key is a secret the
+original client chose, so repeating to it what it was already told reveals nothing new); with another
+address or event it is refused.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 
 from conference.db import db, serialized_write, utcnow
 from conference.events.models import Event
-from conference.mail import outbox
+from conference.mail import outbox, throttle
 from conference.registrations import allocation, mails, rows
 from conference.registrations.allocation import RegistrationFull  # noqa: F401  (raised from here)
 from conference.registrations.models import (
@@ -38,7 +47,20 @@ from conference.sessions.models import Session
 
 
 class IdempotencyKeyTaken(Exception):
-    """The idempotency key was used for a registration of another event."""
+    """The idempotency key was first used with another address or for another event."""
+
+    def __init__(self, other_event: bool) -> None:
+        super().__init__("another event" if other_event else "another address")
+        self.other_event = other_event
+
+
+# An idempotency key replays the first answer to whoever sends it with the same address, so it must be a
+# secret hard to guess: clients choose at least 16 characters (a UUID, or 16 random bytes in hex).
+KEY_LENGTH = (16, 64)
+
+
+def valid_key(key: object) -> bool:
+    return isinstance(key, str) and KEY_LENGTH[0] <= len(key) <= KEY_LENGTH[1]
 
 
 @dataclass
@@ -60,6 +82,7 @@ class RegistrationSummary:
     """What a registrant is told right after registering, captured before the commit expires the objects."""
 
     token: str
+    feed_token: str
     status: RegistrationStatus
     attendance_mode: RegistrationMode
     idempotency_key: str | None
@@ -69,6 +92,7 @@ class RegistrationSummary:
 def summarise(registration: Registration) -> RegistrationSummary:
     return RegistrationSummary(
         token=registration.token,
+        feed_token=registration.feed_token,
         status=registration.status,
         attendance_mode=registration.attendance_mode,
         idempotency_key=registration.idempotency_key,
@@ -76,11 +100,22 @@ def summarise(registration: Registration) -> RegistrationSummary:
     )
 
 
+class Outcome(enum.StrEnum):
+    CREATED = "created"  # a new registration: the answer may carry its links
+    REPEATED = "repeated"  # the same key, address and event again: the first answer again
+    LINK_SENT = "link_sent"  # the address was registered (or its cancelled registration revived): mailed
+
+
 @dataclass
 class RegisterResult:
     registration_id: int
-    summary: RegistrationSummary
-    created: bool
+    # What the submitter may be shown; None when the outcome is LINK_SENT (they proved no ownership).
+    summary: RegistrationSummary | None
+    outcome: Outcome
+
+    @property
+    def created(self) -> bool:
+        return self.outcome == Outcome.CREATED
 
     @property
     def registration(self) -> Registration:
@@ -92,7 +127,7 @@ class _Taken(Exception):
 
 
 def register(event: Event, data: RegistrationInput) -> RegisterResult:
-    """Register for the event (or hand back the existing registration of this email address)."""
+    """Register for the event; for an address already registered, mail its link (see the module's doc)."""
     # Most registrations are new, so the first attempt INSERTs straight away and learns from the unique
     # constraints (ON CONFLICT DO NOTHING) that the address is taken, rather than running a SELECT
     # before every INSERT; only then does a second attempt look for the existing registration.
@@ -104,7 +139,7 @@ def register(event: Event, data: RegistrationInput) -> RegisterResult:
                 db.session.commit()
                 return result
         except (IntegrityError, _Taken):
-            # A concurrent request with the same email or idempotency key won; hand back theirs.
+            # The address or key is taken (perhaps by a concurrent request): look it up and answer for it.
             db.session.rollback()
             look_first = True
             if attempt == 2:
@@ -112,41 +147,44 @@ def register(event: Event, data: RegistrationInput) -> RegisterResult:
     raise AssertionError("unreachable")
 
 
-def _existing(event_id: int, data: RegistrationInput) -> Registration | None:
-    """The event's registration with this address or idempotency key, locked (PostgreSQL) and fresh, so
-    that two requests reviving one cancelled registration do it one after the other."""
-    conditions = [Registration.email == data.email]
-    if data.idempotency_key:
-        conditions.append(Registration.idempotency_key == data.idempotency_key)
+def _existing(event_id: int, email: str) -> Registration | None:
+    """The event's registration with this address, locked (PostgreSQL) and fresh, so that two requests
+    reviving one cancelled registration do it one after the other."""
     return db.session.scalars(
         sa.select(Registration)
-        .where(Registration.event_id == event_id, sa.or_(*conditions))
-        .order_by(Registration.id)
-        .limit(1)
+        .where(Registration.event_id == event_id, Registration.email == email)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).first()
 
 
-def _key_used_elsewhere(key: str | None) -> bool:
-    if not key:
-        return False
-    return (
-        db.session.scalar(sa.select(Registration.id).where(Registration.idempotency_key == key)) is not None
-    )
+def _check_key(event_id: int, data: RegistrationInput) -> None:
+    """Refuse an idempotency key that was first used with another address or for another event."""
+    if not data.idempotency_key:
+        return
+    owner = db.session.execute(
+        sa.select(Registration.event_id, Registration.email).where(
+            Registration.idempotency_key == data.idempotency_key
+        )
+    ).first()
+    if owner is not None and (owner.event_id != event_id or owner.email != data.email):
+        raise IdempotencyKeyTaken(other_event=owner.event_id != event_id)
 
 
 def _register(event: Event, data: RegistrationInput, look_first: bool) -> RegisterResult:
-    existing = _existing(event.id, data) if look_first else None
-    if existing is None:
-        if look_first and _key_used_elsewhere(data.idempotency_key):
-            raise IdempotencyKeyTaken
+    if not look_first:
+        return _register_new(event, data)
+    _check_key(event.id, data)
+    existing = _existing(event.id, data.email)
+    if existing is None:  # the key's registration is gone (erased) since the INSERT conflicted
         return _register_new(event, data)
     if existing.status == RegistrationStatus.CANCELLED:
         return _revive(existing, event, data)
-    if existing.idempotency_key != data.idempotency_key or not data.idempotency_key:
+    if data.idempotency_key and existing.idempotency_key == data.idempotency_key:
+        return RegisterResult(existing.id, summarise(existing), Outcome.REPEATED)
+    if throttle.claim(existing.email):
         mails.queue(existing, "manage_link")
-    return RegisterResult(existing.id, summarise(existing), created=False)
+    return RegisterResult(existing.id, None, Outcome.LINK_SENT)
 
 
 def _fill(registration: Registration, data: RegistrationInput, now: datetime) -> None:
@@ -170,12 +208,22 @@ def _await_approval(registration: Registration, session_ids: Iterable[int]) -> N
 
 
 def _revive(registration: Registration, event: Event, data: RegistrationInput) -> RegisterResult:
-    """A cancelled registration comes back to life with the new details."""
+    """A cancelled registration starts afresh with the new details: new manage and feed tokens and check-in
+    code, none of the earlier answers or seats. The submitter may not own the address, so they are only told
+    that the link was sent; the address is told by mail (always: the registration changed) with the new link.
+    The idempotency key is not kept: the same request again is answered "link sent" as this one was."""
+    now = utcnow()
     registration.cancelled_at = None
+    registration.checked_in_at = None
+    registration.created_at = now
+    registration.token = new_token()
+    registration.feed_token = new_token()
+    registration.checkin_code = new_checkin_code()
     registration.seats.clear()
     registration.answers.clear()
     db.session.flush()
-    _fill(registration, data, utcnow())
+    _fill(registration, data, now)
+    registration.idempotency_key = None
     if event.approval_required:
         _await_approval(registration, data.session_ids)
         kind = "pending"
@@ -183,8 +231,9 @@ def _revive(registration: Registration, event: Event, data: RegistrationInput) -
         allocation.allocate_to(registration, event, data.session_ids)
         kind = "confirmed" if registration.status == RegistrationStatus.CONFIRMED else "waitlisted"
     db.session.flush()
-    mails.queue(registration, kind)
-    return RegisterResult(registration.id, summarise(registration), created=True)
+    throttle.claim(registration.email, always=True)  # repeats right after this send nothing more
+    mails.queue(registration, kind, revived=True)
+    return RegisterResult(registration.id, None, Outcome.LINK_SENT)
 
 
 def _register_new(event: Event, data: RegistrationInput) -> RegisterResult:
@@ -200,6 +249,7 @@ def _register_new(event: Event, data: RegistrationInput) -> RegisterResult:
         event_id=event.id,
         event=event,
         token=new_token(),
+        feed_token=new_token(),
         checkin_code=new_checkin_code(),
         email=data.email,
         created_at=now,
@@ -220,7 +270,7 @@ def _register_new(event: Event, data: RegistrationInput) -> RegisterResult:
         raise _Taken
     if event.approval_required:
         mails.queue(registration, "pending")
-        return RegisterResult(registration.id, summarise(registration), created=True)
+        return RegisterResult(registration.id, summarise(registration), Outcome.CREATED)
     message_id = mails.queue(registration, predicted.mail_kind) if predicted else None
     actual = allocation.allocate(event, data.attendance_mode, data.session_ids)
     if actual != predicted:
@@ -229,4 +279,4 @@ def _register_new(event: Event, data: RegistrationInput) -> RegisterResult:
         allocation.apply(registration, actual)
         rows.update_statuses(registration)
         mails.queue(registration, actual.mail_kind)
-    return RegisterResult(registration.id, summarise(registration), created=True)
+    return RegisterResult(registration.id, summarise(registration), Outcome.CREATED)

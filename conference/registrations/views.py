@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import secrets
 
+import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 import conference.registrations.organiser  # noqa: E402, F401  (organiser routes on this blueprint)
 import conference.registrations.organiser_setup  # noqa: E402, F401
-from conference.db import db, utcnow
+from conference.db import db, serialized_write, utcnow
 from conference.events.queries import programme, public_event
 from conference.extensions import limiter
+from conference.mail import throttle
 from conference.ratelimit import registration_limit, too_many_requests
 from conference.registrations import capacity, mails, registering, tokens
 from conference.registrations.availability import (
@@ -60,7 +62,7 @@ def register(slug: str):  # noqa: ANN201
         if len(chosen) != len(set(form.sessions.data or [])):
             form.sessions.errors = [_("One of the chosen sessions is not open for registration.")]
         else:
-            key = (form.idempotency_key.data or "").strip()[:64] or None
+            key = (form.idempotency_key.data or "").strip()
             data = registering.RegistrationInput(
                 name=form.name.data.strip(),
                 email=form.email.data,
@@ -70,7 +72,7 @@ def register(slug: str):  # noqa: ANN201
                 country=form.country.data or "",
                 accessibility_needs=(form.accessibility_needs.data or "").strip(),
                 answers=answers_from(form, questions),
-                idempotency_key=key,
+                idempotency_key=key if registering.valid_key(key) else None,
             )
             try:
                 result = registering.register(event, data)
@@ -78,15 +80,23 @@ def register(slug: str):  # noqa: ANN201
                 flash(_("Sorry, the event is full and has no waiting list."), "error")
                 return redirect(url_for("events.detail", slug=event.slug))
             except registering.IdempotencyKeyTaken:
+                # The hidden key came with another address or from another event's form: never hand
+                # over that registration; a fresh key lets this form be sent again.
                 form.idempotency_key.data = secrets.token_hex(16)
-                flash(_("Your form could not be told apart from another one. Please send it again."), "error")
-                return _form_page(event, form, sessions, questions), 409
-            if not result.created and result.summary.idempotency_key != key:
+                form.form_errors.append(
+                    _("Your form could not be told apart from another one. Please send it again.")
+                )
+                return _form_page(event, form, sessions, questions), 422
+            if result.outcome == registering.Outcome.LINK_SENT:
                 flash(
-                    _("This address is already registered. We have sent the link to your registration again.")
+                    _(
+                        "This address has a registration for this event. We have sent your link again: "
+                        "open it from the mail to see or change your registration."
+                    )
                 )
                 return redirect(url_for("registrations.sent", slug=event.slug))
-            flash(_("Thank you for registering. We have sent you a confirmation by mail."))
+            if result.outcome == registering.Outcome.CREATED:
+                flash(_("Thank you for registering. We have sent you a confirmation by mail."))
             return redirect(url_for("registrations.manage", token=result.summary.token))
     return _form_page(event, form, sessions, questions), (422 if form.errors else 200)
 
@@ -113,17 +123,25 @@ def sent(slug: str):  # noqa: ANN201
 def lost_link():  # noqa: ANN201
     form = LostLinkForm()
     if form.validate_on_submit():
-        import sqlalchemy as sa
-
-        found = db.session.scalars(
-            sa.select(Registration).where(
-                Registration.email == form.email.data, Registration.status != RegistrationStatus.CANCELLED
-            )
-        ).all()
-        for registration in found:
-            mails.queue(registration, "manage_link")
-        db.session.commit()
-        # The same answer whether or not the address is registered.
+        with serialized_write():
+            # Locked (PostgreSQL) before the address's mail record, in the order registering takes them
+            # (registration, then record), so that a repeat registration at the same time cannot deadlock.
+            found = db.session.scalars(
+                sa.select(Registration)
+                .where(
+                    Registration.email == form.email.data,
+                    Registration.status != RegistrationStatus.CANCELLED,
+                    Registration.erased_at.is_(None),
+                )
+                .order_by(Registration.id)
+                .with_for_update()
+            ).all()
+            # At most one link mail per address per LINK_MAIL_INTERVAL_SECONDS (all its registrations).
+            if found and throttle.claim(form.email.data):
+                for registration in found:
+                    mails.queue(registration, "manage_link")
+            db.session.commit()
+        # The same answer whether or not the address is registered, and whether or not a mail was written.
         flash(_("If this address is registered, a mail with the link is on its way."))
         return redirect(url_for("registrations.lost_link"))
     return render_template("registrations/lost_link.html", form=form)
@@ -157,7 +175,11 @@ def manage(token: str):  # noqa: ANN201
         button=EmptyForm(),
         active=active,
         can_change=active and registration_state(event) == "open",
-        qr=mails.qr_svg(registration) if registration.status == RegistrationStatus.CONFIRMED else None,
+        qr=(
+            mails.qr_svg(registration)
+            if registration.status == RegistrationStatus.CONFIRMED and registration.attends_in_person
+            else None
+        ),
         seats=[s for s in registration.seats if s.status != SeatStatus.CANCELLED],
     )
 
@@ -216,6 +238,18 @@ def new_link(token: str):  # noqa: ANN201
     new_token = tokens.regenerate_token(registration)
     flash(_("Your registration has a new link; the old one no longer works. We have mailed you the new one."))
     return redirect(url_for("registrations.manage", token=new_token))
+
+
+@bp.post("/registrations/<token>/new-calendar-link")
+def new_calendar_link(token: str):  # noqa: ANN201
+    registration = _registration_or_404(token)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    tokens.regenerate_feed_token(registration)
+    flash(
+        _("Your calendar has a new address; the old one no longer works. Subscribe again with the new one.")
+    )
+    return redirect(url_for("registrations.manage", token=token))
 
 
 @bp.get("/registrations/<token>/my-data.json")

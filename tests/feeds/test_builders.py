@@ -23,6 +23,7 @@ def make_registration(event, sessions_with_status, status=RegistrationStatus.CON
     registration = Registration(
         event=event,
         token=f"token-{n}-{event.id}",
+        feed_token=f"feed-token-{n}-{event.id}",
         checkin_code=f"code-{n}-{event.id}",
         name="Ada Attendee",
         email=f"ada{n}@example.org",

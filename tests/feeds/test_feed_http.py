@@ -86,7 +86,7 @@ def test_every_feed_kind_parses_in_an_independent_parser(client, programme):
         "/events/symposium/calendar.ics",
         f"/events/symposium/sessions/{first.id}.ics",
         "/speakers/alexis-dudden/calendar.ics",
-        f"/registrations/{registration.token}/calendar.ics",
+        f"/registrations/{registration.feed_token}/calendar.ics",
     ]
     for url in urls:
         response = client.get(url)
@@ -121,8 +121,8 @@ def test_unknown_tokens_drafts_and_missing_sessions_are_404(client, programme):
 def test_retired_token_is_404_and_new_token_works(client, programme):
     event, _person, first, _second = programme
     registration = make_registration(event, [(first, SeatStatus.CONFIRMED)])
-    old = registration.token
-    registration.token = "a-brand-new-token"
+    old = registration.feed_token
+    registration.feed_token = "a-brand-new-token"
     db.session.commit()
     assert client.get(f"/registrations/{old}/calendar.ics").status_code == 404
     assert client.get("/registrations/a-brand-new-token/calendar.ics").status_code == 200
@@ -131,7 +131,7 @@ def test_retired_token_is_404_and_new_token_works(client, programme):
 def test_personal_feed_follows_registration_changes(client, programme):
     event, _person, first, second = programme
     registration = make_registration(event, [(first, SeatStatus.CONFIRMED)])
-    url = f"/registrations/{registration.token}/calendar.ics"
+    url = f"/registrations/{registration.feed_token}/calendar.ics"
     assert set(by_summary(client.get(url).data)) == {"Opening"}
     registration.seats[0].status = SeatStatus.CANCELLED
     registration.seats[0].updated_at = utcnow()

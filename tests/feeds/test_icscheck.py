@@ -80,7 +80,7 @@ def test_every_feed_kind_passes_icscheck(client, tmp_path):
         "empty-event": "/events/bangkok/calendar.ics",
         "session": f"/events/berlin/sessions/{s1.id}.ics",
         "speaker": "/speakers/ada/calendar.ics",
-        "registration": f"/registrations/{registration.token}/calendar.ics",
+        "registration": f"/registrations/{registration.feed_token}/calendar.ics",
     }
     files = []
     for name, url in urls.items():
