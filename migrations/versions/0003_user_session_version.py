@@ -1,14 +1,14 @@
 """users.session_version: logging out or changing the password ends every session of the account
 
 Revision ID: 0003_user_session_version
-Revises: 0001_initial
+Revises: 0002_registration_tokens
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_user_session_version"
-down_revision = "0001_initial"
+down_revision = "0002_registration_tokens"
 branch_labels = None
 depends_on = None
 
