@@ -219,7 +219,7 @@ class SendMailWatcher:
         self.env = {
             **os.environ,
             "DATABASE_URL": database_url,
-            "SECRET_KEY": "watcher-test-secret",
+            "SECRET_KEY": "watcher-test-secret-of-at-least-32-bytes",
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": str(smtp_port),
             "MAIL_FROM": "Conference <noreply@conference.test>",
