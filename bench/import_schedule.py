@@ -175,7 +175,9 @@ def main() -> None:
     rows = [(size, *measure(size, args.db, directory, profile=False)) for size in sizes]
     base_first, base_again = rows[0][1] / rows[0][0], rows[0][2] / rows[0][0]
     print(f"database: {'PostgreSQL' if args.db else 'SQLite'}")
-    print(f"{'talks':>7} {'import s':>9} {'ms/talk':>8} {'ratio':>6} {'re-import s':>12} {'ms/talk':>8} {'ratio':>6}")
+    print(
+        f"{'talks':>7} {'import s':>9} {'ms/talk':>8} {'ratio':>6} {'re-import s':>12} {'ms/talk':>8} {'ratio':>6}"
+    )
     for size, first, again in rows:
         print(
             f"{size:>7} {first:>9.2f} {first / size * 1000:>8.3f} {first / size / base_first:>6.2f}"
