@@ -1,30 +1,84 @@
-"""`flask --app conference import-schedule FILE [--draft]`."""
+"""`flask --app conference import-schedule FILE [--event SLUG --as EMAIL] [--draft | --publish] [--dry-run]`.
+
+The summary of what changes goes to stderr, the event's slug alone to stdout (for scripts).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
 
-from conference.db import db
+from conference.auth.models import User
+from conference.db import db, serialized_write
+from conference.events.models import EventStatus
 from conference.feeds.blueprint import bp
-from conference.feeds.schedule_import import import_schedule
+from conference.feeds.schedule_import import find_target, import_schedule
 from conference.feeds.schedule_reading import ScheduleError, read_schedule
+
+
+def _account(email: str) -> User:
+    user = db.session.scalars(
+        sa.select(User).where(sa.func.lower(User.email) == email.strip().lower())
+    ).first()
+    if user is None or not user.is_active:
+        raise ScheduleError(f"--as: there is no active organiser account {email!r}")
+    return user
 
 
 @bp.cli.command("import-schedule")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--draft", is_flag=True, help="Import as a draft (not published).")
-def import_schedule_command(file: Path, draft: bool) -> None:
-    """Create or update an event from a frab / pretalx schedule.json or schedule.xml; prints its slug."""
+@click.option("--event", "event_slug", metavar="SLUG", help="Update this existing event (needs --as).")
+@click.option(
+    "--as",
+    "email",
+    metavar="EMAIL",
+    help="Act as this organiser account: it must be allowed to edit the event; a new event gets it as owner.",
+)
+@click.option(
+    "--draft", is_flag=True, help="A new event: create it as a draft. An existing one: unpublish it."
+)
+@click.option(
+    "--publish", is_flag=True, help="Publish an existing event (a new one is published unless --draft)."
+)
+@click.option("--dry-run", is_flag=True, help="Print what would change and write nothing.")
+def import_schedule_command(
+    file: Path, event_slug: str | None, email: str | None, draft: bool, publish: bool, dry_run: bool
+) -> None:
+    """Create an event from a frab / pretalx schedule.json or schedule.xml, or update the event imported
+    from the same schedule (or the one named with --event); prints what changes, then the event's slug.
+
+    An existing event keeps its status unless --publish or --draft is given."""
+    if draft and publish:
+        raise click.UsageError("--draft and --publish exclude each other")
+    if event_slug and not email:
+        raise click.UsageError("--event needs --as EMAIL: an organiser account that may edit that event")
+    status = EventStatus.DRAFT if draft else EventStatus.PUBLISHED if publish else None
     try:
         data = read_schedule(file)
-        event = import_schedule(data, draft=draft)
-        db.session.commit()
+        with serialized_write():  # seats given back in cancelled sessions: no registration races the import
+            user = _account(email) if email else None
+            result = import_schedule(
+                data, event=find_target(data, slug=event_slug, user=user), user=user, status=status
+            )
+            summary, slug = result.summary(), result.event.slug
+            if dry_run:
+                db.session.rollback()
+            else:
+                db.session.commit()
     except ScheduleError as error:
         db.session.rollback()
         raise click.ClickException(f"{file}: {error}") from None
-    except Exception:
+    except SQLAlchemyError as error:
         db.session.rollback()
-        raise
-    click.echo(event.slug)
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise click.ClickException(
+            f"{file}: the database refused the import, nothing was written: {reason}"
+        ) from None
+    for line in summary:
+        click.echo(line, err=True)
+    if dry_run:
+        click.echo("dry run: nothing was written", err=True)
+    click.echo(slug)

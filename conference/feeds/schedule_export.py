@@ -29,10 +29,6 @@ def acronym_of(slug: str) -> str:
     return acronym + "_" * max(0, 4 - len(acronym))
 
 
-def slug_of(acronym: str) -> str:
-    return acronym.replace("_", "-").strip("-")
-
-
 def _duration(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -1,65 +1,263 @@
 """Import a frab / pretalx schedule into an event (the file is read by `schedule_reading`).
 
-The event is identified by the conference acronym; rooms by name, sessions by their GUID, people by
-their GUID (or, where the file has none, a GUID derived from the file's base URL and the person's
-code / id / name). Re-importing updates in place: only attributes that differ are written, so only
-sessions that really changed get a new revision (conference.sessions.changes does the bumping);
-sessions that disappeared from the file are cancelled. The whole file is read and checked before the
-first write, and everything happens in one transaction: a bad file changes nothing.
+Which event: a schedule is named by its conference acronym, which the event it was imported into keeps
+(`Event.import_source`). Importing a schedule updates the event that came from the same schedule, or,
+when there is none, creates a new event (its slug derived from the acronym and made unique). An event
+that was not imported from that schedule is changed only when the caller names it (`find_target(...,
+slug=...)`, the CLI's `--event`), on behalf of an organiser account that may edit it; it then keeps the
+schedule as its source. An event's status changes only when asked (`status`).
+
+Within the event rooms are matched by name, sessions by their GUID, people by their GUID (or, where the
+file has none, a GUID derived from the file's base URL and the person's code / id / name). Only
+attributes that differ are written, so only sessions that really changed get a new revision
+(conference.sessions.changes does the bumping). Sessions that disappeared from the file are cancelled,
+their seats given back and their registrants told (conference.registrations.capacity). A person who also
+appears in events the import may not edit is assigned but not changed. Everything happens in one
+transaction, and the caller commits: a bad file changes nothing. The work grows linearly with the file:
+a fixed number of queries (in chunks of CHUNK ids), one flush for the programme.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
+from conference.auth.models import EventMember, TeamRole, User
+from conference.auth.permissions import EDITORS, editable_event_ids, may_access
 from conference.db import db
 from conference.events.models import Event, EventKind, EventStatus
-from conference.feeds.schedule_export import slug_of
 from conference.feeds.schedule_reading import UUID_RE, ScheduleData, ScheduleError
+from conference.registrations.capacity import release_cancelled_sessions
 from conference.sessions.models import Room, Session, SessionStatus
-from conference.slugs import unique_slug
+from conference.slugs import taken_slugs, unique_slug
 from conference.speakers.models import Assignment, Person
 
+CHUNK = 1000  # ids per IN (...) query: far below SQLite's and PostgreSQL's limits on bound parameters
 
-def _set(obj: object, **values: object) -> None:
-    """Write only what differs, so unchanged rows stay unchanged (and keep their revision)."""
+
+@dataclass
+class ImportResult:
+    """What an import did (or, in a dry run, would do), for the operator to read."""
+
+    event: Event
+    source: str
+    created: bool = False
+    source_before: str | None = None
+    title_before: str = ""
+    status_before: EventStatus | None = None
+    sessions_added: int = 0
+    sessions_changed: int = 0
+    sessions_cancelled: int = 0
+    sessions_unchanged: int = 0
+    seats_released: int = 0
+    registrations_told: int = 0
+    people_added: int = 0
+    people_changed: int = 0
+    people_kept: int = 0
+
+    def summary(self) -> list[str]:
+        event = self.event
+        if self.created:
+            lines = [f"new event {event.slug!r} ({event.status}) from schedule {self.source!r}"]
+        else:
+            lines = [f"updating event {event.slug!r} from schedule {self.source!r}"]
+            if self.source_before != self.source:
+                was = repr(self.source_before) if self.source_before else "none"
+                lines.append(f"  the event now follows this schedule (its schedule was: {was})")
+            if self.title_before != event.title:
+                lines.append(f"  title: {self.title_before!r} -> {event.title!r}")
+            if self.status_before != event.status:
+                lines.append(f"  status: {self.status_before} -> {event.status}")
+            else:
+                lines.append(f"  status: {event.status} (unchanged; --publish or --draft change it)")
+        lines.append(
+            f"  sessions: {self.sessions_added} added, {self.sessions_changed} changed, "
+            f"{self.sessions_cancelled} cancelled (not in the file), {self.sessions_unchanged} unchanged"
+        )
+        if self.sessions_cancelled:
+            lines.append(
+                f"  seats given back in cancelled sessions: {self.seats_released}; "
+                f"registrations told by mail: {self.registrations_told}"
+            )
+        people = f"  people: {self.people_added} added, {self.people_changed} changed"
+        if self.people_kept:
+            people += (
+                f", {self.people_kept} assigned but not changed (they appear in events not editable here)"
+            )
+        lines.append(people)
+        return lines
+
+
+def _chunks(values: list) -> Iterator[list]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _set(obj: object, **values: object) -> bool:
+    """Write only what differs, so unchanged rows stay unchanged (and keep their revision); True if any did."""
+    changed = False
     for name, value in values.items():
         if getattr(obj, name) != value:
             setattr(obj, name, value)
+            changed = True
+    return changed
 
 
-def import_schedule(data: ScheduleData, *, draft: bool = False) -> Event:
-    """Create or update the event of `data`; the caller commits (or rolls back on error)."""
-    slug = slug_of(data.acronym)
-    zone = ZoneInfo(data.timezone)
-    event = db.session.scalars(sa.select(Event).where(Event.slug == slug)).first()
-    if data.talks:
-        starts = min(t.starts_at for t in data.talks)
-        ends = max(t.ends_at for t in data.talks)
+def find_target(data: ScheduleData, *, slug: str | None = None, user: User | None = None) -> Event | None:
+    """The event an import of `data` updates, or None for a new event. Without `slug`: the event imported
+    from the same schedule. With `slug`: that event, which `user` must be allowed to edit (ScheduleError
+    otherwise, as for an event of another schedule when this one already has its own event)."""
+    own = db.session.scalars(sa.select(Event).where(Event.import_source == data.acronym)).first()
+    if slug is None:
+        event = own
     else:
-        first = data.start or date.today()
-        last = data.end or first
-        starts = datetime.combine(first, time(9), zone).astimezone(ZoneInfo("UTC"))
-        ends = datetime.combine(last, time(18), zone).astimezone(ZoneInfo("UTC"))
-    status = EventStatus.DRAFT if draft else EventStatus.PUBLISHED
+        event = db.session.scalars(sa.select(Event).where(Event.slug == slug)).first()
+        if event is None:
+            raise ScheduleError(f"--event: there is no event {slug!r}")
+        if user is None:
+            raise ScheduleError("--event needs --as EMAIL: an organiser account that may edit the event")
+        if own is not None and own.id != event.id:
+            raise ScheduleError(
+                f"schedule {data.acronym!r} was imported into event {own.slug!r}; update that one "
+                f"(--event {own.slug}), or leave out --event"
+            )
+    if event is not None and user is not None and not may_access(user, event, EDITORS):
+        raise ScheduleError(f"--as: {user.email} may not edit event {event.slug!r}")
+    return event
+
+
+def import_schedule(
+    data: ScheduleData,
+    *,
+    event: Event | None = None,
+    user: User | None = None,
+    status: EventStatus | None = None,
+) -> ImportResult:
+    """Update `event` (from find_target) from `data`, or create a new event when it is None; the caller
+    commits (or rolls back). `status` changes the event's status; a new event is published unless a
+    status is given. `user`, when given, becomes a new event's owner and limits which people may be
+    changed to those appearing only in events the user may edit."""
+    _check_session_guids(data, event)
+    starts, ends = _event_times(data)
     if event is None:
         event = Event(
-            slug=slug,
+            slug=unique_slug(Event, data.acronym, data.title, default="event"),
+            import_source=data.acronym,
             kind=EventKind.CONFERENCE,
             title=data.title,
             timezone=data.timezone,
             starts_at=starts,
             ends_at=ends,
-            status=status,
+            status=status or EventStatus.PUBLISHED,
         )
         db.session.add(event)
         db.session.flush()
+        if user is not None:
+            db.session.add(EventMember(event_id=event.id, user_id=user.id, role=TeamRole.OWNER))
+        result = ImportResult(event, data.acronym, created=True)
     else:
-        _set(event, title=data.title, timezone=data.timezone, starts_at=starts, ends_at=ends, status=status)
+        result = ImportResult(
+            event,
+            data.acronym,
+            source_before=event.import_source,
+            title_before=event.title,
+            status_before=event.status,
+        )
+        event.import_source = data.acronym
+        _set(event, title=data.title, timezone=data.timezone, starts_at=starts, ends_at=ends)
+        if status is not None:
+            _set(event, status=status)
 
+    rooms = _rooms(data, event)
+    people = _people(data, event, user, result)
+    existing = {
+        s.uid: s
+        for s in db.session.scalars(
+            sa.select(Session)
+            .where(Session.event_id == event.id)
+            .options(selectinload(Session.assignments).joinedload(Assignment.person))
+        )
+    }
+    db.session.flush()  # new rooms get their ids
+    for talk in data.talks:
+        session = existing.get(talk.guid)
+        room = rooms.get(talk.room) if talk.room else None
+        wanted = [(people[p.guid], p.role) for p in talk.people]
+        if session is None:
+            session = Session(
+                uid=talk.guid,
+                event=event,
+                title=talk.title,
+                kind=talk.kind,
+                starts_at=talk.starts_at,
+                ends_at=talk.ends_at,
+                room=room,
+                description=talk.description,
+            )
+            for position, (person, role) in enumerate(wanted):
+                session.assignments.append(Assignment(person=person, role=role, position=position))
+            db.session.add(session)
+            result.sessions_added += 1
+            continue
+        changed = _set(
+            session,
+            title=talk.title,
+            kind=talk.kind,
+            starts_at=talk.starts_at,
+            ends_at=talk.ends_at,
+            room_id=room.id if room else None,
+            description=talk.description,
+            status=SessionStatus.SCHEDULED,
+        )
+        changed = _set_assignments(session, wanted) or changed
+        if changed:
+            result.sessions_changed += 1
+        else:
+            result.sessions_unchanged += 1
+
+    file_guids = {t.guid for t in data.talks}
+    dropped = [s for guid, s in existing.items() if guid not in file_guids and not s.is_cancelled]
+    for session in dropped:
+        session.status = SessionStatus.CANCELLED
+    result.sessions_cancelled = len(dropped)
+    db.session.flush()
+    if dropped:
+        result.seats_released, result.registrations_told = release_cancelled_sessions([s.id for s in dropped])
+    return result
+
+
+def _check_session_guids(data: ScheduleData, event: Event | None) -> None:
+    """A session GUID of the file that belongs to another event stops the import (before any write)."""
+    for chunk in _chunks([t.guid for t in data.talks]):
+        query = sa.select(Session.uid, Event.slug).join(Event).where(Session.uid.in_(chunk))
+        if event is not None:
+            query = query.where(Session.event_id != event.id)
+        clash = db.session.execute(query.limit(1)).first()
+        if clash is not None:
+            raise ScheduleError(
+                f"the session {clash.uid} of the file belongs to event {clash.slug!r}; to update that event "
+                f"from this file: --event {clash.slug} --as EMAIL"
+            )
+
+
+def _event_times(data: ScheduleData) -> tuple[datetime, datetime]:
+    if data.talks:
+        return min(t.starts_at for t in data.talks), max(t.ends_at for t in data.talks)
+    zone = ZoneInfo(data.timezone)
+    first = data.start or date.today()
+    last = max(data.end or first, first)
+    return (
+        datetime.combine(first, time(9), zone).astimezone(ZoneInfo("UTC")),
+        datetime.combine(last, time(18), zone).astimezone(ZoneInfo("UTC")),
+    )
+
+
+def _rooms(data: ScheduleData, event: Event) -> dict[str, Room]:
     rooms = {room.name: room for room in db.session.scalars(sa.select(Room).where(Room.event_id == event.id))}
     used_guids: set[str] = set()
     wanted_rooms = [name for name, _ in data.rooms] + [t.room for t in data.talks]
@@ -74,83 +272,88 @@ def import_schedule(data: ScheduleData, *, draft: bool = False) -> Event:
         used_guids.add(room.uid or "")
         db.session.add(room)
         rooms[name] = room
+    return rooms
 
+
+def _people(data: ScheduleData, event: Event, user: User | None, result: ImportResult) -> dict[str, Person]:
+    """The people of the file by GUID: new ones created, known ones updated where the import may."""
+    guids = list(dict.fromkeys(p.guid for t in data.talks for p in t.people))
     people: dict[str, Person] = {}
-    guids = {p.guid for t in data.talks for p in t.people}
-    if guids:
-        people = {p.uid: p for p in db.session.scalars(sa.select(Person).where(Person.uid.in_(guids)))}
-    taken_slugs: set[str] = set()
+    for chunk in _chunks(guids):
+        people.update((p.uid, p) for p in db.session.scalars(sa.select(Person).where(Person.uid.in_(chunk))))
+    editable = _editable_people(list(people.values()), event, user)
+    taken: set[str] | None = None
+    counted: set[int] = set()  # known people counted as changed or kept
     for talk in data.talks:
         for person_data in talk.people:
             person = people.get(person_data.guid)
             if person is None:
+                if taken is None:
+                    taken = taken_slugs(Person)
                 person = Person(
                     uid=person_data.guid,
                     name=person_data.name,
                     bio=person_data.bio,
                     links=[],
                     slug=unique_slug(
-                        Person, "", person_data.name, default="person", max_length=80, also_taken=taken_slugs
+                        Person, "", person_data.name, default="person", max_length=80, taken=taken
                     ),
                 )
                 db.session.add(person)
                 people[person_data.guid] = person
-            else:
-                _set(person, name=person_data.name)
+                result.people_added += 1
+            elif person.id is None:
+                continue  # added by this import (an earlier talk)
+            elif person.id in editable:
+                changed = _set(person, name=person_data.name)
                 if person_data.bio:
-                    _set(person, bio=person_data.bio)
+                    changed = _set(person, bio=person_data.bio) or changed
+                if changed and person.id not in counted:
+                    counted.add(person.id)
+                    result.people_changed += 1
+            elif person.id not in counted:
+                counted.add(person.id)
+                result.people_kept += 1
+    return people
 
-    existing = {s.uid: s for s in db.session.scalars(sa.select(Session).where(Session.event_id == event.id))}
-    elsewhere = set(
-        db.session.scalars(
-            sa.select(Session.uid).where(
-                Session.uid.in_([t.guid for t in data.talks]), Session.event_id != event.id
-            )
+
+def _editable_people(people: list[Person], event: Event, user: User | None) -> set[int]:
+    """Ids of the people the import may change: those who appear in no event other than this one and,
+    with a user, the events that user may edit (the organiser rule for editing a person)."""
+    ids = [p.id for p in people]
+    elsewhere: dict[int, set[int]] = {}
+    for chunk in _chunks(ids):
+        rows = db.session.execute(
+            sa.select(Assignment.person_id, Session.event_id)
+            .join(Session, Session.id == Assignment.session_id)
+            .where(Assignment.person_id.in_(chunk), Session.event_id != event.id)
+            .distinct()
         )
-    )
-    if elsewhere:
-        raise ScheduleError(f"guid {sorted(elsewhere)[0]} belongs to a session of another event")
-    db.session.flush()
-    for talk in data.talks:
-        session = existing.get(talk.guid)
-        room = rooms.get(talk.room) if talk.room else None
-        if session is None:
-            session = Session(
-                uid=talk.guid,
-                event=event,
-                title=talk.title,
-                kind=talk.kind,
-                starts_at=talk.starts_at,
-                ends_at=talk.ends_at,
-                room=room,
-                description=talk.description,
-            )
-            db.session.add(session)
+        for person_id, event_id in rows:
+            elsewhere.setdefault(person_id, set()).add(event_id)
+    allowed: set[int] = set()
+    if user is not None and elsewhere:
+        allowed = set(db.session.scalars(editable_event_ids(user)))
+    return {i for i in ids if elsewhere.get(i, set()) <= allowed}
+
+
+def _set_assignments(session: Session, wanted: list[tuple[Person, object]]) -> bool:
+    """Make the session's people those of the file, in its order; True if anything changed. Rows of people
+    who stay are updated in place (one person once per session), so no flush is needed in between."""
+    current = {a.person_id: a for a in session.assignments if a.person_id is not None}
+    if [(a.person_id, a.role) for a in session.assignments] == [(p.id, r) for p, r in wanted]:
+        return False
+    keep = {p.id for p, _ in wanted if p.id is not None}
+    for assignment in list(session.assignments):
+        if assignment.person_id not in keep:
+            session.assignments.remove(assignment)
+    for position, (person, role) in enumerate(wanted):
+        assignment = current.get(person.id) if person.id is not None else None
+        if assignment is None:
+            session.assignments.append(Assignment(person=person, role=role, position=position))
         else:
-            _set(
-                session,
-                title=talk.title,
-                kind=talk.kind,
-                starts_at=talk.starts_at,
-                ends_at=talk.ends_at,
-                room_id=room.id if room else None,
-                description=talk.description,
-                status=SessionStatus.SCHEDULED,
-            )
-        wanted = [(people[p.guid], p.role) for p in dict((p.guid, p) for p in talk.people).values()]
-        current = [(a.person, a.role) for a in session.assignments]
-        if [(p.uid, r) for p, r in current] != [(p.uid, r) for p, r in wanted]:
-            if talk.guid in existing:
-                session.assignments.clear()
-                db.session.flush()  # the old rows go first (one person once per session)
-            for position, (person, role) in enumerate(wanted):
-                session.assignments.append(Assignment(person=person, role=role, position=position))
-    file_guids = {t.guid for t in data.talks}
-    for guid, session in existing.items():
-        if guid not in file_guids:
-            _set(session, status=SessionStatus.CANCELLED)
-    db.session.flush()
-    return event
+            _set(assignment, role=role, position=position)
+    return True
 
 
 def _uid_taken(model: type, guid: str) -> bool:

@@ -129,6 +129,30 @@ def _notify_promoted(promoted: list[Registration], exclude: Registration | None 
         mails.queue(registration, "promoted")
 
 
+def release_cancelled_sessions(session_ids: list[int]) -> tuple[int, int]:
+    """Give back every seat held or waited for in these (cancelled) sessions and tell each registration
+    that had one by mail, in the caller's transaction (run it inside `serialized_write()`). Nobody is
+    promoted: the sessions are gone. Returns (seats given back, registrations told)."""
+    seats: list[SessionSeat] = []
+    for start in range(0, len(session_ids), 1000):
+        seats += db.session.scalars(
+            sa.select(SessionSeat)
+            .where(
+                SessionSeat.session_id.in_(session_ids[start : start + 1000]),
+                SessionSeat.status != SeatStatus.CANCELLED,
+            )
+            .order_by(SessionSeat.id)
+            .with_for_update()
+        )
+    released = sum(_release_seat(seat) for seat in seats)
+    db.session.flush()
+    told = {seat.registration_id: seat.registration for seat in seats}
+    for registration in told.values():
+        if registration.status not in ENDED:
+            mails.queue(registration, "changed")
+    return released, sum(1 for r in told.values() if r.status not in ENDED and not r.erased_at)
+
+
 def _lock(registration: Registration) -> tuple[Event, Registration]:
     """The registration's event and the registration, fresh and locked (event first, always)."""
     return lock_event(registration.event_id), lock_registration(registration.id)

@@ -42,8 +42,10 @@ def _changed(obj: object, attributes: Iterable[str]) -> bool:
 def _bump_session(orm_session: OrmSession, session_obj: Session, now, events: set[int]) -> None:  # noqa: ANN001
     """One bump per session per transaction, however many flushes the transaction makes."""
     bumped: set[int] = orm_session.info.setdefault(_BUMPED, set())
-    if session_obj in orm_session.new:
-        return  # a session being created starts at revision 0 whatever it is created with
+    if sa.inspect(session_obj).pending:
+        # A session being created starts at revision 0 whatever it is created with. (Not `in
+        # orm_session.new`: that builds a set of every pending object on each call, quadratic on import.)
+        return
     if id(session_obj) in bumped:
         session_obj.updated_at = now
         return

@@ -35,7 +35,7 @@ def test_imports_the_pretalx_example_and_reimports_without_duplicates(app):
 
     result = run(app, example)
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "democon"
+    assert result.stdout.strip() == "democon"
     event = db.session.scalars(sa.select(Event).where(Event.slug == "democon")).one()
     assert event.status == EventStatus.PUBLISHED
     assert event.title == "DemoCon"
@@ -59,7 +59,10 @@ def test_changed_file_updates_in_place_and_cancels_missing_sessions(app, tmp_pat
     path.write_text(json.dumps(document))
     assert run(app, path, "--draft").exit_code == 0
     assert db.session.scalars(sa.select(Event)).one().status == EventStatus.DRAFT
-    assert run(app, path).exit_code == 0  # publishing shows every entry anew: every session is bumped once
+    assert run(app, path).exit_code == 0  # a re-import keeps the status: still a draft
+    assert db.session.scalars(sa.select(Event)).one().status == EventStatus.DRAFT
+    assert {s.revision for s in db.session.scalars(sa.select(Session))} == {0}
+    assert run(app, path, "--publish").exit_code == 0  # publishing shows every entry anew: each bumped once
     assert {s.revision for s in db.session.scalars(sa.select(Session))} == {1}
 
     moved, removed, untouched = talks[0], talks[1], talks[2]
@@ -175,7 +178,7 @@ def test_round_trip_json_and_xml(app, client, tmp_path):
         _empty_all_tables()
         result = run(app, tmp_path / name)
         assert result.exit_code == 0, result.output
-        assert result.output.strip() == "roundtrip-con"
+        assert result.stdout.strip() == "roundtrip-con"
         assert snapshot() == original, name
         if name == "s.json":
             assert sorted((a.person.uid, a.role) for a in db.session.scalars(sa.select(Assignment))) == roles
