@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload
 
 from conference.db import db
 from conference.events.models import Event
-from conference.events.queries import PUBLIC_STATUSES
 from conference.feeds import builders, cli, links, schedule_export  # noqa: F401 (cli registers its command)
 from conference.feeds.blueprint import bp
 from conference.feeds.http import conditional_response, feed_response
@@ -21,9 +20,7 @@ from conference.speakers.queries import public_person
 
 def _public_event(slug: str) -> Event:
     """One query: the event row only (the feed cache is keyed by its updated_at)."""
-    event = db.session.scalars(
-        sa.select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
-    ).first()
+    event = db.session.scalars(sa.select(Event).where(Event.slug == slug, Event.is_published)).first()
     return event or abort(404)
 
 
@@ -34,7 +31,7 @@ def subscribe_links() -> dict:
 
 @bp.get("/calendar.ics")
 def all_events():  # noqa: ANN201
-    return feed_response(builders.all_events_feed(PUBLIC_STATUSES), "events.ics")
+    return feed_response(builders.all_events_feed(), "events.ics")
 
 
 @bp.get("/events/<slug>/calendar.ics")
@@ -54,7 +51,7 @@ def session(slug: str, session_id: int):  # noqa: ANN201
 @bp.get("/speakers/<slug>/calendar.ics")
 def speaker(slug: str):  # noqa: ANN201
     person = public_person(slug) or abort(404)
-    return feed_response(builders.speaker_feed(person, PUBLIC_STATUSES), f"{slug}.ics")
+    return feed_response(builders.speaker_feed(person), f"{slug}.ics")
 
 
 @bp.get("/registrations/<token>/calendar.ics")
