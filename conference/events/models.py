@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.db import UTCDateTime, db, new_uid, str_enum, utcnow
@@ -135,6 +136,9 @@ class Event(db.Model):
     online_url: Mapped[str | None] = mapped_column(sa.String(500))
     hashtag: Mapped[str] = mapped_column(sa.String(100), default="")
     status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus), default=EventStatus.DRAFT, index=True)
+    # Set the first time the event is published (see `_remember_publication`); a draft that was never
+    # published stays private even when it is cancelled.
+    first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("series.id", ondelete="SET NULL"), index=True)
     # The schedule (frab/pretalx conference acronym) this event was imported from, if any: importing that
     # schedule again updates this event (conference.feeds.schedule_import); no other event is touched.
@@ -170,9 +174,21 @@ class Event(db.Model):
         back_populates="event", cascade="all, delete-orphan", order_by="(Room.position, Room.id)"
     )
 
-    @property
+    @hybrid_property
     def is_published(self) -> bool:
-        return self.status in (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+        """Publicly visible: published, or cancelled after having been published. The one rule for every
+        public page, feed and API response (`Event.is_published` in a query, `event.is_published` in code)."""
+        return self.status == EventStatus.PUBLISHED or (
+            self.status == EventStatus.CANCELLED and self.first_published_at is not None
+        )
+
+    @is_published.inplace.expression
+    @classmethod
+    def _is_published_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.or_(
+            cls.status == EventStatus.PUBLISHED,
+            sa.and_(cls.status == EventStatus.CANCELLED, cls.first_published_at.is_not(None)),
+        )
 
     @property
     def hosts(self) -> list[Organisation]:
@@ -194,3 +210,10 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
+
+
+@sa.event.listens_for(Event.status, "set")
+def _remember_publication(event: Event, value: EventStatus, _old: object, _initiator: object) -> None:
+    """Whatever publishes an event (organiser, import, demo) records that it was public once."""
+    if value == EventStatus.PUBLISHED and event.first_published_at is None:
+        event.first_published_at = utcnow()

@@ -11,20 +11,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from conference.db import db, utcnow
-from conference.events.models import Event, EventOrganisation, EventStatus
+from conference.events.models import Event, EventOrganisation
 from conference.sessions.models import Session
 from conference.speakers.models import Assignment
 from conference.timeutil import local_date
 
-PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
-
 
 def public_events(*, upcoming: bool | None = None, now: datetime | None = None) -> Sequence[Event]:
-    """Published (and cancelled) events; `upcoming=True` keeps those not yet over, False the past ones."""
+    """Public events (`Event.is_published`); `upcoming=True` keeps those not yet over, False the past ones."""
     now = now or utcnow()
     query = (
         sa.select(Event)
-        .where(Event.status.in_(PUBLIC_STATUSES))
+        .where(Event.is_published)
         .options(
             selectinload(Event.organisation_links).joinedload(EventOrganisation.organisation),
             selectinload(Event.series),
@@ -40,7 +38,7 @@ def public_events(*, upcoming: bool | None = None, now: datetime | None = None) 
 
 
 _PUBLIC_EVENT = {  # built once: the registration API reads an event on every request
-    False: sa.select(Event).where(Event.slug == sa.bindparam("slug"), Event.status.in_(PUBLIC_STATUSES)),
+    False: sa.select(Event).where(Event.slug == sa.bindparam("slug"), Event.is_published),
 }
 _PUBLIC_EVENT[True] = _PUBLIC_EVENT[False].options(
     selectinload(Event.organisation_links).joinedload(EventOrganisation.organisation),
@@ -50,7 +48,7 @@ _PUBLIC_EVENT[True] = _PUBLIC_EVENT[False].options(
 
 
 def public_event(slug: str, *, details: bool = True) -> Event | None:
-    """A published or cancelled event by slug, with hosts, partners, series and publications loaded
+    """A public event (`Event.is_published`) by slug, with hosts, partners, series and publications loaded
     (`details=False`: the event row alone, for endpoints that show none of them)."""
     return db.session.scalars(_PUBLIC_EVENT[details], {"slug": slug}).first()
 

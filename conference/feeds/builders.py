@@ -7,7 +7,6 @@ confirmation mail's attachment).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -15,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from conference.db import db, utcnow
-from conference.events.models import Event, EventStatus
+from conference.events.models import Event
 from conference.feeds.entries import (
     Entry,
     Feed,
@@ -120,14 +119,14 @@ def session_feed(session: Session) -> Feed:
     return feed
 
 
-def speaker_feed(person: Person, public_statuses: Sequence[EventStatus]) -> Feed:
+def speaker_feed(person: Person) -> Feed:
     """That person's sessions in public events, across all events, with their role in the description."""
     now = utcnow()
     rows = db.session.execute(
         sa.select(*_SESSION_COLUMNS, Assignment.role)
         .join(Assignment, Assignment.session_id == Session.id)
         .join(Event, Event.id == Session.event_id)
-        .where(Assignment.person_id == person.id, Event.status.in_(public_statuses))
+        .where(Assignment.person_id == person.id, Event.is_published)
         .order_by(Session.starts_at, Session.id)
     ).all()
     rows = [row for row in rows if kept(row.status, row.cancelled_at, row.ends_at, now)]
@@ -144,10 +143,10 @@ def speaker_feed(person: Person, public_statuses: Sequence[EventStatus]) -> Feed
     )
 
 
-def all_events_feed(public_statuses: Sequence[EventStatus]) -> Feed:
-    """One VEVENT per published (or cancelled) event."""
+def all_events_feed() -> Feed:
+    """One VEVENT per public event (`Event.is_published`)."""
     events = db.session.scalars(
-        sa.select(Event).where(Event.status.in_(public_statuses)).order_by(Event.starts_at, Event.id)
+        sa.select(Event).where(Event.is_published).order_by(Event.starts_at, Event.id)
     ).all()
     entries = []
     for event in events:

@@ -9,7 +9,6 @@ from flask import abort
 
 from conference.db import db
 from conference.events.models import Event
-from conference.events.queries import PUBLIC_STATUSES
 from conference.feeds import builders, cli, links, schedule_export  # noqa: F401 (cli registers its command)
 from conference.feeds.blueprint import bp
 from conference.feeds.http import conditional_response, feed_response
@@ -20,9 +19,7 @@ from conference.speakers.queries import public_person
 
 def _public_event(slug: str) -> Event:
     """One query: the event row only (the feed cache is keyed by its updated_at)."""
-    event = db.session.scalars(
-        sa.select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
-    ).first()
+    event = db.session.scalars(sa.select(Event).where(Event.slug == slug, Event.is_published)).first()
     return event or abort(404)
 
 
@@ -33,7 +30,7 @@ def subscribe_links() -> dict:
 
 @bp.get("/calendar.ics")
 def all_events():  # noqa: ANN201
-    return feed_response(builders.all_events_feed(PUBLIC_STATUSES), "events.ics")
+    return feed_response(builders.all_events_feed(), "events.ics")
 
 
 @bp.get("/events/<slug>/calendar.ics")
@@ -53,7 +50,7 @@ def session(slug: str, session_id: int):  # noqa: ANN201
 @bp.get("/speakers/<slug>/calendar.ics")
 def speaker(slug: str):  # noqa: ANN201
     person = public_person(slug) or abort(404)
-    return feed_response(builders.speaker_feed(person, PUBLIC_STATUSES), f"{slug}.ics")
+    return feed_response(builders.speaker_feed(person), f"{slug}.ics")
 
 
 @bp.get("/registrations/<token>/calendar.ics")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from conference.auth.models import EventMember, TeamRole
+from conference.auth.permissions import Action, requires
 from conference.db import db
 from conference.mail import sender
 from conference.mail.blueprint import bp
@@ -51,6 +52,7 @@ def _visible_messages():  # noqa: ANN202
 
 
 @bp.get("/organise/outbox/")
+@requires(Action.ORGANISE)
 @login_required
 def outbox():  # noqa: ANN201
     status = request.args.get("status", "")
@@ -62,6 +64,7 @@ def outbox():  # noqa: ANN201
 
 
 @bp.post("/organise/outbox/<int:message_id>/resend")
+@requires(Action.EDIT_EVENT)  # on the message's event: _visible_messages()
 @login_required
 def resend(message_id: int):  # noqa: ANN201
     message = db.session.scalars(_visible_messages().where(OutboxMessage.id == message_id)).first() or abort(

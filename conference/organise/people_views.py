@@ -1,7 +1,9 @@
 """Organiser routes shared across events: people (find, create, edit, merge), series and organisations.
 
-Anyone logged in may list and search; editing one needs editor rights on an event it belongs to
-(see `may_edit_person`, `may_edit_linked`), so an organiser cannot change another team's speakers.
+Every account that may organise (not an account that is only a check-in helper) may list, search and create.
+A person may be edited or merged only by someone who edits every event the person takes part in
+(`conference.auth.permissions.person_editable`), so an organiser cannot change another team's speakers;
+a series or organisation by an editor of one of its events (`may_edit_linked`).
 """
 
 from __future__ import annotations
@@ -9,9 +11,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from conference.auth.permissions import editable_event_ids
+from conference.auth.permissions import (
+    Action,
+    editable_event_ids,
+    editable_person_ids,
+    may_edit_person,
+    requires,
+)
 from conference.db import db
 from conference.events.forms import OrganisationForm, SeriesForm
 from conference.events.models import EventOrganisation, Organisation, Series
@@ -24,32 +32,34 @@ from conference.speakers.models import Person
 
 def _editable_person(person_id: int) -> Person:
     person = people.person_with_sessions(person_id) or abort(404)
-    if not people.may_edit_person(current_user, person):
+    if not may_edit_person(current_user, person):
         abort(404)
     return person
 
 
 @bp.get("/people/")
-@login_required
+@requires(Action.ORGANISE)
 def people_index():  # noqa: ANN201
     query = (request.args.get("q") or "").strip()[:200]
+    results = people.search_people(query, current_user) if query else []
     return render_template(
         "organise/people.html",
         query=query,
-        results=people.search_people(query) if query else [],
+        results=results,
+        editable=editable_person_ids(current_user, (p.id for p in results)),
         merge_form=MergeForm(),
     )
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
-@login_required
+@requires(Action.ORGANISE)
 def new_person():  # noqa: ANN201
     form = PersonForm()
     similar: list[Person] = []
     if request.method == "GET":
         form.name.data = (request.args.get("name") or "")[:200]
     if form.validate_on_submit():
-        person, similar = people.create_unless_similar(form)
+        person, similar = people.create_unless_similar(form, current_user)
         if person is not None:
             db.session.commit()
             flash(_("%(name)s created.", name=person.name), "success")
@@ -58,7 +68,7 @@ def new_person():  # noqa: ANN201
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.EDIT_PERSON)
 def edit_person(person_id: int):  # noqa: ANN201
     person = _editable_person(person_id)
     form = PersonForm(obj=person)
@@ -77,7 +87,7 @@ def edit_person(person_id: int):  # noqa: ANN201
 
 
 @bp.route("/people/merge", methods=["GET", "POST"])
-@login_required
+@requires(Action.EDIT_PERSON)
 def merge_people():  # noqa: ANN201
     form = MergeForm()
     if request.method == "GET":
@@ -85,8 +95,8 @@ def merge_people():  # noqa: ANN201
         form.merge_id.data = request.args.get("merge", type=int)
     keep = db.session.get(Person, form.keep_id.data) if form.keep_id.data else None
     duplicate = db.session.get(Person, form.merge_id.data) if form.merge_id.data else None
-    for person in (keep, duplicate):
-        if person is not None and not people.may_edit_person(current_user, person):
+    for person in (keep, duplicate):  # merging needs the right on both
+        if person is not None and not may_edit_person(current_user, person):
             abort(404)
     if form.validate_on_submit():
         if keep is None or duplicate is None:
@@ -106,15 +116,15 @@ def merge_people():  # noqa: ANN201
 
 
 def may_edit_linked(event_ids: list[int]) -> bool:
-    """Admins; editors of one of these events; for an item used by no event yet, anyone who edits an event."""
-    if current_user.is_admin:
+    """Admins; editors of one of these events; an item used by no event yet: any account that may organise
+    (checked by `requires`)."""
+    if current_user.is_admin or not event_ids:
         return True
-    editable = set(db.session.scalars(editable_event_ids(current_user)))
-    return bool(editable & set(event_ids)) if event_ids else bool(editable)
+    return bool(set(db.session.scalars(editable_event_ids(current_user))) & set(event_ids))
 
 
 @bp.get("/series/")
-@login_required
+@requires(Action.ORGANISE)
 def series_index():  # noqa: ANN201
     return render_template(
         "organise/series.html", series=db.session.scalars(sa.select(Series).order_by(Series.title)).all()
@@ -123,7 +133,7 @@ def series_index():  # noqa: ANN201
 
 @bp.route("/series/new", methods=["GET", "POST"])
 @bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.EDIT_SHARED)
 def edit_series(series_id: int | None = None):  # noqa: ANN201
     series = None
     if series_id is not None:
@@ -157,7 +167,7 @@ def _organisation_event_ids(organisation: Organisation) -> list[int]:
 
 
 @bp.get("/organisations/")
-@login_required
+@requires(Action.ORGANISE)
 def organisations_index():  # noqa: ANN201
     return render_template(
         "organise/organisations.html",
@@ -167,7 +177,7 @@ def organisations_index():  # noqa: ANN201
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.EDIT_SHARED)
 def edit_organisation(organisation_id: int | None = None):  # noqa: ANN201
     organisation = None
     if organisation_id is not None:

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user
 
+from conference.auth.permissions import Action, may_find_person, requires
 from conference.db import db
 from conference.events.models import Event
 from conference.events.queries import programme
@@ -29,7 +30,7 @@ def _session_or_404(event, session_id: int) -> Session:  # noqa: ANN001
 
 
 @bp.route("/events/<slug>/sessions/new", methods=["GET", "POST"])
-@login_required
+@requires(Action.EDIT_EVENT)
 def new_session(slug: str):  # noqa: ANN201
     event = editable_event(slug)
     form = SessionForm(rooms=event.rooms)
@@ -51,7 +52,7 @@ def new_session(slug: str):  # noqa: ANN201
 
 
 @bp.route("/events/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.EDIT_EVENT)
 def edit_session(slug: str, session_id: int):  # noqa: ANN201
     event = editable_event(slug)
     session = _session_or_404(event, session_id)
@@ -89,7 +90,7 @@ def _session_page(  # noqa: ANN202
         session=session,
         clashes=session_clashes(session),
         query=query,
-        results=people.search_people(query) if query else [],
+        results=people.search_people(query, current_user) if query else [],
         assign_form=AssignmentForm(prefix="add"),
         edit_form=AssignmentEditForm(),
         new_person=new_person,
@@ -111,7 +112,7 @@ def _status(slug: str, session_id: int, status: SessionStatus, message: str):  #
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/cancel")
-@login_required
+@requires(Action.EDIT_EVENT)
 def cancel_session(slug: str, session_id: int):  # noqa: ANN201
     return _status(
         slug, session_id, SessionStatus.CANCELLED, _("Session cancelled; it stays in the programme, marked.")
@@ -119,13 +120,13 @@ def cancel_session(slug: str, session_id: int):  # noqa: ANN201
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/restore")
-@login_required
+@requires(Action.EDIT_EVENT)
 def restore_session(slug: str, session_id: int):  # noqa: ANN201
     return _status(slug, session_id, SessionStatus.SCHEDULED, _("Session scheduled again."))
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/delete")
-@login_required
+@requires(Action.EDIT_EVENT)
 def delete_session(slug: str, session_id: int):  # noqa: ANN201
     event = editable_event(slug)
     session = _session_or_404(event, session_id)
@@ -163,14 +164,16 @@ def _flash_new_clashes(session: Session) -> None:
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/people")
-@login_required
+@requires(Action.EDIT_EVENT)
 def add_person_to_session(slug: str, session_id: int):  # noqa: ANN201
     event = editable_event(slug)
     session = _session_or_404(event, session_id)
     form = AssignmentForm(prefix="add")
     if not form.validate_on_submit():
         abort(400)
-    person = db.session.get(Person, form.person_id.data) or abort(404)
+    person = db.session.get(Person, form.person_id.data)
+    if person is None or not may_find_person(current_user, person):
+        abort(404)  # another team's speaker who is in no public event yet
     if editing.assign(session, person, Role(form.role.data), None):
         db.session.commit()
         flash(_("%(name)s added.", name=person.name), "success")
@@ -181,14 +184,14 @@ def add_person_to_session(slug: str, session_id: int):  # noqa: ANN201
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/people/new")
-@login_required
+@requires(Action.EDIT_EVENT)
 def new_person_in_session(slug: str, session_id: int):  # noqa: ANN201
     event = editable_event(slug)
     session = _session_or_404(event, session_id)
     new_person = NewSpeakerForm(prefix="new")
     similar: list[Person] = []
     if new_person.validate_on_submit():
-        person, similar = people.create_unless_similar(new_person)
+        person, similar = people.create_unless_similar(new_person, current_user)
         if person is not None:
             editing.assign(session, person, Role(new_person.role.data), None)
             db.session.commit()
@@ -201,7 +204,7 @@ def new_person_in_session(slug: str, session_id: int):  # noqa: ANN201
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/people/<int:assignment_id>")
-@login_required
+@requires(Action.EDIT_EVENT)
 def edit_assignment(slug: str, session_id: int, assignment_id: int):  # noqa: ANN201
     event = editable_event(slug)
     session = _session_or_404(event, session_id)
@@ -217,7 +220,7 @@ def edit_assignment(slug: str, session_id: int, assignment_id: int):  # noqa: AN
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/people/<int:assignment_id>/remove")
-@login_required
+@requires(Action.EDIT_EVENT)
 def remove_assignment(slug: str, session_id: int, assignment_id: int):  # noqa: ANN201
     event = editable_event(slug)
     session = _session_or_404(event, session_id)
@@ -235,7 +238,7 @@ def remove_assignment(slug: str, session_id: int, assignment_id: int):  # noqa: 
 
 
 @bp.route("/events/<slug>/rooms", methods=["GET", "POST"])
-@login_required
+@requires(Action.EDIT_EVENT)
 def rooms(slug: str):  # noqa: ANN201
     event = editable_event(slug)
     form = RoomForm()
@@ -253,7 +256,7 @@ def rooms(slug: str):  # noqa: ANN201
 
 
 @bp.route("/events/<slug>/rooms/<int:room_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.EDIT_EVENT)
 def edit_room(slug: str, room_id: int):  # noqa: ANN201
     event = editable_event(slug)
     room = editing.event_room(event, room_id) or abort(404)
@@ -271,7 +274,7 @@ def edit_room(slug: str, room_id: int):  # noqa: ANN201
 
 
 @bp.post("/events/<slug>/rooms/<int:room_id>/remove")
-@login_required
+@requires(Action.EDIT_EVENT)
 def remove_room(slug: str, room_id: int):  # noqa: ANN201
     event = editable_event(slug)
     room = editing.event_room(event, room_id) or abort(404)
@@ -287,7 +290,7 @@ def remove_room(slug: str, room_id: int):  # noqa: ANN201
 
 
 @bp.get("/events/<slug>/timetable")
-@login_required
+@requires(Action.EDIT_EVENT)
 def timetable(slug: str):  # noqa: ANN201
     event = editable_event(slug)
     sessions = programme(event)

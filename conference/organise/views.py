@@ -6,11 +6,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from conference.auth.models import EventMember, TeamRole, User
-from conference.auth.permissions import visible_events
+from conference.auth.permissions import Action, may, require_event, requires, team_roles, visible_events
 from conference.db import db
 from conference.events import editing
 from conference.events.forms import (
@@ -39,7 +39,7 @@ def organise_context() -> dict:
 
 
 @bp.get("/")
-@login_required
+@requires(Action.HOME)
 def home():  # noqa: ANN201
     events = db.session.scalars(visible_events(current_user)).unique().all()
     roles = dict(
@@ -47,11 +47,13 @@ def home():  # noqa: ANN201
             sa.select(EventMember.event_id, EventMember.role).where(EventMember.user_id == current_user.id)
         ).all()
     )
-    return render_template("organise/home.html", events=events, roles=roles)
+    return render_template(
+        "organise/home.html", events=events, roles=roles, may_organise=may(current_user, Action.ORGANISE)
+    )
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
-@login_required
+@requires(Action.ORGANISE)
 def new_event():  # noqa: ANN201
     form = EventForm(series_choices=editing.series_choices())
     if request.method == "GET":
@@ -68,7 +70,7 @@ def new_event():  # noqa: ANN201
 
 
 @bp.get("/events/<slug>/")
-@login_required
+@requires(Action.EDIT_EVENT)
 def event(slug: str):  # noqa: ANN201
     event = editable_event(slug)
     return render_template(
@@ -82,7 +84,7 @@ def event(slug: str):  # noqa: ANN201
 
 
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.EDIT_EVENT)
 def edit_event(slug: str):  # noqa: ANN201
     event = editable_event(slug)
     form = EventForm(series_choices=editing.series_choices())
@@ -104,7 +106,7 @@ def edit_event(slug: str):  # noqa: ANN201
 
 
 @bp.post("/events/<slug>/publish")
-@login_required
+@requires(Action.EDIT_EVENT)
 def publish_event(slug: str):  # noqa: ANN201
     event = editable_event(slug)
     form = PublishForm()
@@ -137,21 +139,23 @@ def _status_action(slug: str, status: EventStatus, message: str):  # noqa: ANN20
 
 
 @bp.post("/events/<slug>/unpublish")
-@login_required
+@requires(Action.EDIT_EVENT)
 def unpublish_event(slug: str):  # noqa: ANN201
     return _status_action(slug, EventStatus.DRAFT, _("The event is a draft again and no longer public."))
 
 
 @bp.post("/events/<slug>/cancel")
-@login_required
+@requires(Action.EDIT_EVENT)
 def cancel_event(slug: str):  # noqa: ANN201
-    return _status_action(
-        slug, EventStatus.CANCELLED, _("The event is cancelled; its page stays, marked cancelled.")
-    )
+    if editable_event(slug).first_published_at is None:
+        message = _("The draft is cancelled; it was never published and stays private.")
+    else:
+        message = _("The event is cancelled; its page stays, marked cancelled.")
+    return _status_action(slug, EventStatus.CANCELLED, message)
 
 
 @bp.route("/events/<slug>/duplicate", methods=["GET", "POST"])
-@login_required
+@requires(Action.EDIT_EVENT)
 def duplicate_event(slug: str):  # noqa: ANN201
     event = editable_event(slug)
     form = DuplicateForm()
@@ -179,7 +183,7 @@ def duplicate_event(slug: str):  # noqa: ANN201
 
 
 @bp.route("/events/<slug>/organisations", methods=["GET", "POST"])
-@login_required
+@requires(Action.EDIT_EVENT)
 def event_organisations(slug: str):  # noqa: ANN201
     event = editable_event(slug)
     form = EventOrganisationForm()
@@ -209,7 +213,7 @@ def event_organisations(slug: str):  # noqa: ANN201
 
 
 @bp.post("/events/<slug>/organisations/<int:link_id>/remove")
-@login_required
+@requires(Action.EDIT_EVENT)
 def remove_event_organisation(slug: str, link_id: int):  # noqa: ANN201
     event = editable_event(slug)
     if not ConfirmForm().validate_on_submit():
@@ -226,7 +230,7 @@ def remove_event_organisation(slug: str, link_id: int):  # noqa: ANN201
 
 
 @bp.post("/events/<slug>/publications")
-@login_required
+@requires(Action.EDIT_EVENT)
 def add_publication(slug: str):  # noqa: ANN201
     event = editable_event(slug)
     publication_form = PublicationForm(prefix="pub")
@@ -256,7 +260,7 @@ def add_publication(slug: str):  # noqa: ANN201
 
 
 @bp.post("/events/<slug>/publications/<int:publication_id>/remove")
-@login_required
+@requires(Action.EDIT_EVENT)
 def remove_publication(slug: str, publication_id: int):  # noqa: ANN201
     event = editable_event(slug)
     if not ConfirmForm().validate_on_submit():
@@ -289,11 +293,22 @@ def _owners_left(event: Event, without: EventMember) -> int:
     return sum(1 for m in _members(event) if m.role == TeamRole.OWNER and m.id != without.id)
 
 
+def _role_choices(form: TeamMemberForm | TeamRoleForm, event: Event) -> bool:
+    """Offer "owner" only to those who may manage owners; returns whether they may."""
+    manages_owners = may(current_user, Action.MANAGE_OWNERS, event)
+    if not manages_owners:
+        form.role.choices = [(v, label) for v, label in form.role.choices if v != TeamRole.OWNER.value]
+    return manages_owners
+
+
 @bp.route("/events/<slug>/team", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_TEAM)
 def team(slug: str):  # noqa: ANN201
-    event = editable_event(slug)
+    event = require_event(slug, *team_roles(Action.MANAGE_TEAM))
     form = TeamMemberForm()
+    role_form = TeamRoleForm()
+    manages_owners = _role_choices(form, event)
+    _role_choices(role_form, event)
     if form.validate_on_submit():
         from conference.auth.accounts import find_user
 
@@ -308,23 +323,28 @@ def team(slug: str):  # noqa: ANN201
             flash(_("%(email)s added to the team.", email=user.email), "success")
             return redirect(url_for("organise.team", slug=event.slug))
     return render_template(
-        "organise/team.html", event=event, form=form, members=_members(event), role_form=TeamRoleForm(),
-        confirm_form=ConfirmForm(),
+        "organise/team.html", event=event, form=form, members=_members(event), role_form=role_form,
+        confirm_form=ConfirmForm(), manages_owners=manages_owners,
     )  # fmt: skip
 
 
 def _member(event: Event, member_id: int) -> EventMember:
-    return db.session.scalars(
+    """A member of the event's team; an owner only for those who may manage owners (others: 403)."""
+    member = db.session.scalars(
         sa.select(EventMember).where(EventMember.id == member_id, EventMember.event_id == event.id)
     ).first() or abort(404)
+    if member.role == TeamRole.OWNER and not may(current_user, Action.MANAGE_OWNERS, event):
+        abort(403)
+    return member
 
 
 @bp.post("/events/<slug>/team/<int:member_id>/role")
-@login_required
+@requires(Action.MANAGE_TEAM)
 def team_role(slug: str, member_id: int):  # noqa: ANN201
-    event = editable_event(slug)
+    event = require_event(slug, *team_roles(Action.MANAGE_TEAM))
     member = _member(event, member_id)
     form = TeamRoleForm()
+    _role_choices(form, event)
     if not form.validate_on_submit():
         abort(400)
     role = TeamRole(form.role.data)
@@ -338,9 +358,9 @@ def team_role(slug: str, member_id: int):  # noqa: ANN201
 
 
 @bp.post("/events/<slug>/team/<int:member_id>/remove")
-@login_required
+@requires(Action.MANAGE_TEAM)
 def remove_member(slug: str, member_id: int):  # noqa: ANN201
-    event = editable_event(slug)
+    event = require_event(slug, *team_roles(Action.MANAGE_TEAM))
     member = _member(event, member_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)

@@ -158,6 +158,17 @@ def _lock(registration: Registration) -> tuple[Event, Registration]:
     return lock_event(registration.event_id), lock_registration(registration.id)
 
 
+def _cancel_locked(event: Event, registration: Registration, mail: str | None) -> list[Registration]:
+    """Cancel a locked registration, give its seats back and tell those promoted; the caller commits."""
+    promoted = _give_back(registration, event)
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = registration.updated_at = utcnow()
+    if mail:
+        mails.queue(registration, mail)
+    _notify_promoted(promoted)
+    return promoted
+
+
 def cancel(registration: Registration, *, by_organiser: bool = False) -> list[Registration]:
     """Cancel a registration and promote the next waitlisted people in the same transaction."""
     with serialized_write():
@@ -165,12 +176,8 @@ def cancel(registration: Registration, *, by_organiser: bool = False) -> list[Re
         if registration.status in ENDED:
             db.session.commit()
             return []
-        promoted = _give_back(registration, event)
-        registration.status = RegistrationStatus.CANCELLED
-        registration.cancelled_at = registration.updated_at = utcnow()
-        if not registration.erased_at:
-            mails.queue(registration, "cancelled_by_organiser" if by_organiser else "cancelled")
-        _notify_promoted(promoted)
+        mail = None if registration.erased_at else ("cancelled_by_organiser" if by_organiser else "cancelled")
+        promoted = _cancel_locked(event, registration, mail)
         db.session.commit()
         return promoted
 
@@ -263,12 +270,22 @@ def change(registration: Registration, mode: RegistrationMode, session_ids: list
 
 
 def erase(registration: Registration) -> None:
-    """Delete a registration's personal data; its seats are given back first so the counts stay right."""
-    if registration.status not in ENDED:
-        registration.erased_at = utcnow()  # no cancellation mail to an address about to be erased
+    """Delete a registration's personal data, in one transaction: an active registration is cancelled
+    first (its seats go to the waiting list; no mail to the address being erased), then its data and the
+    mail to and about it are deleted. A failure leaves everything as it was; erasing twice (also at the
+    same time) changes nothing the second time."""
+    with serialized_write():
+        event, registration = _lock(registration)
+        if registration.erased_at is not None:
+            db.session.commit()
+            return
+        if registration.status not in ENDED:
+            _cancel_locked(event, registration, mail=None)
+        _scrub(registration)
         db.session.commit()
-        cancel(registration, by_organiser=True)
-    registration = db.session.get(Registration, registration.id)
+
+
+def _scrub(registration: Registration) -> None:
     registration.name = ""
     registration.email = f"erased-{registration.id}@invalid"
     registration.affiliation = ""
@@ -279,7 +296,6 @@ def erase(registration: Registration) -> None:
     registration.answers.clear()
     registration.erased_at = utcnow()
     outbox.forget_registration(registration.id)  # the mail to and about them holds the same data
-    db.session.commit()
 
 
 def check_in(registration: Registration) -> bool:

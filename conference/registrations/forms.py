@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from conference.events.models import AttendanceMode, Event
-from conference.registrations.models import Question, QuestionKind, RegistrationMode
+from conference.registrations.models import CHOICE_KINDS, Question, QuestionKind, RegistrationMode
 
 # Territory codes that are not countries for our purposes.
 _NOT_COUNTRIES = {"EU", "EZ", "UN"}
@@ -214,12 +214,14 @@ class QuestionForm(FlaskForm):
             (QuestionKind.COUNTRY.value, _l("Country")),
         ],
     )
-    options = TextAreaField(_l("Choices, one per line (single and multiple choice)"), validators=[Optional()])
+    # No Optional() here: it would end validation of an empty field before validate_options runs.
+    options = TextAreaField(_l("Choices, one per line (single and multiple choice)"))
     required = BooleanField(_l("Required"))
 
     def validate_options(self, field) -> None:  # noqa: ANN001
-        choice_kinds = (QuestionKind.SINGLE_CHOICE.value, QuestionKind.MULTIPLE_CHOICE.value)
-        if self.kind.data in choice_kinds and len(self.option_list()) < 2:
+        """A choice question needs choices: without them nobody could answer it (and a required one would
+        block every registration)."""
+        if self.kind.data in CHOICE_KINDS and len(self.option_list()) < 2:
             raise ValidationError(_l("Give at least two choices, one per line."))
 
     def option_list(self) -> list[str]:

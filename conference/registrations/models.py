@@ -50,6 +50,9 @@ class QuestionKind(enum.StrEnum):
     COUNTRY = "country"
 
 
+CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+
+
 class Question(db.Model):
     __tablename__ = "questions"
 
@@ -64,6 +67,12 @@ class Question(db.Model):
     options: Mapped[list] = mapped_column(sa.JSON, default=list)
     # Retired questions keep their answers but are no longer asked.
     archived: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def answerable(self) -> bool:
+        """False for a choice question without choices (stored before the form refused them): such a
+        question is not asked, so it cannot block registrations."""
+        return self.kind not in CHOICE_KINDS or bool(self.options)
 
 
 class Registration(db.Model):

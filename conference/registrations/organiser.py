@@ -11,9 +11,8 @@ import io
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
-from conference.auth.permissions import EDITORS, EVERYONE, for_checkin_helpers, require_event
+from conference.auth.permissions import EDITORS, EVERYONE, Action, require_event, requires
 from conference.db import db
 from conference.registrations import capacity
 from conference.registrations.availability import event_seats_left
@@ -43,7 +42,7 @@ def _registration(event, registration_id: int) -> Registration:  # noqa: ANN001
 
 
 @bp.get(PREFIX + "/registrations/")
-@login_required
+@requires(Action.EDIT_EVENT)
 def organiser_list(slug: str):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     status = request.args.get("status", "")
@@ -66,7 +65,7 @@ def organiser_list(slug: str):  # noqa: ANN201
 
 
 @bp.get(PREFIX + "/registrations/<int:registration_id>")
-@login_required
+@requires(Action.EDIT_EVENT)
 def organiser_detail(slug: str, registration_id: int):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     return render_template(
@@ -78,7 +77,7 @@ def organiser_detail(slug: str, registration_id: int):  # noqa: ANN201
 
 
 @bp.post(PREFIX + "/registrations/<int:registration_id>/<action>")
-@login_required
+@requires(Action.EDIT_EVENT)
 def organiser_action(slug: str, registration_id: int, action: str):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     registration = _registration(event, registration_id)
@@ -110,7 +109,7 @@ def neutralise(value: object) -> str:
 
 
 @bp.get(PREFIX + "/registrations/export.csv")
-@login_required
+@requires(Action.EDIT_EVENT)
 def organiser_export(slug: str):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     registrations = event_registrations(event)
@@ -165,8 +164,7 @@ def organiser_export(slug: str):  # noqa: ANN201
 
 
 @bp.route(PREFIX + "/checkin", methods=["GET", "POST"])
-@for_checkin_helpers
-@login_required
+@requires(Action.CHECK_IN)
 def checkin(slug: str):  # noqa: ANN201
     event = require_event(slug, *EVERYONE)
     form = EmptyForm()
@@ -175,7 +173,7 @@ def checkin(slug: str):  # noqa: ANN201
         if not form.validate_on_submit():
             abort(400)
         raw = request.form.get("registration_id", "")
-        registration = _registration(event, int(raw)) if raw.isdigit() else abort(404)
+        registration = _registration(event, int(raw)) if raw.isdigit() else abort(400)
         if registration.status != RegistrationStatus.CONFIRMED:
             flash(
                 _(

@@ -6,9 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
-from conference.auth.permissions import EDITORS, require_event
+from conference.auth.permissions import EDITORS, Action, require_event, requires
 from conference.db import db, serialized_write
 from conference.registrations import capacity
 from conference.registrations.blueprint import bp
@@ -29,7 +28,7 @@ from conference.timeutil import from_local, local
 
 
 @bp.route(PREFIX + "/registration-settings", methods=["GET", "POST"])
-@login_required
+@requires(Action.EDIT_EVENT)
 def organiser_settings(slug: str):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     sessions = list(
@@ -140,7 +139,7 @@ def _apply_settings(event, form: SettingsForm, sessions: list[Session], caps: di
 
 
 @bp.get(PREFIX + "/questions/")
-@login_required
+@requires(Action.EDIT_EVENT)
 def questions(slug: str):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     return render_template(
@@ -153,7 +152,7 @@ def questions(slug: str):  # noqa: ANN201
 
 @bp.route(PREFIX + "/questions/new", methods=["GET", "POST"])
 @bp.route(PREFIX + "/questions/<int:question_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.EDIT_EVENT)
 def question_edit(slug: str, question_id: int | None = None):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     question = None
@@ -193,7 +192,7 @@ def question_edit(slug: str, question_id: int | None = None):  # noqa: ANN201
 
 
 @bp.post(PREFIX + "/questions/<int:question_id>/<action>")
-@login_required
+@requires(Action.EDIT_EVENT)
 def question_action(slug: str, question_id: int, action: str):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     question = db.session.get(Question, question_id)

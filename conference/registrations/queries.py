@@ -16,6 +16,7 @@ from conference.registrations.models import (
     SeatStatus,
     SessionSeat,
 )
+from conference.search import contains_text
 from conference.sessions.models import Session
 
 
@@ -58,7 +59,8 @@ _ACTIVE_QUESTIONS = (
 
 
 def active_questions(event: Event) -> list[Question]:
-    return list(db.session.scalars(_ACTIVE_QUESTIONS, {"event_id": event.id}))
+    """The questions the registration form and the API ask: not archived, and answerable."""
+    return [q for q in db.session.scalars(_ACTIVE_QUESTIONS, {"event_id": event.id}) if q.answerable]
 
 
 def all_questions(event: Event) -> list[Question]:
@@ -100,11 +102,10 @@ def event_registrations(
             )
         )
     if q:
-        like = f"%{q.lower()}%"
         query = query.where(
             sa.or_(
-                sa.func.lower(Registration.name).like(like),
-                sa.func.lower(Registration.email).like(like),
+                contains_text(Registration.name, q),
+                contains_text(Registration.email, q),
                 Registration.checkin_code == q.upper(),
             )
         )

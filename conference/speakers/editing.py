@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from conference.auth.models import User
-from conference.auth.permissions import editable_event_ids
+from conference.auth.permissions import person_findable
 from conference.db import db
+from conference.search import contains_text
 from conference.sessions.models import Session
 from conference.slugs import unique_slug
 from conference.speakers.models import Assignment, Person
@@ -17,24 +18,16 @@ from conference.text import slugify
 SEARCH_LIMIT = 30
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def search_people(query: str, limit: int = SEARCH_LIMIT) -> list[Person]:
-    """People whose name or affiliation contains every word of `query` (case-insensitive)."""
+def search_people(query: str, user: User, limit: int = SEARCH_LIMIT) -> list[Person]:
+    """People whose name or affiliation contains every word of `query` (case-insensitive), among those
+    the user may find: people they may edit, and speakers of public events (`person_findable`)."""
     words = [w for w in query.split() if w][:6]
     if not words:
         return []
-    statement = sa.select(Person).order_by(Person.name, Person.id).limit(limit)
+    statement = sa.select(Person).where(person_findable(user)).order_by(Person.name, Person.id).limit(limit)
     for word in words:
-        pattern = _like(word.lower())
         statement = statement.where(
-            sa.or_(
-                sa.func.lower(Person.name).like(pattern, escape="\\"),
-                sa.func.lower(Person.affiliation).like(pattern, escape="\\"),
-            )
+            sa.or_(contains_text(Person.name, word), contains_text(Person.affiliation, word))
         )
     return list(db.session.scalars(statement))
 
@@ -43,14 +36,14 @@ def _name_key(name: str) -> str:
     return slugify(name, max_length=200)
 
 
-def similar_people(name: str, exclude_id: int | None = None) -> list[Person]:
+def similar_people(name: str, user: User, exclude_id: int | None = None) -> list[Person]:
     """People who are probably the same as a new entry called `name` (same name, ignoring case and accents),
     or whose name contains the surname."""
     key = _name_key(name)
     if not key:
         return []
     surname = name.split()[-1] if name.split() else name
-    candidates = search_people(surname, limit=50)
+    candidates = search_people(surname, user, limit=50)
     return [p for p in candidates if p.id != exclude_id and (_name_key(p.name) == key or len(surname) > 2)][
         :10
     ]
@@ -95,12 +88,12 @@ def create_person(form, links: list[dict]) -> Person:  # noqa: ANN001
     return person
 
 
-def create_unless_similar(form) -> tuple[Person | None, list[Person]]:  # noqa: ANN001
+def create_unless_similar(form, user: User) -> tuple[Person | None, list[Person]]:  # noqa: ANN001
     """Create the person from a validated form, unless its links are malformed or someone with a similar
-    name exists and the form has not confirmed `create_anyway`. Errors go onto the form's fields.
-    Returns (the new person or None, the similar people found)."""
+    name exists (among those `user` may find) and the form has not confirmed `create_anyway`. Errors go
+    onto the form's fields. Returns (the new person or None, the similar people found)."""
     links, errors = parse_links(form.links.data)
-    similar = similar_people(form.name.data)
+    similar = similar_people(form.name.data, user)
     if errors:
         form.links.errors.extend(errors)
         return None, similar
@@ -108,35 +101,6 @@ def create_unless_similar(form) -> tuple[Person | None, list[Person]]:  # noqa: 
         form.name.errors.append(_("Someone with a similar name exists. Check the list, or confirm below."))
         return None, similar
     return create_person(form, links), similar
-
-
-def may_edit_person(user: User, person: Person) -> bool:
-    """Admins; otherwise an editor (owner or manager) of an event the person takes part in. A person in no
-    session yet (just created, or whose sessions were removed) may be edited
-    by any organiser who edits an event."""
-    if user.is_admin:
-        return True
-    editable = editable_event_ids(user).subquery()
-    person_events = (
-        sa.select(Session.event_id)
-        .join(Assignment, Assignment.session_id == Session.id)
-        .where(Assignment.person_id == person.id)
-        .subquery()
-    )
-    in_any = db.session.scalar(sa.select(sa.exists(sa.select(person_events.c.event_id))))
-    if not in_any:
-        return bool(db.session.scalar(sa.select(sa.exists(sa.select(editable)))))
-    return bool(
-        db.session.scalar(
-            sa.select(
-                sa.exists(
-                    sa.select(person_events.c.event_id).where(
-                        person_events.c.event_id.in_(sa.select(editable))
-                    )
-                )
-            )
-        )
-    )
 
 
 def merge_people(keep: Person, duplicate: Person) -> None:

@@ -10,7 +10,6 @@ from sqlalchemy.orm import contains_eager
 
 from conference.db import db
 from conference.events.models import Event
-from conference.events.queries import PUBLIC_STATUSES
 from conference.sessions.models import Session
 from conference.speakers.models import Assignment, Person
 
@@ -52,7 +51,7 @@ def public_person(slug: str) -> Person | None:
             .where(Assignment.person_id == Person.id)
             .where(Assignment.session_id == Session.id)
             .where(Session.event_id == Event.id)
-            .where(Event.status.in_(PUBLIC_STATUSES)),
+            .where(Event.is_published),
         )
     ).first()
 
@@ -63,7 +62,7 @@ def speaker_schedule(person: Person) -> Sequence[Assignment]:
         sa.select(Assignment)
         .join(Assignment.session)
         .join(Session.event)
-        .where(Assignment.person_id == person.id, Event.status.in_(PUBLIC_STATUSES))
+        .where(Assignment.person_id == person.id, Event.is_published)
         .options(
             contains_eager(Assignment.session).contains_eager(Session.event),
             contains_eager(Assignment.session).joinedload(Session.room),

@@ -139,7 +139,8 @@ def test_cancelled_session_is_marked(client, app):
 
 
 def test_cancelled_event_stays_visible_and_marked(client, app):
-    event = make_event(title="Called off", status=EventStatus.CANCELLED)
+    event = make_event(title="Called off")  # published first
+    event.status = EventStatus.CANCELLED
     db.session.commit()
     response = client.get(f"/events/{event.slug}/")
     assert response.status_code == 200

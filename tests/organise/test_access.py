@@ -1,31 +1,63 @@
-"""Walks app.url_map: every /organise/ route refuses anonymous users, organisers of other events and
-check-in helpers (unless the route is marked for check-in helpers), and every state-changing method
-without a CSRF token answers 400. Routes added later under /organise/ are covered automatically."""
+"""Walks app.url_map: every /organise/ route declares its action in the role matrix
+(conference.auth.permissions.ROLE_MATRIX), and answers every role as the matrix says, for GET and POST:
+anonymous, an organiser of another event, the event's check-in helper, manager and owner, and an admin.
+Every state-changing method without a CSRF token answers 400. Routes added later under /organise/ are
+covered automatically, and a route without an action in the matrix fails the test."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask, url_for
 
-from conference.auth.permissions import allows_checkin_helpers
+from conference.auth.models import EventMember, TeamRole, User
+from conference.auth.passwords import hash_password
+from conference.auth.permissions import ADMIN, ROLE_MATRIX, Action, required_action
 from conference.db import db
 from conference.events.models import EventOrganisation, Organisation, OrganisationRole, Publication, Series
 from conference.mail.models import OutboxMessage
 from conference.registrations import registering
 from conference.registrations.models import Question, QuestionKind
 from conference.speakers.models import Role
-from tests.factories import add_member, login_as, make_event, make_person, make_room, make_session, make_user
+from tests.conftest import _empty_all_tables
+from tests.factories import login_as, make_event, make_person, make_room, make_session
 from tests.organise.helpers import get_token
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 TITLE = "Target Event Whose Title Must Not Leak"
+ROLES = ["anonymous", "stranger", "helper", "manager", "owner", "admin"]
+# The role each test user has on the target event's team, and on any team at all.
+TEAM_ROLE = {"helper": TeamRole.CHECKIN, "manager": TeamRole.MANAGER, "owner": TeamRole.OWNER}
+ACCOUNT_ROLES = {"stranger": {TeamRole.OWNER}, "helper": {TeamRole.CHECKIN}, "manager": {TeamRole.MANAGER},
+                 "owner": {TeamRole.OWNER}, "admin": {ADMIN}}  # fmt: skip
+# URL values that name something real for routes with a free-form part.
+ENDPOINT_VALUES = {
+    "registrations.organiser_action": {"action": "approve"},
+    "registrations.question_action": {"action": "up"},
+}
+# The world's member_id is the owner's membership: changing or removing it takes the owners' right.
+ACTION_ON_WORLD = {"organise.team_role": Action.MANAGE_OWNERS, "organise.remove_member": Action.MANAGE_OWNERS}
 
 
-@pytest.fixture
-def world(app: Flask) -> dict:
+@cache
+def _password_hash() -> str:
+    return hash_password("correct horse battery")
+
+
+def _user(name: str, **kw) -> User:
+    user = User(email=f"{name}@example.org", name=name, password_hash=_password_hash(), **kw)
+    db.session.add(user)
+    return user
+
+
+def build_world() -> dict:
+    """A published event with one of everything, its team (helper, manager, owner), the owner of another
+    event, and an admin."""
     series = Series(slug="target-series", title="Target series")
     db.session.add(series)
     event = make_event(title=TITLE, series=series)
@@ -36,11 +68,16 @@ def world(app: Flask) -> dict:
     link = EventOrganisation(event=event, organisation=organisation, role=OrganisationRole.HOST)
     publication = Publication(event=event, title="A report", published_on=date(2024, 2, 19))
     db.session.add_all([link, publication])
-    owner, stranger, helper = make_user(), make_user(), make_user()
-    member = add_member(event, owner, "owner")
-    add_member(event, helper, "checkin")
+    users = {name: _user(name) for name in ("stranger", "helper", "manager", "owner")}
+    users["admin"] = _user("admin", is_admin=True)
     other_event = make_event(title="Another event")
-    add_member(other_event, stranger, "owner")
+    db.session.flush()
+    members = {
+        name: EventMember(event_id=event.id, user_id=users[name].id, role=role)
+        for name, role in TEAM_ROLE.items()
+    }
+    db.session.add_all(members.values())
+    db.session.add(EventMember(event_id=other_event.id, user_id=users["stranger"].id, role=TeamRole.OWNER))
     question = Question(event_id=event.id, label="Dietary needs", kind=QuestionKind.SHORT_TEXT)
     db.session.add(question)
     db.session.commit()
@@ -60,12 +97,17 @@ def world(app: Flask) -> dict:
         "assignment_id": session.assignments[0].id,
         "link_id": link.id,
         "publication_id": publication.id,
-        "member_id": member.id,
+        "member_id": members["owner"].id,
         "series_id": series.id,
         "organisation_id": organisation.id,
-        "user_id": owner.id,
+        "user_id": users["owner"].id,
     }
-    return {"ids": ids, "owner": owner, "stranger": stranger, "helper": helper}
+    return {"ids": ids, **users}
+
+
+@pytest.fixture
+def world(app: Flask) -> dict:
+    return build_world()
 
 
 def organise_rules(app: Flask) -> list:
@@ -78,7 +120,9 @@ def fill(rule, ids: dict) -> str:  # noqa: ANN001
     """The rule's URL with the target event's objects; unknown parameters get a harmless value."""
     values = {}
     for name in rule.arguments:
-        if name in ids:
+        if name in ENDPOINT_VALUES.get(rule.endpoint, {}):
+            values[name] = ENDPOINT_VALUES[rule.endpoint][name]
+        elif name in ids:
             values[name] = ids[name]
         else:
             converter = type(rule._converters[name]).__name__
@@ -90,42 +134,74 @@ def methods(rule) -> list[str]:  # noqa: ANN001
     return sorted(rule.methods - {"HEAD", "OPTIONS"})
 
 
-def test_anonymous_is_sent_to_login_everywhere(app, world):
+def action_of(app: Flask, rule) -> Action:  # noqa: ANN001
+    return ACTION_ON_WORLD.get(rule.endpoint) or required_action(app.view_functions[rule.endpoint])
+
+
+def allowed(role: str, rule, action: Action) -> bool:  # noqa: ANN001
+    """What the matrix says. A URL with parameters names the target event or one of its things (a person,
+    series or organisation of that event only), so the role on its team decides; a URL without them is
+    the organiser's own page (home, lists, "new" forms), decided by the roles of the account."""
+    if role == "anonymous":
+        return False
+    if role == "admin":
+        return True
+    if rule.arguments:
+        return TEAM_ROLE.get(role) in ROLE_MATRIX[action]
+    return bool(ACCOUNT_ROLES[role] & ROLE_MATRIX[action])
+
+
+def test_every_organiser_route_declares_an_action_of_the_matrix(app):
+    assert set(ROLE_MATRIX) == set(Action)
+    missing = [
+        rule.endpoint
+        for rule in organise_rules(app)
+        if required_action(app.view_functions[rule.endpoint]) not in ROLE_MATRIX
+    ]
+    assert missing == [], "add @requires(Action...) to these views: " + ", ".join(missing)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_every_role_as_the_matrix_says(app, role):
+    """GET and POST (with a valid CSRF token, no other data) of every /organise/ route. Allowed: 2xx, 3xx,
+    or 400/422 for the missing form data, never 403/404. Refused: the login page for anonymous users,
+    403 or 404 for others, and the target event's title never shows. After an allowed POST that did
+    something the world is built afresh, so each request meets the same world."""
+    world = build_world()
     client = app.test_client()
     token = get_token(client, "/login")
-    with app.test_request_context():
-        urls = [(fill(rule, world["ids"]), methods(rule)) for rule in organise_rules(app)]
-    for url, rule_methods in urls:
-        for method in rule_methods:
-            response = client.open(url, method=method, data={"csrf_token": token})
-            assert response.status_code in (302, 401), (method, url, response.status_code)
-            if response.status_code == 302:
-                assert response.location.startswith("/login?next="), (method, url, response.location)
-
-
-@pytest.mark.parametrize("who", ["stranger", "helper"])
-def test_other_organisers_and_helpers_are_refused(app, world, who):
-    client = app.test_client()
-    login_as(client, world[who])
-    token = get_token(client, "/organise/")
-    checked = 0
-    with app.test_request_context():
-        urls = [(rule, fill(rule, world["ids"]), methods(rule)) for rule in organise_rules(app)]
-    for rule, url, rule_methods in urls:
-        if who == "helper" and allows_checkin_helpers(app.view_functions[rule.endpoint]):
-            continue
-        for method in rule_methods:
-            response = client.open(url, method=method, data={"csrf_token": token})
-            if not rule.arguments:
-                # The organiser's own pages (home, lists, "new" forms): open to every organiser,
-                # but they never show another team's event (a helper sees the title of their own event).
-                assert response.status_code in (200, 302, 400), (method, url, response.status_code)
-                if who == "stranger":
-                    assert TITLE not in response.get_data(as_text=True), (method, url)
-                continue
-            assert response.status_code in (403, 404), (who, method, url, response.status_code)
-            checked += 1
-    assert checked > 30
+    if role != "anonymous":
+        login_as(client, world[role])
+    app_context = (
+        app.app_context
+    )  # each request in its own app context (its own g and database session), as served
+    checked = {True: 0, False: 0}
+    for rule in organise_rules(app):
+        action = action_of(app, rule)
+        expected = allowed(role, rule, action)
+        for method in methods(rule):
+            with app.test_request_context():
+                url = fill(rule, world["ids"])
+            with app_context():
+                response = client.open(url, method=method, data={"csrf_token": token})
+            status = response.status_code
+            where = (role, method, url, action.value, status)
+            checked[expected] += 1
+            if expected:
+                assert status < 400 or status in (400, 422), where
+                if method != "GET" and status < 400:
+                    db.session.remove()
+                    _empty_all_tables()
+                    world = build_world()
+                    login_as(client, world[role])
+            elif role == "anonymous":
+                assert status in (302, 401), where
+                if status == 302:
+                    assert response.location.startswith("/login?next="), where
+            else:
+                assert status in (403, 404), (*where, response.location)
+                assert TITLE not in response.get_data(as_text=True), where
+    assert checked[True] + checked[False] > 60
 
 
 def test_every_state_changing_request_without_csrf_token_is_400(app, world):
@@ -155,9 +231,25 @@ def test_owner_reaches_every_page(app, world):
 
 
 def test_admin_sees_every_event(app, world):
-    admin = make_user(is_admin=True)
-    db.session.commit()
     client = app.test_client()
-    login_as(client, admin)
+    login_as(client, world["admin"])
     assert TITLE in client.get("/organise/").get_data(as_text=True)
     assert client.get(f"/organise/events/{world['ids']['slug']}/").status_code == 200
+
+
+# --- The matrix in docs/organising.md is the matrix in code ------------------------------------------------
+
+DOC_COLUMNS = [ADMIN, TeamRole.OWNER, TeamRole.MANAGER, TeamRole.CHECKIN]
+
+
+def test_the_documented_role_matrix_is_the_one_in_code():
+    text = (Path(__file__).parents[2] / "docs" / "organising.md").read_text(encoding="utf-8")
+    documented = {}
+    for line in text.splitlines():
+        match = re.match(r"\|\s*`(\w+)`\s*\|(.*)\|\s*$", line)
+        if match and match.group(1) in {a.value for a in Action}:
+            cells = [cell.strip() for cell in match.group(2).split("|")][-len(DOC_COLUMNS) :]
+            documented[Action(match.group(1))] = {
+                role for role, cell in zip(DOC_COLUMNS, cells, strict=True) if cell.startswith("✓")
+            }
+    assert documented == {action: set(roles) for action, roles in ROLE_MATRIX.items()}
