@@ -1,13 +1,13 @@
 """events.import_source: the schedule an event was imported from (re-imports update only that event)
 
-Revision ID: 0006_event_import_source
+Revision ID: 0004_event_import_source
 Revises: 0003_user_session_version
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_event_import_source"
+revision = "0004_event_import_source"
 down_revision = "0003_user_session_version"
 branch_labels = None
 depends_on = None

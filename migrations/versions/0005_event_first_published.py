@@ -1,7 +1,7 @@
 """events.first_published_at: a draft that is cancelled stays private
 
-Revision ID: 0004_event_first_published
-Revises: 0001_initial
+Revision ID: 0005_event_first_published
+Revises: 0004_event_import_source
 
 Only an event that was published once is shown publicly when cancelled. Events published now get the
 time of their last change; so do cancelled ones, since nobody knows whether they were public before, and
@@ -11,8 +11,8 @@ their public addresses must keep working.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_event_first_published"
-down_revision = "0001_initial"
+revision = "0005_event_first_published"
+down_revision = "0004_event_import_source"
 branch_labels = None
 depends_on = None
 
