@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from conference.db import db
 from conference.text import render_markdown
 from conference.timeutil import local, zone_label
 
@@ -34,6 +35,9 @@ def _local_time(dt: datetime, tzname: str, fmt: str = "short") -> str:
 
 def _error_response(error: HTTPException):  # noqa: ANN202
     code = error.code or 500
+    # A failed statement leaves the session unusable (PendingRollbackError) until it is rolled back, and
+    # the error page still reads the database (the signed-in user): roll back whatever the view left.
+    db.session.rollback()
     if wants_json():
         return jsonify({"error": {"code": code, "message": error.description or error.name}}), code
     return render_template("error.html", code=code, title=error.name, message=error.description), code
