@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 from wtforms import IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
+from wtforms.validators import StopValidation
 
 from conference.text import clean_text
 
@@ -144,6 +145,8 @@ def load_json(data: str | bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
     saying what to fix for anything `check_json` refuses, for bad syntax and for text that is not UTF-8."""
     try:
         value = json.loads(data, parse_constant=_refuse_constant)
+    except InputError:
+        raise
     except RecursionError as error:
         raise InputError(_("The JSON is nested more than %(n)s levels deep.", n=max_depth)) from error
     except json.JSONDecodeError as error:
@@ -208,6 +211,11 @@ class StrictIntegerField(IntegerField):
         self.data = parse_int(valuelist[0])
         if self.data is None:
             raise ValueError(self.invalid_value_message or _l("Enter a whole number, such as 12."))
+
+    def pre_validate(self, form) -> None:  # noqa: ANN001
+        # Say what is wrong with what was typed, rather than DataRequired's "This field is required."
+        if self.process_errors and self.raw_data and self.raw_data[0].strip():
+            raise StopValidation()
 
 
 class _CleanMeta:
