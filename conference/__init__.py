@@ -29,7 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path, config))
 
     import conference.models  # noqa: F401  (every model registered before the first query)
-    from conference import web
+    from conference import inputs, web
     from conference.extensions import babel, csrf, db, limiter, login_manager, migrate
     from conference.ratelimit import trust_proxies
     from conference.sessions import changes
@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     trust_proxies(app)
     changes.install()
+    inputs.init_app(app)  # before the blueprints: URL rules take their converters when they are added
 
     for area in AREAS:
         blueprint = importlib.import_module(f"conference.{area}.blueprint").bp

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from conference import access_log, security
+from conference.db import db
 from conference.text import render_markdown
 from conference.timeutil import local, zone_label
 
@@ -35,6 +36,9 @@ def _local_time(dt: datetime, tzname: str, fmt: str = "short") -> str:
 
 def _error_response(error: HTTPException):  # noqa: ANN202
     code = error.code or 500
+    # A failed statement leaves the session unusable (PendingRollbackError) until it is rolled back, and
+    # the error page still reads the database (the signed-in user): roll back whatever the view left.
+    db.session.rollback()
     if wants_json():
         return jsonify({"error": {"code": code, "message": error.description or error.name}}), code
     return render_template("error.html", code=code, title=error.name, message=error.description), code

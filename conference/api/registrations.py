@@ -16,6 +16,7 @@ from conference.registrations.availability import registrable_sessions, registra
 from conference.registrations.forms import country_codes, normalise_email
 from conference.registrations.models import QuestionKind, RegistrationMode
 from conference.registrations.queries import active_questions, by_token
+from conference.text import clean_text
 
 MAX_SESSIONS = 200
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
@@ -47,7 +48,8 @@ def _check_answer(question, value, errors: dict) -> object:  # noqa: ANN001
         limit = 500 if kind == QuestionKind.SHORT_TEXT else 5000
         if not isinstance(value, str) or len(value) > limit:
             errors.setdefault(key, []).append(_("Give text of at most %(n)s characters.", n=limit))
-        return value
+            return value
+        return clean_text(value, multiline=kind == QuestionKind.LONG_TEXT)
     if kind == QuestionKind.SINGLE_CHOICE:
         if value not in (question.options or []):
             errors.setdefault(key, []).append(_("Not one of the choices."))
@@ -79,13 +81,14 @@ def create_registration(slug: str):  # noqa: ANN201
         return jsonify({"errors": {"event": [_("Registration is not open.")]}}), 422
     errors: dict[str, list[str]] = {}
 
-    def text(name: str, limit: int, required: bool = False) -> str:
+    def text(name: str, limit: int, required: bool = False, multiline: bool = False) -> str:
         value = payload.get(name, "")
         if value is None:
             value = ""
         if not isinstance(value, str) or len(value) > limit:
             errors.setdefault(name, []).append(_("Give text of at most %(n)s characters.", n=limit))
             return ""
+        value = clean_text(value, multiline)  # as the form's fields are cleaned (conference.inputs)
         if required and not value.strip():
             errors.setdefault(name, []).append(_("This field is required."))
         return value.strip()
@@ -102,7 +105,7 @@ def create_registration(slug: str):  # noqa: ANN201
     country = text("country", 2).upper()
     if country and country not in country_codes():
         errors.setdefault("country", []).append(_("Give a two-letter country code."))
-    accessibility = text("accessibility_needs", 2000)
+    accessibility = text("accessibility_needs", 2000, multiline=True)
     from conference.registrations.forms import mode_choices
 
     modes = [value for value, _label in mode_choices(event)]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from conference.auth.accounts import MIN_PASSWORD_LENGTH
+from conference.inputs import FlaskForm
 
 
 class LoginForm(FlaskForm):

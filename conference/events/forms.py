@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from conference.auth.models import TeamRole
 from conference.events.models import AttendanceMode, EventKind, OrganisationRole
+from conference.inputs import FlaskForm
 from conference.organise.fields import LocalDateTimeField, ends_after, http_url
 from conference.timeutil import all_timezones
 

@@ -10,6 +10,7 @@ VTIMEZONE per zone (RRULE form, see vtimezone.py) and the VEVENT bytes into a fe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,6 +33,8 @@ from conference.sessions.models import Room, Session, SessionStatus
 from conference.speakers.models import Assignment, Person
 
 PRODID = "-//Conference//Calendar feeds//EN"
+# C0 controls but tab, CR and LF (line ends are CRLF), DEL, and C1 controls in UTF-8 (0xC2 only ever leads).
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
 REFRESH = timedelta(hours=1)
 # Cancelled sessions stay in feeds (STATUS:CANCELLED) this long after cancellation, or until they end.
 CANCELLED_KEPT_FOR = timedelta(days=30)
@@ -137,7 +140,9 @@ def calendar_bytes(name: str, description: str, entries: Sequence[Entry], bodies
         parts.append(vtimezone_bytes(tzid, first, last))
     parts.extend(bodies)
     parts.append(b"END:VCALENDAR\r\n")
-    return b"".join(parts)
+    # icalendar escapes line breaks but passes other control characters, which iCalendar text may not hold
+    # (a vertical tab stored by an older version, say): every feed leaves them out here.
+    return _CONTROL_BYTES.sub(b"", b"".join(parts))
 
 
 def _location(event: Event, room_name: str | None) -> str:

@@ -15,7 +15,7 @@ from conference.events.models import Event
 from conference.events.queries import programme
 from conference.feeds.entries import absolute
 from conference.sessions.models import Session
-from conference.text import slugify
+from conference.text import slugify, xml_safe
 from conference.timeutil import local
 
 VERSION_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -160,7 +160,7 @@ def schedule_json(event: Event) -> dict:
 
 def schedule_xml(event: Event) -> bytes:
     """The same schedule as schedule.xml."""
-    data = build_schedule(event)["schedule"]
+    data = _xml_safe(build_schedule(event))["schedule"]
     conference = data["conference"]
     root = etree.Element("schedule")
     generator = etree.SubElement(root, "generator")
@@ -214,3 +214,15 @@ def schedule_xml(event: Event) -> bytes:
                 etree.SubElement(event_el, "attachments")
                 etree.SubElement(event_el, "url").text = item["url"]
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _xml_safe(value: object) -> object:
+    """The schedule without the characters XML cannot carry at all: text stored by an older version may
+    hold a control character (a vertical tab in a title), which must not make the file impossible to build."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, dict):
+        return {_xml_safe(key): _xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_xml_safe(item) for item in value]
+    return value

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from conference.db import db, utcnow
 from conference.mail.models import OutboxMessage, OutboxStatus
+from conference.text import one_line
 
 # name -> function(message) giving the attachment's bytes, or None to leave it out.
 Generator = Callable[[OutboxMessage], "bytes | None"]
@@ -80,8 +81,8 @@ def write(
         _INSERT,
         {
             "kind": kind,
-            "to_address": to,
-            "subject": subject[:300],
+            "to_address": one_line(to),
+            "subject": one_line(subject)[:300],
             "body_text": body_text,
             "body_html": body_html,
             "attachments": attachments or [],

@@ -25,6 +25,7 @@ from flask import current_app
 from conference.db import db, serialized_write, utcnow
 from conference.mail.models import OutboxMessage, OutboxStatus
 from conference.mail.outbox import attachment_files
+from conference.text import one_line
 
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30
@@ -49,8 +50,9 @@ def backoff(attempts: int) -> timedelta:
 def build_message(message: OutboxMessage, sender: str) -> EmailMessage:
     mail = EmailMessage()
     mail["From"] = sender
-    mail["To"] = message.to_address
-    mail["Subject"] = message.subject
+    # Headers are one line each, whatever was stored (a line break in a header makes the mail unsendable).
+    mail["To"] = one_line(message.to_address)
+    mail["Subject"] = one_line(message.subject)
     mail["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
     mail.set_content(message.body_text)
     if message.body_html:

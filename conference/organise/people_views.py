@@ -23,6 +23,7 @@ from conference.auth.permissions import (
 from conference.db import db
 from conference.events.forms import OrganisationForm, SeriesForm
 from conference.events.models import EventOrganisation, Organisation, Series
+from conference.inputs import parse_id
 from conference.organise.blueprint import bp
 from conference.slugs import slug_taken, unique_slug
 from conference.speakers import editing as people
@@ -91,8 +92,8 @@ def edit_person(person_id: int):  # noqa: ANN201
 def merge_people():  # noqa: ANN201
     form = MergeForm()
     if request.method == "GET":
-        form.keep_id.data = request.args.get("keep", type=int)
-        form.merge_id.data = request.args.get("merge", type=int)
+        form.keep_id.data = request.args.get("keep", type=parse_id)
+        form.merge_id.data = request.args.get("merge", type=parse_id)
     keep = db.session.get(Person, form.keep_id.data) if form.keep_id.data else None
     duplicate = db.session.get(Person, form.merge_id.data) if form.merge_id.data else None
     for person in (keep, duplicate):  # merging needs the right on both

@@ -8,7 +8,6 @@ from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -26,6 +25,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from conference.events.models import AttendanceMode, Event
+from conference.inputs import FlaskForm
 from conference.registrations.models import CHOICE_KINDS, Question, QuestionKind, RegistrationMode
 
 # Territory codes that are not countries for our purposes.

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from conference.auth.permissions import EDITORS, EVERYONE, Action, require_event, requires
 from conference.db import db
+from conference.inputs import parse_id
 from conference.registrations import capacity
 from conference.registrations.availability import event_seats_left
 from conference.registrations.blueprint import bp
@@ -47,10 +48,9 @@ def organiser_list(slug: str):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     status = request.args.get("status", "")
     mode = request.args.get("mode", "")
-    session_arg = request.args.get("session", "")
     status = status if status in {s.value for s in RegistrationStatus} else ""
     mode = mode if mode in {m.value for m in RegistrationMode} else ""
-    session_id = int(session_arg) if session_arg.isdigit() else None
+    session_id = request.args.get("session", type=parse_id)
     q = request.args.get("q", "").strip()[:200]
     return render_template(
         "registrations/organiser/list.html",
@@ -172,8 +172,8 @@ def checkin(slug: str):  # noqa: ANN201
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        raw = request.form.get("registration_id", "")
-        registration = _registration(event, int(raw)) if raw.isdigit() else abort(400)
+        registration_id = request.form.get("registration_id", type=parse_id)
+        registration = _registration(event, registration_id) if registration_id is not None else abort(400)
         if registration.status != RegistrationStatus.CONFIRMED:
             flash(
                 _(

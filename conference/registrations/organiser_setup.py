@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from conference.auth.permissions import EDITORS, Action, require_event, requires
 from conference.db import db, serialized_write
+from conference.inputs import parse_id
 from conference.registrations import capacity
 from conference.registrations.blueprint import bp
 from conference.registrations.forms import EmptyForm, QuestionForm, SettingsForm
@@ -46,8 +47,8 @@ def organiser_settings(slug: str):  # noqa: ANN201
             raw = request.form.get(f"cap_{s.id}", "").strip()
             if raw == "":
                 session_values[s.id] = None
-            elif raw.isdigit() and int(raw) <= 1_000_000:
-                session_values[s.id] = int(raw)
+            elif (number := parse_id(raw)) is not None and number <= 1_000_000:
+                session_values[s.id] = number
             else:
                 session_errors[s.id] = _("A whole number, or empty for no limit.")
     if form.validate_on_submit() and not session_errors:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from conference.inputs import FlaskForm
 from conference.organise.fields import MAX_INT, LocalDateTimeField, ends_after, optional_count
 from conference.sessions.models import SessionKind
 from conference.speakers.models import Role
