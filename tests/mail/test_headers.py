@@ -5,27 +5,14 @@ from __future__ import annotations
 
 from email import message_from_bytes, policy
 
-import pytest
 import sqlalchemy as sa
 
 from conference.db import db
 from conference.mail import outbox, sender
 from conference.mail.models import OutboxMessage, OutboxStatus
 from tests.factories import make_event
-from tests.mail.test_sender import Collect, Server, free_port
 from tests.registrations.helpers import register_via_form
-
-
-@pytest.fixture
-def smtp(app):  # noqa: ANN001, ANN201
-    handler = Collect()
-    server = Server(handler, free_port())
-    server.start()
-    app.config.update(
-        MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="Conference <noreply@conference.test>"
-    )
-    yield handler
-    server.stop()
+from tests.servers import Collect
 
 
 def _received(handler: Collect) -> list:
@@ -40,7 +27,7 @@ def test_mail_about_an_event_whose_stored_title_has_a_line_break_is_delivered(cl
     assert register_via_form(client, "ev").status_code in (200, 302)
     report = sender.send_due()
     assert (report.sent, report.failed) == (1, 0)
-    (mail,) = _received(smtp)
+    (mail,) = _received(smtp[1])
     assert mail["Subject"].endswith(": Human security Bcc: everyone@example.org")
     assert mail["Bcc"] is None and mail["To"] == "ada@example.org"
 
@@ -54,5 +41,5 @@ def test_a_message_queued_with_a_line_break_in_its_subject_is_still_sent(app, sm
     db.session.commit()
     assert sender.send_due().sent == 1
     assert db.session.get(OutboxMessage, message_id).status == OutboxStatus.SENT
-    (mail,) = _received(smtp)
+    (mail,) = _received(smtp[1])
     assert mail["Subject"] == "Hello there"

@@ -5,24 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from email import message_from_bytes, policy
 
-import pytest
-
 from conference.db import db, utcnow
 from conference.mail import outbox, sender
 from conference.mail.models import OutboxMessage, OutboxStatus
-from tests.servers import Collect, SmtpServer
-
-
-@pytest.fixture
-def smtp(app):  # noqa: ANN001, ANN201
-    handler = Collect()
-    server = SmtpServer(handler)
-    server.start()
-    app.config.update(
-        MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="Conference <noreply@conference.test>"
-    )
-    yield server, handler
-    server.stop()
 
 
 def _queue(n: int) -> list[int]:
