@@ -106,9 +106,9 @@ def create_registration(slug: str):  # noqa: ANN201
     if country and country not in country_codes():
         errors.setdefault("country", []).append(_("Give a two-letter country code."))
     accessibility = text("accessibility_needs", 2000, multiline=True)
-    from conference.registrations.forms import mode_choices
+    from conference.registrations.forms import registration_modes
 
-    modes = [value for value, _label in mode_choices(event)]
+    modes = [mode.value for mode in registration_modes(event)]
     mode = payload.get("attendance_mode", modes[0] if len(modes) == 1 else None)
     if mode not in modes:
         errors.setdefault("attendance_mode", []).append(

@@ -29,8 +29,9 @@ from conference.db import db
 from conference.events.models import AttendanceMode, Event, EventStatus
 from conference.feeds.cache import caches
 from conference.feeds.vtimezone import vtimezone_bytes
+from conference.labels import label
 from conference.sessions.models import Room, Session, SessionStatus
-from conference.speakers.models import Assignment, Person
+from conference.speakers.models import Assignment, Person, Role
 
 PRODID = "-//Conference//Calendar feeds//EN"
 # C0 controls but tab, CR and LF (line ends are CRLF), DEL, and C1 controls in UTF-8 (0xC2 only ever leads).
@@ -152,7 +153,7 @@ def _location(event: Event, room_name: str | None) -> str:
     if event.attendance_mode != AttendanceMode.ONLINE:
         parts.extend(p for p in (event.venue_name, event.venue_address, event.city, event.country) if p)
     if event.attendance_mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID):
-        parts.append(_labels()["online"])
+        parts.append(label(AttendanceMode.ONLINE))
     return ", ".join(parts)
 
 
@@ -185,39 +186,12 @@ def drop_time(cancelled_at: datetime | None, ends_at: datetime) -> datetime:
 
 def _people_lines(assignments: Sequence[Assignment]) -> list[str]:
     lines = []
-    labels = _labels()
     for assignment in assignments:
         person = assignment.person
         about = ", ".join(p for p in (person.position, person.affiliation) if p)
-        role = labels.get(assignment.role.value, assignment.role.value)
+        role = label(assignment.role)
         lines.append(f"{person.name} ({role})" + (f", {about}" if about else ""))
     return lines
-
-
-def _labels() -> dict[str, str]:
-    """Translated labels, looked up once per locale (gettext per entry costs more than the entry)."""
-    cache = current_app.extensions.setdefault("feeds_labels", {})
-    locale = str(get_locale())
-    labels = cache.get(locale)
-    if labels is None:
-        labels = cache[locale] = {
-            "keynote": _("Keynote"),
-            "speaker": _("Speaker"),
-            "panelist": _("Panelist"),
-            "moderator": _("Moderator"),
-            "chair": _("Chair"),
-            "discussant": _("Discussant"),
-            "online": _("Online"),
-        }
-    return labels
-
-
-def _role_label(role: str) -> str:
-    return _labels().get(role, role)
-
-
-def _kind_label(kind: str) -> str:
-    return kind.replace("_", " ").capitalize()
 
 
 def session_vevent(
@@ -244,7 +218,7 @@ def session_vevent(
     vevent["SUMMARY"] = vText(session.title)
     description: list[str] = []
     if role:
-        description.append(_("Your role: %(role)s", role=_role_label(role)))
+        description.append(_("Your role: %(role)s", role=label(Role(role))))
     people = _people_lines(session.assignments)
     if people:
         description.append("\n".join(people))
@@ -258,7 +232,7 @@ def session_vevent(
     if location:
         vevent["LOCATION"] = vText(location)
     vevent["URL"] = vUri(page)
-    vevent.add("categories", [_kind_label(session.kind.value)])
+    vevent.add("categories", [label(session.kind)])
     cancelled = session.status == SessionStatus.CANCELLED or event.status == EventStatus.CANCELLED
     vevent["STATUS"] = vText("CANCELLED" if cancelled else (status or "CONFIRMED"))
     vevent["TRANSP"] = vText("TRANSPARENT" if cancelled else "OPAQUE")
@@ -288,7 +262,7 @@ def event_vevent(event: Event, *, status: str | None = None, join_url: str | Non
     if location:
         vevent.add("location", location)
     vevent.add("url", page)
-    vevent.add("categories", [_kind_label(event.kind.value)])
+    vevent.add("categories", [label(event.kind)])
     cancelled = event.status == EventStatus.CANCELLED
     vevent.add("status", "CANCELLED" if cancelled else (status or "CONFIRMED"))
     vevent.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")

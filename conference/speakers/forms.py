@@ -7,8 +7,9 @@ from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringF
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from conference.inputs import FlaskForm
+from conference.labels import choices
 from conference.organise.fields import MAX_INT
-from conference.sessions.forms import ROLES
+from conference.speakers.models import Role
 
 
 class PersonForm(FlaskForm):
@@ -34,7 +35,7 @@ class PersonForm(FlaskForm):
 class NewSpeakerForm(PersonForm):
     """Create a person and put them into a session in one step."""
 
-    role = SelectField(_l("Role"), choices=ROLES)
+    role = SelectField(_l("Role"), choices=choices(Role))
 
 
 class MergeForm(FlaskForm):
