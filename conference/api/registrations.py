@@ -8,12 +8,13 @@ from __future__ import annotations
 from flask import abort, current_app, jsonify, request
 from flask_babel import gettext as _
 
+from conference.addresses import normalise_email
 from conference.api.blueprint import bp
 from conference.events.queries import public_event, session_rows
 from conference.extensions import csrf, limiter
 from conference.registrations import capacity, mails, registering
 from conference.registrations.availability import registrable_sessions, registration_state
-from conference.registrations.forms import country_codes, normalise_email
+from conference.registrations.forms import country_codes
 from conference.registrations.models import QuestionKind, RegistrationMode
 from conference.registrations.queries import active_questions, by_token
 from conference.text import clean_text

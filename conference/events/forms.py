@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from conference.addresses import EmailAddress
 from conference.auth.models import TeamRole
 from conference.events.models import AttendanceMode, EventKind, OrganisationRole
 from conference.inputs import FlaskForm
@@ -103,7 +104,7 @@ class PublicationForm(FlaskForm):
 
 
 class TeamMemberForm(FlaskForm):
-    email = EmailField(_l("Organiser's email"), validators=[DataRequired(), Email(), Length(max=320)])
+    email = EmailField(_l("Organiser's email"), validators=[DataRequired(), EmailAddress(), Length(max=320)])
     role = SelectField(_l("Role"), choices=choices(TeamRole))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 
 from babel import Locale
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -25,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from conference.addresses import EmailAddress
 from conference.events.models import AttendanceMode, Event
 from conference.inputs import FlaskForm
 from conference.labels import choices
@@ -63,14 +63,6 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def normalise_email(value: str) -> str:
-    """The normalised address, or ValueError with a message for the attendee."""
-    try:
-        return validate_email(value.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as error:
-        raise ValueError(str(error)) from error
-
-
 def registration_modes(event: Event) -> list[RegistrationMode]:
     """How one may attend this event (the choices of the form and the API)."""
     if event.attendance_mode == AttendanceMode.ONLINE:
@@ -84,14 +76,6 @@ def mode_choices(event: Event) -> list[SelectChoice]:
     return choices(RegistrationMode, registration_modes(event))
 
 
-class _EmailCheck:
-    def __call__(self, form, field) -> None:  # noqa: ANN001
-        try:
-            field.data = normalise_email(field.data or "")
-        except ValueError as error:
-            raise ValidationError(str(error)) from error
-
-
 class _Country:
     def __call__(self, form, field) -> None:  # noqa: ANN001
         if field.data and field.data not in country_codes():
@@ -100,7 +84,7 @@ class _Country:
 
 class BaseRegistrationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320), _EmailCheck()])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320), EmailAddress()])
     affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=300)])
     country = SelectField(_l("Country"), validators=[Optional(), _Country()], validate_choice=False)
     attendance_mode = RadioField(_l("How will you attend?"), validators=[InputRequired()])
@@ -184,7 +168,7 @@ class EmptyForm(FlaskForm):
 
 
 class LostLinkForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320), _EmailCheck()])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320), EmailAddress()])
 
 
 class SettingsForm(FlaskForm):
