@@ -32,6 +32,7 @@ from conference.feeds.vtimezone import vtimezone_bytes
 from conference.labels import label
 from conference.sessions.models import Room, Session, SessionStatus
 from conference.speakers.models import Assignment, Person, Role
+from conference.urls import absolute_url_for
 
 PRODID = "-//Conference//Calendar feeds//EN"
 # C0 controls but tab, CR and LF (line ends are CRLF), DEL, and C1 controls in UTF-8 (0xC2 only ever leads).
@@ -83,7 +84,7 @@ def _session_url(slug: str, session_id: int) -> str:
     key = (current_app.config["BASE_URL"], slug)
     template = templates.get(key)
     if template is None:
-        template = templates[key] = absolute("sessions.detail", slug=slug, session_id=_ID_PLACEHOLDER)
+        template = templates[key] = absolute_url_for("sessions.detail", slug=slug, session_id=_ID_PLACEHOLDER)
     return template.replace(str(_ID_PLACEHOLDER), str(session_id))
 
 
@@ -97,19 +98,6 @@ def _cached_uid_domain() -> str:
 
 def config_key() -> tuple:
     return (current_app.config["BASE_URL"], _cached_uid_domain(), str(get_locale()))
-
-
-def absolute(endpoint: str, **values: object) -> str:
-    """An absolute URL from BASE_URL; works outside requests too (mail sending, CLI)."""
-    base = current_app.config["BASE_URL"]
-    adapters = current_app.extensions.setdefault("feeds_url_adapters", {})
-    adapter = adapters.get(base)
-    if adapter is None:
-        parts = urlsplit(base)
-        adapter = adapters[base] = current_app.url_map.bind(
-            parts.netloc or "localhost", script_name=parts.path or "/", url_scheme=parts.scheme or "https"
-        )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def _zone_years(entries: Iterable[Entry]) -> dict[str, tuple[int, int]]:
@@ -242,7 +230,7 @@ def session_vevent(
 def event_vevent(event: Event, *, status: str | None = None, join_url: str | None = None) -> VEvent:
     """One VEVENT for a whole event (an event without sessions, or the all-events feed)."""
     zone = ZoneInfo(event.timezone)
-    page = absolute("events.detail", slug=event.slug)
+    page = absolute_url_for("events.detail", slug=event.slug)
     vevent = VEvent()
     vevent.add("uid", f"{event.uid}@{uid_domain()}")
     vevent.add("dtstamp", event.updated_at.astimezone(UTC))
