@@ -362,7 +362,7 @@ PATHS: dict[str, dict] = {
             "checkIn",
             "Check a confirmed registration in (repeating it changes nothing).",
             {200: _json(_ref("CheckIn"), "Checked in, now or before.")},
-            errors=(403, 404, 409),
+            errors=(404, 409),
             parameters=[
                 SLUG,
                 {"name": "registration_id", "in": "path", "required": True, "schema": {"type": "integer"}},
@@ -392,7 +392,6 @@ PATHS: dict[str, dict] = {
             "me",
             "Who the token acts as: the account, and its events and roles.",
             {200: _json(_ref("Me"), "The account.")},
-            errors=(403,),
             organiser=Action.HOME,
         )
     },
