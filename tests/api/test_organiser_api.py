@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask, url_for
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
 
 from conference.auth.models import ApiToken, TeamRole
 from conference.auth.permissions import ROLE_MATRIX, Action, required_action
@@ -372,3 +375,41 @@ def test_me_names_the_account_its_events_roles_and_token(api, world):
     stranger = api.get("/api/v1/me", world["tokens"]["stranger"]).json
     assert [e["slug"] for e in stranger["events"]] == ["other"]
     assert api.get("/api/v1/me", world["tokens"]["admin"]).json["admin"] is True
+
+
+# --- generated bad input, with a valid token (tests/test_generated_input.py sends none) ----------------
+
+BAD = [
+    "\x00",
+    "a\x00b",
+    "9" * 25,
+    str(2**63),
+    "-1",
+    "0",
+    "²",
+    "١٢",
+    "%",
+    "_",
+    "x" * 5000,
+    "",
+    " ",
+    "1e3",
+    "😀",
+]
+
+
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+@seed(10)
+def test_generated_queries_with_a_token_never_make_a_5xx(api, world, data):  # noqa: ANN001
+    """One world for all examples (check-ins may change it; answers stay within the documented ones)."""
+    value = st.one_of(st.sampled_from(BAD), st.text(max_size=12), st.integers(-5, 300).map(str))
+    keys = st.sampled_from(["page", "per_page", "status", "session", "mode", "q", "other"])
+    query = data.draw(st.dictionaries(keys, value, max_size=5))
+    token = world["tokens"][data.draw(st.sampled_from(["owner", "helper", "stranger", "admin"]))]
+    response = api.get("/api/v1/events/target/registrations", token, query_string=query)
+    assert response.status_code in (200, 400, 403, 404, 422), (query, response.get_data(as_text=True)[:300])
+    assert response.is_json
+    target = data.draw(st.sampled_from([*map(str, world["ids"].values()), "0", "9" * 19, "1" * 25, "²"]))
+    response = api.post(f"/api/v1/events/target/registrations/{quote(target)}/check-in", token, json=query)
+    assert response.status_code in (200, 400, 404, 409), (target, response.get_data(as_text=True)[:300])
