@@ -10,8 +10,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from conference.auth import cli, loader  # noqa: F401  (registers the CLI command and the user loader)
 from conference.auth.accounts import MIN_PASSWORD_LENGTH, authenticate, set_password
-from conference.auth.blueprint import bp
 from conference.auth.api_tokens import create_token, revoke_token, user_tokens
+from conference.auth.blueprint import bp
 from conference.auth.forms import ApiTokenForm, ChangePasswordForm, LoginForm
 from conference.auth.passwords import verify_password
 from conference.auth.redirects import safe_next

@@ -166,9 +166,9 @@ def test_successful_requests_do_not_count_against_the_failure_limit(make_app, wo
 @pytest.mark.parametrize("role", ["stranger", "helper", "manager", "owner", "admin"])
 def test_every_organiser_endpoint_answers_every_role_as_the_matrix_says(app, api, role):
     """Every /api/v1 rule that declares an action, for every method: allowed roles get an answer (2xx, or
-    409/422 about the data), never 401/403/404; refused roles get 404 for the event's endpoints (its title
-    never shows) and 403 otherwise. Endpoints added later are covered automatically. GET requests search
-    (`q`) as a check-in helper must."""
+    409/422 about the data), never 401/403/404; refused roles get 404 for the event's endpoints (403 for
+    a check-in helper refused an editor's action; the title never shows) and 403 otherwise. Endpoints
+    added later are covered automatically. GET requests search (`q`) as a check-in helper must."""
     world = build_world()
     checked = 0
     for rule in organiser_rules(app):
@@ -189,7 +189,9 @@ def test_every_organiser_endpoint_answers_every_role_as_the_matrix_says(app, api
             if allowed:
                 assert status < 400 or status in (409, 422), where
             elif "slug" in rule.arguments:
-                assert status == 404, where
+                # Another team's event: 404, as if it did not exist. A member whose account holds no
+                # role allowed for the action anywhere (a check-in helper only) may get 403 first.
+                assert status == 404 or (role == "helper" and status == 403), where
                 assert TITLE not in response.get_data(as_text=True), where
             else:
                 assert status == 403, where
