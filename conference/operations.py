@@ -66,3 +66,21 @@ def changed_values(obj: object, values: dict) -> dict:
     return {
         name: (getattr(obj, name), value) for name, value in values.items() if getattr(obj, name) != value
     }
+
+
+def current_actor():  # noqa: ANN201
+    """The signed-in user who acts in a request (the real object, not Flask-Login's proxy), or None."""
+    from flask_login import current_user
+
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def show_error(form, error: OperationError) -> None:  # noqa: ANN001
+    """Put a refusal on the form field it names, or flash it when it belongs to no field of the form."""
+    from flask import flash
+
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
