@@ -194,10 +194,14 @@ def give_back_session_seats(session_id: int) -> list[Registration]:
     ).all()
     now = utcnow()
     for seat in seats:
+        registration = seat.registration
+        if registration.status in ENDED:
+            # Its event is cancelled too: the seat comes back with the registration if the event is restored.
+            seat.withdrawn = registration.withdrawn
+            continue
         seat.withdrawn = False
-        if seat.registration.status not in ENDED:
-            seat.status = SeatStatus.WAITLISTED
-            seat.updated_at = now
+        seat.status = SeatStatus.WAITLISTED
+        seat.updated_at = now
     db.session.flush()
     promoted = _promote_session(session_id)
     _notify_promoted(promoted)
@@ -234,7 +238,8 @@ def give_back_event_registrations(event: Event) -> list[Registration]:
     """A cancelled event was restored. The rule: the registrations its cancellation withdrew come back on the
     waiting list in their original order (by when they registered), with the seats withdrawn with them;
     then the event's waiting list and each session's are promoted up to capacity, as after a capacity
-    change ("promoted" mail). Registrations cancelled by their registrants stay cancelled."""
+    change ("promoted" mail). Registrations cancelled by their registrants stay cancelled, and seats in a
+    session that is itself cancelled stay with it (they come back if that session is restored)."""
     registrations = db.session.scalars(
         sa.select(Registration)
         .where(Registration.event_id == event.id, Registration.withdrawn.is_(True))
@@ -249,7 +254,7 @@ def give_back_event_registrations(event: Event) -> list[Registration]:
         registration.cancelled_at = None
         registration.updated_at = now
         for seat in registration.seats:
-            if seat.withdrawn:
+            if seat.withdrawn and not seat.session.is_cancelled:  # a cancelled session keeps its seats
                 seat.withdrawn = False
                 seat.status = SeatStatus.WAITLISTED
                 seat.updated_at = now
