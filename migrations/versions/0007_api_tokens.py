@@ -1,14 +1,14 @@
 """api_tokens: personal tokens for the organiser API, stored as SHA-256 hashes
 
 Revision ID: 0007_api_tokens
-Revises: 0005_event_first_published
+Revises: 0006_ops
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_api_tokens"
-down_revision = "0005_event_first_published"
+down_revision = "0006_ops"
 branch_labels = None
 depends_on = None
 
