@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     from conference import inputs, web
     from conference.extensions import babel, csrf, db, limiter, login_manager, migrate
     from conference.ratelimit import trust_proxies
+    from conference.registrations import reactions
     from conference.sessions import changes
 
     db.init_app(app)
@@ -42,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     trust_proxies(app)
     changes.install()
+    reactions.connect()  # registrations react to sessions and events cancelled, restored, re-capacitied
     inputs.init_app(app)  # before the blueprints: URL rules take their converters when they are added
 
     for area in AREAS:

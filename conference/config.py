@@ -99,6 +99,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
         or "sqlite:///" + str(Path(instance_path) / "ratelimit.sqlite"),
         "RATELIMIT_REGISTRATION": os.environ.get("RATELIMIT_REGISTRATION", "30/minute;300/hour"),
+        # Failed token authentications (401) per client of the organiser API; over it, 429 until it ends.
+        "RATELIMIT_API_AUTH": os.environ.get("RATELIMIT_API_AUTH", "20/minute;200/hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none, the
         # headers are ignored and limits count the connecting address).

@@ -105,6 +105,15 @@ def _sqlite_on_begin(conn: sa.Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
 
 
+def lock_row(model: type, row_id: int):  # noqa: ANN201
+    """The row of `model` with this id, fresh from the database and locked until the transaction ends
+    (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the transaction of `serialized_write()` holds the write lock).
+    The one row-lock helper: the event row, a session row, a registration row."""
+    return db.session.scalars(
+        sa.select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+
+
 @contextmanager
 def serialized_write() -> Iterator[None]:
     """Run a read-then-write that must not race other writers.

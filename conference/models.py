@@ -1,6 +1,6 @@
 """Every model of every area, imported in one place (for Alembic and the shell)."""
 
-from conference.auth.models import EventMember, TeamRole, User
+from conference.auth.models import ApiToken, EventMember, TeamRole, User
 from conference.events.models import (
     AttendanceMode,
     Event,
@@ -28,7 +28,7 @@ from conference.sessions.models import Room, Session, SessionKind, SessionStatus
 from conference.speakers.models import Assignment, Person, Role
 
 __all__ = [
-    "Answer", "Assignment", "AttendanceMode", "Event", "EventKind", "EventMember", "EventOrganisation",
+    "Answer", "ApiToken", "Assignment", "AttendanceMode", "Event", "EventKind", "EventMember", "EventOrganisation",
     "EventStatus", "LinkMailThrottle", "Organisation", "OrganisationRole", "OutboxMessage", "OutboxStatus", "Person",
     "Publication", "Question", "QuestionKind", "Registration", "RegistrationMode", "RegistrationStatus",
     "Role", "Room", "SeatStatus", "Series", "Session", "SessionKind", "SessionSeat", "SessionStatus",

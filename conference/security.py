@@ -5,7 +5,9 @@ Private responses (`is_private`) are never stored: `Cache-Control: no-store` and
     registration API with their tokens, the demo mailbox, the account pages, login and logout;
   - every answer to a request that changes something (POST, DELETE, ...; the registration API answers
     with a manage link);
-  - every page made for a logged-in organiser (its menu carries a CSRF token and the organiser's name).
+  - every page made for a logged-in organiser (its menu carries a CSRF token and the organiser's name);
+  - every view marked with `@private` (the organiser API: its answers carry registrants' data), and every
+    answer to a request that carries an `Authorization` header.
   One exception keeps its own header: a private response that already says `private, no-cache` (the
   personal calendar feed). Calendar apps poll it with If-None-Match and must keep a copy to revalidate;
   `private` keeps it out of shared caches, `no-cache` makes every use ask the server first.
@@ -16,6 +18,8 @@ Strict-Transport-Security when BASE_URL is https.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from flask import Flask, Response, current_app, g, request
 
@@ -53,8 +57,22 @@ def _logged_in() -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
+PRIVATE_VIEW = "private_response"
+
+
+def private(view: Callable) -> Callable:
+    """Mark a view whose every answer is private (whatever its URL, method or status)."""
+    setattr(view, PRIVATE_VIEW, True)
+    return view
+
+
+def _private_view() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, PRIVATE_VIEW, False)) or "Authorization" in request.headers
+
+
 def is_private(path: str, method: str) -> bool:
-    return path.startswith(PRIVATE_PREFIXES) or method not in SAFE_METHODS or _logged_in()
+    return path.startswith(PRIVATE_PREFIXES) or method not in SAFE_METHODS or _logged_in() or _private_view()
 
 
 def _revalidated_privately(response: Response) -> bool:

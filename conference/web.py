@@ -40,9 +40,15 @@ def _error_response(error: HTTPException):  # noqa: ANN202
     # A failed statement leaves the session unusable (PendingRollbackError) until it is rolled back, and
     # the error page still reads the database (the signed-in user): roll back whatever the view left.
     db.session.rollback()
+    # The error's own headers (WWW-Authenticate on 401, Allow on 405, Retry-After on 429) go along.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if wants_json():
-        return jsonify({"error": {"code": code, "message": error.description or error.name}}), code
-    return render_template("error.html", code=code, title=error.name, message=error.description), code
+        return jsonify({"error": {"code": code, "message": error.description or error.name}}), code, headers
+    return (
+        render_template("error.html", code=code, title=error.name, message=error.description),
+        code,
+        headers,
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -182,7 +182,13 @@ def create_registration(slug: str):  # noqa: ANN201
 @limiter.limit(_limit)
 def get_registration(token: str):  # noqa: ANN201
     registration = by_token(token) or abort(404, description="No such registration.")
-    return jsonify(registration_json(registering.summarise(registration)))
+    body = registration_json(registering.summarise(registration))
+    # What the organisers cancelled shows: the event's status, and each chosen session's.
+    body["event_status"] = registration.event.status.value
+    sessions = {seat.session_id: seat.session for seat in registration.seats}
+    for item in body["sessions"]:
+        item["session_status"] = sessions[item["id"]].status.value
+    return jsonify(body)
 
 
 @bp.delete("/registrations/<token>")

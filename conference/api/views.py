@@ -25,4 +25,6 @@ def event(slug: str):  # noqa: ANN201
     return jsonify(event_detail(found, programme(found), utcnow()))
 
 
+import conference.api.openapi  # noqa: E402, F401  (GET /api/v1/openapi.json)
+import conference.api.organiser  # noqa: E402, F401  (organiser endpoints, bearer tokens)
 import conference.api.registrations  # noqa: E402, F401  (registration endpoints on this blueprint)

@@ -1,4 +1,5 @@
-"""`flask create-organiser EMAIL [--password PW] [--admin]` and the demo organiser."""
+"""`flask create-organiser EMAIL [--password PW] [--admin]`, `flask create-api-token EMAIL [--name NAME]` and
+the demo organiser."""
 
 from __future__ import annotations
 
@@ -30,6 +31,26 @@ def create_organiser(email: str, password: str | None, admin: bool) -> None:
     user, created = create_or_update_user(email, password, admin=admin)
     role = "admin" if user.is_admin else "organiser"
     click.echo(f"{'Created' if created else 'Updated'} {role} {user.email}.")
+
+
+@bp.cli.command("create-api-token")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for (shown on the account's token page).")
+def create_api_token(email: str, name: str) -> None:
+    """Make an API token for the account with this email; the token is the last line of the output."""
+    from conference.auth.api_tokens import MAX_NAME_LENGTH, create_token
+    from conference.text import clean_text
+
+    user = find_user(email)
+    if user is None or not user.is_active:
+        raise click.BadParameter(f"no active account with the email {email!r}", param_hint="EMAIL")
+    name = clean_text(name).strip() or "command line"
+    if len(name) > MAX_NAME_LENGTH:
+        raise click.BadParameter(f"use at most {MAX_NAME_LENGTH} characters", param_hint="--name")
+    record, token = create_token(user, name)
+    click.echo(f"Created API token {record.name!r} ({record.prefix}…) for {user.email}.")
+    click.echo("It is shown only now; keep it secret. Send it as `Authorization: Bearer <token>`:")
+    click.echo(token)
 
 
 def demo_organiser() -> None:

@@ -1,12 +1,13 @@
-"""The login and change-password forms."""
+"""The login, change-password and API token forms."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from conference.auth.accounts import MIN_PASSWORD_LENGTH
+from conference.auth.api_tokens import MAX_NAME_LENGTH
 from conference.inputs import FlaskForm
 
 
@@ -28,4 +29,12 @@ class ChangePasswordForm(FlaskForm):
     new_password_again = PasswordField(
         _l("New password again"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
+    )
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)],
+        description=_l("What the token is for, e.g. “check-in app” or “programme sync”."),
     )

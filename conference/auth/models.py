@@ -58,3 +58,28 @@ class EventMember(db.Model):
     role: Mapped[TeamRole] = mapped_column(str_enum(TeamRole))
 
     user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class ApiToken(db.Model):
+    """A personal API token: `Authorization: Bearer <token>` acts as its user (conference/auth/api_tokens.py).
+
+    Only the SHA-256 of the token is stored (the token is 256 random bits, so a fast hash is enough and a
+    lookup by hash compares nothing secret); `prefix` (its first characters) tells tokens apart on the page.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

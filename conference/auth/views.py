@@ -1,20 +1,23 @@
-"""Login, logout and changing one's password."""
+"""Login, logout, changing one's password and one's API tokens."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from conference.auth import cli, loader  # noqa: F401  (registers the CLI command and the user loader)
 from conference.auth.accounts import MIN_PASSWORD_LENGTH, authenticate, set_password
+from conference.auth.api_tokens import create_token, revoke_token, user_tokens
 from conference.auth.blueprint import bp
-from conference.auth.forms import ChangePasswordForm, LoginForm
+from conference.auth.forms import ApiTokenForm, ChangePasswordForm, LoginForm
 from conference.auth.passwords import verify_password
 from conference.auth.redirects import safe_next
 from conference.db import db
 from conference.extensions import limiter, login_manager
+from conference.inputs import FlaskForm
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please log in to see this page.")
@@ -78,3 +81,33 @@ def change_password():  # noqa: ANN201
     return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD_LENGTH), (
         422 if form.errors else 200
     )
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20/minute", methods=["POST"])
+def api_tokens():  # noqa: ANN201
+    """The account's API tokens; a new one is shown in the answer to the form that made it, and never again."""
+    user = current_user._get_current_object()
+    form = ApiTokenForm()
+    created = None
+    if form.validate_on_submit():
+        created = create_token(user, form.name.data or "")
+        form = ApiTokenForm(formdata=None)
+    return render_template(
+        "auth/tokens.html",
+        form=form,
+        tokens=user_tokens(user),
+        created=created,
+        format_datetime=format_datetime,
+    ), (422 if form.errors else 200)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int):  # noqa: ANN201
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    record = revoke_token(current_user._get_current_object(), token_id) or abort(404)
+    flash(_("The token “%(name)s” is revoked: it no longer works.", name=record.name), "success")
+    return redirect(url_for("auth.api_tokens"))

@@ -1,4 +1,5 @@
-"""Changing events: create, edit, publish, unpublish, cancel, duplicate; series and organisations."""
+"""Form helpers and building blocks for events (the values of the event form, the duplicate of an event,
+organisations); the changes themselves are `conference.events.operations`."""
 
 from __future__ import annotations
 
@@ -29,17 +30,21 @@ EVENT_TEXT_FIELDS = (
 )  # fmt: skip
 
 
-def apply_event_form(event: Event, form) -> None:  # noqa: ANN001
-    """Copy the validated EventForm into the event (times converted from the event's zone to UTC)."""
-    for name in EVENT_TEXT_FIELDS:
-        setattr(event, name, (form[name].data or "").strip())
-    event.kind = EventKind(form.kind.data)
-    event.timezone = form.timezone.data
-    event.starts_at = from_local(form.starts_at.data, event.timezone)
-    event.ends_at = from_local(form.ends_at.data, event.timezone)
-    event.attendance_mode = AttendanceMode(form.attendance_mode.data)
-    event.online_url = (form.online_url.data or "").strip() or None
-    event.series_id = form.series_id.data or None
+def event_values(form) -> dict:  # noqa: ANN001
+    """The validated EventForm as the values `conference.events.operations` takes (times converted from the
+    event's zone to UTC)."""
+    values = {name: (form[name].data or "").strip() for name in EVENT_TEXT_FIELDS}
+    timezone = form.timezone.data
+    values.update(
+        kind=EventKind(form.kind.data),
+        timezone=timezone,
+        starts_at=from_local(form.starts_at.data, timezone),
+        ends_at=from_local(form.ends_at.data, timezone),
+        attendance_mode=AttendanceMode(form.attendance_mode.data),
+        online_url=(form.online_url.data or "").strip() or None,
+        series_id=form.series_id.data or None,
+    )
+    return values
 
 
 def fill_event_form(form, event: Event) -> None:  # noqa: ANN001
@@ -53,21 +58,6 @@ def fill_event_form(form, event: Event) -> None:  # noqa: ANN001
     form.attendance_mode.data = event.attendance_mode.value
     form.online_url.data = event.online_url or ""
     form.series_id.data = event.series_id or 0
-
-
-def create_event(form, owner: User) -> Event:  # noqa: ANN001
-    """A new draft event from the form, owned by `owner`. The caller commits."""
-    event = Event(status=EventStatus.DRAFT)
-    apply_event_form(event, form)
-    event.slug = unique_slug(Event, form.slug.data or "", event.title)
-    db.session.add(event)
-    db.session.flush()
-    db.session.add(EventMember(event_id=event.id, user_id=owner.id, role=TeamRole.OWNER))
-    return event
-
-
-def set_status(event: Event, status: EventStatus) -> None:
-    event.status = status
 
 
 def series_choices() -> list[SelectChoice]:

@@ -165,13 +165,15 @@ def all_events_feed() -> Feed:
 
 
 def registration_feed_data(registration: Registration, now: datetime | None = None) -> Feed:
-    """The personal agenda: the registration's chosen sessions (waitlisted ones TENTATIVE, cancelled seats
-    left out); the online join link only for confirmed registrations attending online. A registration without
-    chosen sessions gets the event itself."""
+    """The personal agenda: the registration's chosen sessions (waitlisted ones TENTATIVE, seats given up by
+    the registrant left out; seats taken away by a cancelled session or event kept, STATUS:CANCELLED, so the
+    calendar shows the cancellation); the online join link only for confirmed registrations attending online.
+    A registration without chosen sessions gets the event itself."""
     now = now or utcnow()
     event = registration.event
     name = f"{event.title}: {registration.name}"
-    if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
+    ended = registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED)
+    if ended and not registration.withdrawn:
         return Feed(calendar_bytes(name, "", [], []), registration.updated_at)
     join_url = registration.join_url  # only for those attending online
     tentative = registration.status in (RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
@@ -188,7 +190,10 @@ def registration_feed_data(registration: Registration, now: datetime | None = No
             Session.cancelled_at,
         )
         .join(Session, Session.id == SessionSeat.session_id)
-        .where(SessionSeat.registration_id == registration.id, SessionSeat.status != SeatStatus.CANCELLED)
+        .where(
+            SessionSeat.registration_id == registration.id,
+            sa.or_(SessionSeat.status != SeatStatus.CANCELLED, SessionSeat.withdrawn.is_(True)),
+        )
         .order_by(Session.starts_at, Session.id)
     ).all()
     context = event_context(event)

@@ -11,7 +11,9 @@ Within the event rooms are matched by name, sessions by their GUID, people by th
 file has none, a GUID derived from the file's base URL and the person's code / id / name). Only
 attributes that differ are written, so only sessions that really changed get a new revision
 (conference.sessions.changes does the bumping). Sessions that disappeared from the file are cancelled,
-their seats given back and their registrants told (conference.registrations.capacity). A person who also
+through the same operation as the organiser's button (`conference.sessions.operations.cancel_session`):
+their seats are given back and their registrants told; a cancelled session that is back in the file is
+restored (`restore_session`), with the same consequences as on the organiser's page. A person who also
 appears in events the import may not edit is assigned but not changed. Everything happens in one
 transaction, and the caller commits: a bad file changes nothing. The work grows linearly with the file:
 a fixed number of queries (in chunks of CHUNK ids), one flush for the programme.
@@ -27,13 +29,16 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from conference import signals
 from conference.auth.models import EventMember, TeamRole, User
 from conference.auth.permissions import EDITORS, editable_event_ids, may_access
 from conference.db import db
 from conference.events.models import Event, EventKind, EventStatus
 from conference.feeds.schedule_reading import UUID_RE, ScheduleData, ScheduleError
-from conference.registrations.capacity import release_cancelled_sessions
-from conference.sessions.models import Room, Session, SessionStatus
+from conference.operations import changed_values
+from conference.registrations.models import Registration, RegistrationStatus, SeatStatus, SessionSeat
+from conference.sessions import operations as session_operations
+from conference.sessions.models import Room, Session
 from conference.slugs import taken_slugs, unique_slug
 from conference.speakers.models import Assignment, Person
 
@@ -204,17 +209,26 @@ def import_schedule(
             db.session.add(session)
             result.sessions_added += 1
             continue
-        changed = _set(
+        restored = session.is_cancelled
+        if restored:
+            session_operations.restore_session(user, session, commit=False)
+        changes = changed_values(
             session,
-            title=talk.title,
-            kind=talk.kind,
-            starts_at=talk.starts_at,
-            ends_at=talk.ends_at,
-            room_id=room.id if room else None,
-            description=talk.description,
-            status=SessionStatus.SCHEDULED,
+            {
+                "title": talk.title,
+                "kind": talk.kind,
+                "starts_at": talk.starts_at,
+                "ends_at": talk.ends_at,
+                "room_id": room.id if room else None,
+                "description": talk.description,
+            },
         )
-        changed = _set_assignments(session, wanted) or changed
+        for name, (_old, new) in changes.items():
+            setattr(session, name, new)
+        if changes:  # as the organiser's session form announces it (a move is noticed by its receivers)
+            moved = any(name in changes for name in session_operations.MOVE_FIELDS)
+            signals.session_changed.send(session, actor=user, changes=changes, moved=moved)
+        changed = _set_assignments(session, wanted) or bool(changes) or restored
         if changed:
             result.sessions_changed += 1
         else:
@@ -222,13 +236,34 @@ def import_schedule(
 
     file_guids = {t.guid for t in data.talks}
     dropped = [s for guid, s in existing.items() if guid not in file_guids and not s.is_cancelled]
-    for session in dropped:
-        session.status = SessionStatus.CANCELLED
     result.sessions_cancelled = len(dropped)
     db.session.flush()
     if dropped:
-        result.seats_released, result.registrations_told = release_cancelled_sessions([s.id for s in dropped])
+        result.seats_released = sum(s.seats_taken for s in dropped)
+        result.registrations_told = _registrations_to_tell([s.id for s in dropped])
+    for session in dropped:
+        session_operations.cancel_session(user, session, commit=False)
     return result
+
+
+def _registrations_to_tell(session_ids: list[int]) -> int:
+    """How many active registrations (not erased) hold or wait for a seat in these sessions: those whom
+    cancelling them tells by mail."""
+    told: set[int] = set()
+    for chunk in _chunks(session_ids):
+        told.update(
+            db.session.scalars(
+                sa.select(Registration.id)
+                .join(SessionSeat, SessionSeat.registration_id == Registration.id)
+                .where(
+                    SessionSeat.session_id.in_(chunk),
+                    SessionSeat.status != SeatStatus.CANCELLED,
+                    Registration.status.not_in((RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED)),
+                    Registration.erased_at.is_(None),
+                )
+            )
+        )
+    return len(told)
 
 
 def _check_session_guids(data: ScheduleData, event: Event | None) -> None:

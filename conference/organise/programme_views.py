@@ -1,4 +1,5 @@
-"""Organiser routes for an event's programme: sessions, rooms, people in sessions, the timetable."""
+"""Organiser routes for an event's programme: sessions, rooms, people in sessions, the timetable. Each
+route parses its form and calls one operation of `conference.sessions.operations`."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from conference.auth.permissions import Action, may_find_person, requires
 from conference.db import db
 from conference.events.models import Event
 from conference.events.queries import programme
+from conference.operations import OperationError, current_actor, show_error
 from conference.organise.access import editable_event
 from conference.organise.blueprint import bp
-from conference.sessions import editing
+from conference.sessions import editing, operations
 from conference.sessions.clashes import clashing_session_ids, event_clashes, session_clashes
 from conference.sessions.forms import AssignmentEditForm, AssignmentForm, ConfirmForm, RoomForm, SessionForm
-from conference.sessions.models import Room, Session, SessionStatus
+from conference.sessions.models import Session
 from conference.sessions.timetable import build_timetable
 from conference.speakers import editing as people
 from conference.speakers.forms import NewSpeakerForm
@@ -39,13 +41,11 @@ def new_session(slug: str):  # noqa: ANN201
         form.starts_at.data = start
         form.ends_at.data = start + timedelta(hours=1)
     if form.validate_on_submit():
-        session = Session(event=event, seats_taken=0)
-        error = editing.apply_session_form(session, form, event)
-        if error:
-            form.capacity.errors.append(error)
+        try:
+            session = operations.create_session(current_actor(), event, editing.session_values(form, event))
+        except OperationError as error:
+            show_error(form, error)
         else:
-            db.session.add(session)
-            db.session.commit()
             flash(_("Session added. Now add its people."), "success")
             return redirect(url_for("organise.edit_session", slug=event.slug, session_id=session.id))
     return render_template("organise/session_form.html", event=event, form=form, session=None)
@@ -60,11 +60,11 @@ def edit_session(slug: str, session_id: int):  # noqa: ANN201
     if request.method == "GET":
         editing.fill_session_form(form, session, event)
     if form.validate_on_submit():
-        error = editing.apply_session_form(session, form, event)
-        if error:
-            form.capacity.errors.append(error)
+        try:
+            operations.edit_session(current_actor(), session, editing.session_values(form, event))
+        except OperationError as error:
+            show_error(form, error)
         else:
-            db.session.commit()
             flash(_("Session saved."), "success")
             return redirect(url_for("organise.edit_session", slug=event.slug, session_id=session.id))
     query = (request.args.get("q") or "").strip()[:200]
@@ -96,49 +96,52 @@ def _session_page(  # noqa: ANN202
         new_person=new_person,
         similar=similar or [],
         confirm_form=ConfirmForm(),
-        may_delete=editing.may_delete_session(event, session),
+        may_delete=operations.may_delete_session(event, session),
     )
 
 
-def _status(slug: str, session_id: int, status: SessionStatus, message: str):  # noqa: ANN202
+def _session_action(slug: str, session_id: int, operation, message: str):  # noqa: ANN001, ANN202
     event = editable_event(slug)
     session = _session_or_404(event, session_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    editing.set_session_status(session, status)
-    db.session.commit()
+    try:
+        operation(current_actor(), session)
+    except OperationError as error:
+        flash(error.message, "error")
+        return redirect(url_for("organise.edit_session", slug=event.slug, session_id=session_id))
     flash(message, "success")
-    return redirect(url_for("organise.edit_session", slug=event.slug, session_id=session.id))
+    if operation is operations.delete_session:
+        return redirect(url_for("organise.event", slug=event.slug))
+    return redirect(url_for("organise.edit_session", slug=event.slug, session_id=session_id))
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/cancel")
 @requires(Action.EDIT_EVENT)
 def cancel_session(slug: str, session_id: int):  # noqa: ANN201
-    return _status(
-        slug, session_id, SessionStatus.CANCELLED, _("Session cancelled; it stays in the programme, marked.")
+    return _session_action(
+        slug,
+        session_id,
+        operations.cancel_session,
+        _("Session cancelled; it stays in the programme, marked. Its seats are given back."),
     )
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/restore")
 @requires(Action.EDIT_EVENT)
 def restore_session(slug: str, session_id: int):  # noqa: ANN201
-    return _status(slug, session_id, SessionStatus.SCHEDULED, _("Session scheduled again."))
+    return _session_action(
+        slug,
+        session_id,
+        operations.restore_session,
+        _("Session scheduled again; those who had chosen it are back on its list, in their order."),
+    )
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/delete")
 @requires(Action.EDIT_EVENT)
 def delete_session(slug: str, session_id: int):  # noqa: ANN201
-    event = editable_event(slug)
-    session = _session_or_404(event, session_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if not editing.may_delete_session(event, session):
-        flash(_("Sessions of a published event are cancelled, not deleted."), "error")
-        return redirect(url_for("organise.edit_session", slug=event.slug, session_id=session.id))
-    db.session.delete(session)
-    db.session.commit()
-    flash(_("Session deleted."), "success")
-    return redirect(url_for("organise.event", slug=event.slug))
+    return _session_action(slug, session_id, operations.delete_session, _("Session deleted."))
 
 
 # --- People in a session -----------------------------------------------------------------------------
@@ -174,12 +177,13 @@ def add_person_to_session(slug: str, session_id: int):  # noqa: ANN201
     person = db.session.get(Person, form.person_id.data)
     if person is None or not may_find_person(current_user, person):
         abort(404)  # another team's speaker who is in no public event yet
-    if editing.assign(session, person, Role(form.role.data), None):
-        db.session.commit()
+    try:
+        operations.assign_person(current_actor(), session, person, Role(form.role.data))
+    except OperationError as error:
+        flash(error.message, "warning")
+    else:
         flash(_("%(name)s added.", name=person.name), "success")
         _flash_new_clashes(session)
-    else:
-        flash(_("%(name)s is already in this session.", name=person.name), "warning")
     return _back_to_session(event, session)
 
 
@@ -193,8 +197,7 @@ def new_person_in_session(slug: str, session_id: int):  # noqa: ANN201
     if new_person.validate_on_submit():
         person, similar = people.create_unless_similar(new_person, current_user)
         if person is not None:
-            editing.assign(session, person, Role(new_person.role.data), None)
-            db.session.commit()
+            operations.assign_person(current_actor(), session, person, Role(new_person.role.data))
             flash(_("%(name)s created and added.", name=person.name), "success")
             _flash_new_clashes(session)
             return _back_to_session(event, session)
@@ -212,9 +215,7 @@ def edit_assignment(slug: str, session_id: int, assignment_id: int):  # noqa: AN
     form = AssignmentEditForm()
     if not form.validate_on_submit():
         abort(400)
-    assignment.role = Role(form.role.data)
-    assignment.position = form.position.data or 0
-    db.session.commit()
+    operations.change_assignment(current_actor(), assignment, Role(form.role.data), form.position.data or 0)
     flash(_("Role saved."), "success")
     return _back_to_session(event, session)
 
@@ -228,8 +229,7 @@ def remove_assignment(slug: str, session_id: int, assignment_id: int):  # noqa: 
     if not ConfirmForm().validate_on_submit():
         abort(400)
     name = assignment.person.name
-    db.session.delete(assignment)
-    db.session.commit()
+    operations.remove_assignment(current_actor(), assignment)
     flash(_("%(name)s removed from this session.", name=name), "success")
     return _back_to_session(event, session)
 
@@ -243,13 +243,11 @@ def rooms(slug: str):  # noqa: ANN201
     event = editable_event(slug)
     form = RoomForm()
     if form.validate_on_submit():
-        if editing.room_name_taken(event, form.name.data):
-            form.name.errors.append(_("This event already has a room with this name."))
+        try:
+            operations.add_room(current_actor(), event, form.name.data, form.position.data or None)
+        except OperationError as error:
+            show_error(form, error)
         else:
-            event.rooms.append(
-                Room(name=form.name.data.strip(), position=form.position.data or len(event.rooms))
-            )
-            db.session.commit()
             flash(_("Room added."), "success")
             return redirect(url_for("organise.rooms", slug=event.slug))
     return render_template("organise/rooms.html", event=event, form=form, confirm_form=ConfirmForm())
@@ -262,12 +260,11 @@ def edit_room(slug: str, room_id: int):  # noqa: ANN201
     room = editing.event_room(event, room_id) or abort(404)
     form = RoomForm(obj=room)
     if form.validate_on_submit():
-        if editing.room_name_taken(event, form.name.data, exclude_id=room.id):
-            form.name.errors.append(_("This event already has a room with this name."))
+        try:
+            operations.edit_room(current_actor(), room, form.name.data, form.position.data)
+        except OperationError as error:
+            show_error(form, error)
         else:
-            room.name = form.name.data.strip()
-            room.position = form.position.data or 0
-            db.session.commit()
             flash(_("Room saved."), "success")
             return redirect(url_for("organise.rooms", slug=event.slug))
     return render_template("organise/room_form.html", event=event, form=form, room=room)
@@ -280,11 +277,11 @@ def remove_room(slug: str, room_id: int):  # noqa: ANN201
     room = editing.event_room(event, room_id) or abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if any(s.room_id == room.id for s in event.sessions):
-        flash(_("Sessions still take place in this room: move them first."), "error")
+    try:
+        operations.remove_room(current_actor(), room)
+    except OperationError as error:
+        flash(error.message, "error")
     else:
-        db.session.delete(room)
-        db.session.commit()
         flash(_("Room removed."), "success")
     return redirect(url_for("organise.rooms", slug=event.slug))
 

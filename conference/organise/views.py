@@ -1,5 +1,6 @@
 """Routes of the organiser workspace (/organise/...): home and events here; programme and people in
-programme_views.py and people_views.py. Views stay thin: check access, validate a form, call a function."""
+programme_views.py and people_views.py. Views stay thin: check access, parse the form, call one operation
+(`conference.events.operations`), show its refusal (`OperationError`) or redirect."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from wtforms import SelectChoice
 from conference.auth.models import EventMember, TeamRole, User
 from conference.auth.permissions import Action, may, require_event, requires, team_roles, visible_events
 from conference.db import db
-from conference.events import editing
+from conference.events import editing, operations
 from conference.events.forms import (
     DuplicateForm,
     EventForm,
@@ -23,14 +24,14 @@ from conference.events.forms import (
     TeamMemberForm,
     TeamRoleForm,
 )
-from conference.events.models import Event, EventOrganisation, EventStatus, OrganisationRole, Publication
+from conference.events.models import Event, EventOrganisation, OrganisationRole, Publication
 from conference.events.queries import programme
+from conference.operations import OperationError, current_actor, show_error
 from conference.organise import people_views, programme_views  # noqa: F401  (their routes)
 from conference.organise.access import editable_event, session_link
 from conference.organise.blueprint import bp
 from conference.sessions.clashes import event_clashes
 from conference.sessions.forms import ConfirmForm
-from conference.slugs import slug_taken
 from conference.timeutil import local
 
 
@@ -60,11 +61,13 @@ def new_event():  # noqa: ANN201
     if request.method == "GET":
         form.timezone.data = "Europe/Berlin"
     if form.validate_on_submit():
-        if form.slug.data and slug_taken(Event, form.slug.data):
-            form.slug.errors.append(_("Another event uses this web address."))
+        try:
+            event = operations.create_event(
+                current_actor(), editing.event_values(form), form.slug.data or None
+            )
+        except OperationError as error:
+            show_error(form, error)
         else:
-            event = editing.create_event(form, current_user)
-            db.session.commit()
             flash(_("Event created as a draft. Add its sessions next."), "success")
             return redirect(url_for("organise.event", slug=event.slug))
     return render_template("organise/event_form.html", form=form, event=None)
@@ -92,18 +95,25 @@ def edit_event(slug: str):  # noqa: ANN201
     if request.method == "GET":
         editing.fill_event_form(form, event)
     if form.validate_on_submit():
-        wanted = form.slug.data or event.slug
-        if wanted != event.slug and event.is_published:
-            form.slug.errors.append(_("A published event keeps its web address, so links keep working."))
-        elif slug_taken(Event, wanted, exclude_id=event.id):
-            form.slug.errors.append(_("Another event uses this web address."))
+        try:
+            operations.edit_event(current_actor(), event, editing.event_values(form), form.slug.data or None)
+        except OperationError as error:
+            show_error(form, error)
         else:
-            editing.apply_event_form(event, form)
-            event.slug = wanted
-            db.session.commit()
             flash(_("Event saved."), "success")
             return redirect(url_for("organise.event", slug=event.slug))
     return render_template("organise/event_form.html", form=form, event=event)
+
+
+def _status_action(event: Event, operation, message: str, anchor: str | None = None):  # noqa: ANN001, ANN202
+    """Run one status operation; a refusal is shown on the event's page."""
+    try:
+        operation()
+    except OperationError as error:
+        flash(error.message, "warning" if error.field == "confirm" else "error")
+        return redirect(url_for("organise.event", slug=event.slug, _anchor=anchor))
+    flash(message, "success")
+    return redirect(url_for("organise.event", slug=event.slug))
 
 
 @bp.post("/events/<slug>/publish")
@@ -113,46 +123,56 @@ def publish_event(slug: str):  # noqa: ANN201
     form = PublishForm()
     if not form.validate_on_submit():
         abort(400)
-    clashes = event_clashes(event)
-    if clashes and not form.confirm.data:
-        flash(
-            _(
-                "This event has %(n)s clash(es). Check them below, then confirm to publish anyway.",
-                n=len(clashes),
-            ),
-            "warning",
-        )
-        return redirect(url_for("organise.event", slug=event.slug, _anchor="publish"))
-    event.status = EventStatus.PUBLISHED
-    db.session.commit()
-    flash(_("Published: the event page is public now."), "success")
-    return redirect(url_for("organise.event", slug=event.slug))
-
-
-def _status_action(slug: str, status: EventStatus, message: str):  # noqa: ANN202
-    event = editable_event(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    event.status = status
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("organise.event", slug=event.slug))
+    return _status_action(
+        event,
+        lambda: operations.publish(current_actor(), event, clashes_confirmed=bool(form.confirm.data)),
+        _("Published: the event page is public now."),
+        anchor="publish",
+    )
 
 
 @bp.post("/events/<slug>/unpublish")
 @requires(Action.EDIT_EVENT)
 def unpublish_event(slug: str):  # noqa: ANN201
-    return _status_action(slug, EventStatus.DRAFT, _("The event is a draft again and no longer public."))
+    event = editable_event(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _status_action(
+        event,
+        lambda: operations.unpublish(current_actor(), event),
+        _("The event is a draft again and no longer public."),
+    )
 
 
 @bp.post("/events/<slug>/cancel")
 @requires(Action.EDIT_EVENT)
 def cancel_event(slug: str):  # noqa: ANN201
-    if editable_event(slug).first_published_at is None:
+    event = editable_event(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if event.first_published_at is None:
         message = _("The draft is cancelled; it was never published and stays private.")
     else:
-        message = _("The event is cancelled; its page stays, marked cancelled.")
-    return _status_action(slug, EventStatus.CANCELLED, message)
+        message = _(
+            "The event is cancelled; its page stays, marked cancelled. Its registrations are cancelled."
+        )
+    return _status_action(event, lambda: operations.cancel_event(current_actor(), event), message)
+
+
+@bp.post("/events/<slug>/restore")
+@requires(Action.EDIT_EVENT)
+def restore_event(slug: str):  # noqa: ANN201
+    event = editable_event(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _status_action(
+        event,
+        lambda: operations.restore_event(current_actor(), event),
+        _(
+            "The event is a draft again. Registrations cancelled with it are back on the waiting list, "
+            "and those with a free seat have it again."
+        ),
+    )
 
 
 @bp.route("/events/<slug>/duplicate", methods=["GET", "POST"])
@@ -164,17 +184,17 @@ def duplicate_event(slug: str):  # noqa: ANN201
         form.title.data = event.title
         form.starts_at.data = local(event.starts_at, event.timezone).replace(tzinfo=None)
     if form.validate_on_submit():
-        if form.slug.data and slug_taken(Event, form.slug.data):
-            form.slug.errors.append(_("Another event uses this web address."))
-        else:
-            copy = editing.duplicate_event(
+        try:
+            copy = operations.duplicate_event(
+                current_actor(),
                 event,
                 title=form.title.data,
-                slug=form.slug.data or "",
+                slug=form.slug.data or None,
                 new_start_local=form.starts_at.data,
-                by=current_user,
             )
-            db.session.commit()
+        except OperationError as error:
+            show_error(form, error)
+        else:
             flash(_("Copied as a new draft event. Check the dates and people."), "success")
             return redirect(url_for("organise.event", slug=copy.slug))
     return render_template("organise/duplicate.html", form=form, event=event)
@@ -190,18 +210,17 @@ def event_organisations(slug: str):  # noqa: ANN201
     form = EventOrganisationForm()
     form.organisation_id.choices = [SelectChoice(0, _("— choose —")), *editing.organisation_choices()]
     if form.validate_on_submit():
-        if form.organisation_id.data:
-            from conference.events.models import Organisation
-
-            organisation = db.session.get(Organisation, form.organisation_id.data)
-        elif (form.new_name.data or "").strip():
-            organisation = editing.find_or_create_organisation(form.new_name.data)
+        try:
+            organisation = operations.link_organisation(
+                current_actor(),
+                event,
+                OrganisationRole(form.role.data),
+                organisation_id=form.organisation_id.data or None,
+                new_name=form.new_name.data or "",
+            )
+        except OperationError as error:
+            show_error(form, error)
         else:
-            organisation = None
-            form.organisation_id.errors.append(_("Choose an organisation or enter a new name."))
-        if organisation is not None:
-            editing.link_organisation(event, organisation, OrganisationRole(form.role.data))
-            db.session.commit()
             flash(_("%(name)s added.", name=organisation.name), "success")
             return redirect(url_for("organise.event_organisations", slug=event.slug))
     return render_template(
@@ -224,8 +243,7 @@ def remove_event_organisation(slug: str, link_id: int):  # noqa: ANN201
             EventOrganisation.id == link_id, EventOrganisation.event_id == event.id
         )
     ).first() or abort(404)
-    db.session.delete(link)
-    db.session.commit()
+    operations.unlink_organisation(current_actor(), link)
     flash(_("Removed."), "success")
     return redirect(url_for("organise.event_organisations", slug=event.slug))
 
@@ -236,17 +254,17 @@ def add_publication(slug: str):  # noqa: ANN201
     event = editable_event(slug)
     publication_form = PublicationForm(prefix="pub")
     if publication_form.validate_on_submit():
-        event.publications.append(
-            Publication(
-                title=publication_form.title.data.strip(),
-                kind=(publication_form.kind.data or "").strip(),
-                published_on=publication_form.published_on.data,
-                authors=(publication_form.authors.data or "").strip(),
-                url=publication_form.url.data or None,
-                position=len(event.publications),
-            )
+        operations.add_publication(
+            current_actor(),
+            event,
+            {
+                "title": publication_form.title.data.strip(),
+                "kind": (publication_form.kind.data or "").strip(),
+                "published_on": publication_form.published_on.data,
+                "authors": (publication_form.authors.data or "").strip(),
+                "url": publication_form.url.data or None,
+            },
         )
-        db.session.commit()
         flash(_("Publication added."), "success")
         return redirect(url_for("organise.event_organisations", slug=event.slug))
     form = EventOrganisationForm(formdata=None)
@@ -269,8 +287,7 @@ def remove_publication(slug: str, publication_id: int):  # noqa: ANN201
     publication = db.session.scalars(
         sa.select(Publication).where(Publication.id == publication_id, Publication.event_id == event.id)
     ).first() or abort(404)
-    db.session.delete(publication)
-    db.session.commit()
+    operations.remove_publication(current_actor(), publication)
     flash(_("Publication removed."), "success")
     return redirect(url_for("organise.event_organisations", slug=event.slug))
 
@@ -290,10 +307,6 @@ def _members(event: Event) -> list[EventMember]:
     )
 
 
-def _owners_left(event: Event, without: EventMember) -> int:
-    return sum(1 for m in _members(event) if m.role == TeamRole.OWNER and m.id != without.id)
-
-
 def _role_choices(form: TeamMemberForm | TeamRoleForm, event: Event) -> bool:
     """Offer "owner" only to those who may manage owners; returns whether they may."""
     manages_owners = may(current_user, Action.MANAGE_OWNERS, event)
@@ -311,17 +324,14 @@ def team(slug: str):  # noqa: ANN201
     manages_owners = _role_choices(form, event)
     _role_choices(role_form, event)
     if form.validate_on_submit():
-        from conference.auth.accounts import find_user
-
-        user = find_user(form.email.data)
-        if user is None:
-            form.email.errors.append(_("No organiser account has this email. An admin creates accounts."))
-        elif any(m.user_id == user.id for m in _members(event)):
-            form.email.errors.append(_("Already on the team."))
+        try:
+            member = operations.add_team_member(
+                current_actor(), event, form.email.data, TeamRole(form.role.data)
+            )
+        except OperationError as error:
+            show_error(form, error)
         else:
-            db.session.add(EventMember(event_id=event.id, user_id=user.id, role=TeamRole(form.role.data)))
-            db.session.commit()
-            flash(_("%(email)s added to the team.", email=user.email), "success")
+            flash(_("%(email)s added to the team.", email=member.user.email), "success")
             return redirect(url_for("organise.team", slug=event.slug))
     return render_template(
         "organise/team.html", event=event, form=form, members=_members(event), role_form=role_form,
@@ -348,12 +358,11 @@ def team_role(slug: str, member_id: int):  # noqa: ANN201
     _role_choices(form, event)
     if not form.validate_on_submit():
         abort(400)
-    role = TeamRole(form.role.data)
-    if member.role == TeamRole.OWNER and role != TeamRole.OWNER and not _owners_left(event, member):
-        flash(_("Every event keeps at least one owner."), "error")
+    try:
+        operations.change_team_role(current_actor(), member, TeamRole(form.role.data))
+    except OperationError as error:
+        flash(error.message, "error")
     else:
-        member.role = role
-        db.session.commit()
         flash(_("Role changed."), "success")
     return redirect(url_for("organise.team", slug=event.slug))
 
@@ -365,10 +374,10 @@ def remove_member(slug: str, member_id: int):  # noqa: ANN201
     member = _member(event, member_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if member.role == TeamRole.OWNER and not _owners_left(event, member):
-        flash(_("Every event keeps at least one owner."), "error")
+    try:
+        operations.remove_team_member(current_actor(), member)
+    except OperationError as error:
+        flash(error.message, "error")
     else:
-        db.session.delete(member)
-        db.session.commit()
         flash(_("Removed from the team."), "success")
     return redirect(url_for("organise.team", slug=event.slug))

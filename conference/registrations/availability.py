@@ -6,6 +6,7 @@ from datetime import datetime
 
 from conference.db import utcnow
 from conference.events.models import Event, EventStatus
+from conference.registrations.seats import event_taken_and_capacity
 from conference.sessions.models import Session, SessionKind, SessionStatus
 
 # Session kinds nobody registers for separately.
@@ -51,10 +52,7 @@ def registrable_sessions(event: Event, sessions: list[Session], now: datetime | 
 
 def event_seats_left(event: Event, mode: str) -> int | None:
     """Seats left for an attendance mode ("in_person" / "online"); None when there is no limit."""
-    if mode == "online":
-        capacity, taken = event.capacity_online, event.seats_taken_online
-    else:
-        capacity, taken = event.capacity_in_person, event.seats_taken_in_person
+    taken, capacity = event_taken_and_capacity(event, mode)
     if capacity is None:
         return None
     return max(capacity - taken, 0)

@@ -100,6 +100,9 @@ class Registration(db.Model):
     status: Mapped[RegistrationStatus] = mapped_column(str_enum(RegistrationStatus), index=True)
     # Whether this registration holds one of the event's seats for its attendance mode.
     holds_event_seat: Mapped[bool] = mapped_column(default=False)
+    # Cancelled because the organiser cancelled the event, not by the registrant: shown as cancelled with the
+    # event (manage page, API, personal feed) and put back on the waiting list if the event is restored.
+    withdrawn: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -148,6 +151,10 @@ class SessionSeat(db.Model):
     )
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
     status: Mapped[SeatStatus] = mapped_column(str_enum(SeatStatus))
+    # Cancelled because the organiser cancelled the session or the event, not by the registrant: shown as
+    # cancelled with its session, and put back on the session's waiting list (in its original place, by
+    # created_at) when the session or event is restored (conference.registrations.reactions).
+    withdrawn: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

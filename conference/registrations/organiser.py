@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from conference.auth.permissions import EDITORS, EVERYONE, Action, require_event, requires
 from conference.db import db
 from conference.inputs import parse_id
-from conference.registrations import capacity
+from conference.operations import OperationError, current_actor
+from conference.registrations import operations
 from conference.registrations.availability import event_seats_left
 from conference.registrations.blueprint import bp
 from conference.registrations.forms import EmptyForm
@@ -84,20 +85,24 @@ def organiser_action(slug: str, registration_id: int, action: str):  # noqa: ANN
     registration = _registration(event, registration_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if action == "approve":
-        capacity.decide(registration, approve=True)
-        flash(_("Registration approved."))
-    elif action == "reject":
-        capacity.decide(registration, approve=False)
-        flash(_("Registration rejected."))
-    elif action == "cancel":
-        capacity.cancel(registration, by_organiser=True)
-        flash(_("Registration cancelled; the next person on the waiting list was moved up."))
-    elif action == "erase":
-        capacity.erase(registration)
-        flash(_("The personal data of this registration was deleted."))
-    else:
+    actions = {
+        "approve": (operations.approve, _("Registration approved.")),
+        "reject": (operations.reject, _("Registration rejected.")),
+        "cancel": (
+            operations.cancel_registration,
+            _("Registration cancelled; the next person on the waiting list was moved up."),
+        ),
+        "erase": (operations.erase, _("The personal data of this registration was deleted.")),
+    }
+    if action not in actions:
         abort(404)
+    operation, message = actions[action]
+    try:
+        operation(current_actor(), registration)
+    except OperationError as error:
+        flash(error.message, "error")
+    else:
+        flash(message)
     return redirect(url_for("registrations.organiser_detail", slug=slug, registration_id=registration_id))
 
 
@@ -175,19 +180,15 @@ def checkin(slug: str):  # noqa: ANN201
             abort(400)
         registration_id = request.form.get("registration_id", type=parse_id)
         registration = _registration(event, registration_id) if registration_id is not None else abort(400)
-        if registration.status != RegistrationStatus.CONFIRMED:
-            flash(
-                _(
-                    "%(name)s is not confirmed (%(status)s).",
-                    name=registration.name,
-                    status=registration.status.value,
-                ),
-                "error",
-            )
-        elif capacity.check_in(registration):
-            flash(_("%(name)s is checked in.", name=registration.name))
+        try:
+            arrived = operations.check_in(current_actor(), registration)
+        except OperationError as error:
+            flash(error.message, "error")
         else:
-            flash(_("%(name)s is already checked in.", name=registration.name), "warning")
+            if arrived:
+                flash(_("%(name)s is checked in.", name=registration.name))
+            else:
+                flash(_("%(name)s is already checked in.", name=registration.name), "warning")
         return redirect(url_for("registrations.checkin", slug=slug, q=request.form.get("q", "")))
     q = request.args.get("q", "").strip()[:200]
     found = event_registrations(event, q=q) if q else []

@@ -8,9 +8,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from conference.auth.permissions import EDITORS, Action, require_event, requires
-from conference.db import db, serialized_write
+from conference.db import db
 from conference.inputs import parse_id
-from conference.registrations import capacity
+from conference.operations import current_actor
+from conference.registrations import operations
 from conference.registrations.blueprint import bp
 from conference.registrations.forms import EmptyForm, QuestionForm, SettingsForm
 from conference.registrations.models import (
@@ -52,7 +53,7 @@ def organiser_settings(slug: str):  # noqa: ANN201
             else:
                 session_errors[s.id] = _("A whole number, or empty for no limit.")
     if form.validate_on_submit() and not session_errors:
-        errors = _apply_settings(event, form, sessions, session_values)
+        errors = _apply_settings(event, form, session_values)
         if not errors:
             flash(_("Registration settings saved."))
             return redirect(url_for("registrations.organiser_settings", slug=slug))
@@ -71,68 +72,29 @@ def organiser_settings(slug: str):  # noqa: ANN201
     ), (422 if form.errors or session_errors else 200)
 
 
-def _apply_settings(event, form: SettingsForm, sessions: list[Session], caps: dict) -> dict:  # noqa: ANN001
-    """Save the settings in one transaction; a capacity below the seats already taken is refused."""
-    errors: dict = {}
-    opens = (
-        from_local(form.registration_opens_at.data, event.timezone)
-        if form.registration_opens_at.data
-        else None
-    )
-    closes = (
-        from_local(form.registration_closes_at.data, event.timezone)
-        if form.registration_closes_at.data
-        else None
-    )
-    if opens and closes and closes <= opens:
-        return {"registration_closes_at": _("Closing must come after opening.")}
-    with serialized_write():
-        fresh = db.session.scalars(
-            sa.select(type(event))
-            .where(type(event).id == event.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).one()
-        for field, taken in (
-            ("capacity_in_person", fresh.seats_taken_in_person),
-            ("capacity_online", fresh.seats_taken_online),
-        ):
-            value = getattr(form, field).data
-            if value is not None and value < taken:
-                errors[field] = _("%(n)s seats are already taken.", n=taken)
-        locked = {
-            s.id: s
-            for s in db.session.scalars(
-                sa.select(Session)
-                .where(Session.event_id == event.id)
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            )
-        }
-        for sid, value in caps.items():
-            if value is not None and value < locked[sid].seats_taken:
-                errors[sid] = _("%(n)s seats are already taken.", n=locked[sid].seats_taken)
-        if errors:
-            db.session.rollback()
-            return errors
-        fresh.registration_enabled = form.registration_enabled.data
-        fresh.registration_opens_at = opens
-        fresh.registration_closes_at = closes
-        fresh.capacity_in_person = form.capacity_in_person.data
-        fresh.capacity_online = form.capacity_online.data
-        fresh.waitlist_enabled = form.waitlist_enabled.data
-        fresh.approval_required = form.approval_required.data
-        for sid, value in caps.items():
-            locked[sid].capacity = value
-        db.session.flush()
-        # Seats freed by a larger capacity go to the waiting list at once.
-        promoted = []
-        for mode in RegistrationMode:
-            promoted += capacity._promote_event(fresh, mode)
-        for sid in caps:
-            promoted += capacity._promote_session(sid)
-        capacity._notify_promoted(promoted)
-        db.session.commit()
+def _apply_settings(event, form: SettingsForm, caps: dict) -> dict:  # noqa: ANN001
+    """Save the settings through the one operation; returns its refusals by field (a session's by its id)."""
+
+    def utc(value):  # noqa: ANN001, ANN202
+        return from_local(value, event.timezone) if value else None
+
+    try:
+        operations.update_settings(
+            current_actor(),
+            event,
+            enabled=form.registration_enabled.data,
+            opens_at=utc(form.registration_opens_at.data),
+            closes_at=utc(form.registration_closes_at.data),
+            capacities={
+                RegistrationMode.IN_PERSON: form.capacity_in_person.data,
+                RegistrationMode.ONLINE: form.capacity_online.data,
+            },
+            waitlist=form.waitlist_enabled.data,
+            approval=form.approval_required.data,
+            session_capacities=caps,
+        )
+    except operations.OperationErrors as refused:
+        return {int(e.field) if e.field and e.field.isdigit() else e.field: e.message for e in refused.errors}
     return {}
 
 
@@ -167,24 +129,17 @@ def question_edit(slug: str, question_id: int | None = None):  # noqa: ANN201
         form.kind.data, form.required.data = question.kind.value, question.required
         form.options.data = "\n".join(question.options or [])
     if form.validate_on_submit():
-        kind = QuestionKind(form.kind.data)
-        if question is None:
-            position = db.session.scalar(
-                sa.select(sa.func.coalesce(sa.func.max(Question.position), 0)).where(
-                    Question.event_id == event.id
-                )
-            )
-            question = Question(event_id=event.id, position=position + 1)
-            db.session.add(question)
         # Answers keep the label and value they were given with, so editing never changes them.
-        question.label = form.label.data.strip()
-        question.help_text = (form.help_text.data or "").strip()
-        question.kind = kind
-        question.required = form.required.data
-        question.options = (
-            form.option_list() if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) else []
+        operations.save_question(
+            current_actor(),
+            event,
+            question,
+            label=form.label.data,
+            help_text=form.help_text.data or "",
+            kind=QuestionKind(form.kind.data),
+            required=form.required.data,
+            options=form.option_list(),
         )
-        db.session.commit()
         flash(_("Question saved."))
         return redirect(url_for("registrations.questions", slug=slug))
     return render_template(
@@ -201,19 +156,11 @@ def question_action(slug: str, question_id: int, action: str):  # noqa: ANN201
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    ordered = [q for q in all_questions(event) if not q.archived]
-    if action in ("up", "down") and question in ordered:
-        i = ordered.index(question)
-        j = i - 1 if action == "up" else i + 1
-        if 0 <= j < len(ordered):
-            ordered[i], ordered[j] = ordered[j], ordered[i]
-        for position, q in enumerate(ordered, start=1):
-            q.position = position
-    elif action == "archive":
-        question.archived = True
-    elif action == "restore":
-        question.archived = False
+    if action in ("up", "down"):
+        ordered = [q for q in all_questions(event) if not q.archived]
+        operations.move_question(current_actor(), question, ordered, -1 if action == "up" else 1)
+    elif action in ("archive", "restore"):
+        operations.archive_question(current_actor(), question, archived=action == "archive")
     else:
         abort(404)
-    db.session.commit()
     return redirect(url_for("registrations.questions", slug=slug))

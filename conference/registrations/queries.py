@@ -80,6 +80,18 @@ def event_registrations(
     mode: str | None = None,
     q: str = "",
 ) -> list[Registration]:
+    return list(db.session.scalars(registrations_query(event, status, session_id, mode, q)))
+
+
+def registrations_query(
+    event: Event,
+    status: str | None = None,
+    session_id: int | None = None,
+    mode: str | None = None,
+    q: str = "",
+) -> sa.Select:
+    """The event's registrations, oldest first, filtered as the organiser list and the API filter them:
+    by status, by a session chosen (not cancelled), by attendance mode, by name, email or check-in code."""
     query = (
         sa.select(Registration)
         .where(Registration.event_id == event.id)
@@ -109,7 +121,7 @@ def event_registrations(
                 Registration.checkin_code == q.upper(),
             )
         )
-    return list(db.session.scalars(query))
+    return query
 
 
 def status_counts(event: Event) -> dict[str, int]:

@@ -9,16 +9,28 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from conference.db import db
+from conference.db import db, lock_row
 from conference.events.models import Event
 from conference.registrations.models import Registration, RegistrationMode
 from conference.sessions.models import Session
 
+# Which of the event's columns an attendance mode uses: (seats taken, capacity). The one mapping, for the
+# counters here, the seats left shown on pages (`availability.event_seats_left`) and the settings' checks.
+MODE_COLUMNS: dict[RegistrationMode, tuple[str, str]] = {
+    RegistrationMode.IN_PERSON: ("seats_taken_in_person", "capacity_in_person"),
+    RegistrationMode.ONLINE: ("seats_taken_online", "capacity_online"),
+}
+
 
 def event_columns(mode: RegistrationMode) -> tuple[sa.Column, sa.Column]:
-    if mode == RegistrationMode.ONLINE:
-        return Event.__table__.c.seats_taken_online, Event.__table__.c.capacity_online
-    return Event.__table__.c.seats_taken_in_person, Event.__table__.c.capacity_in_person
+    taken, capacity = MODE_COLUMNS[RegistrationMode(mode)]
+    return Event.__table__.c[taken], Event.__table__.c[capacity]
+
+
+def event_taken_and_capacity(event: Event, mode: RegistrationMode | str) -> tuple[int, int | None]:
+    """The event's seats taken and capacity for an attendance mode, as loaded."""
+    taken, capacity = MODE_COLUMNS[RegistrationMode(mode)]
+    return getattr(event, taken), getattr(event, capacity)
 
 
 # The statements are built once: every registration runs them, and building one costs more than
@@ -67,16 +79,21 @@ def release_session_seat(session_id: int) -> None:
     db.session.execute(_RELEASE_SESSION_SEAT, {"row_id": session_id})
 
 
-def locked_row(model: type, row_id: int):  # noqa: ANN202
-    """A row fresh from the database, locked on PostgreSQL (on SQLite the transaction holds the write lock)."""
-    return db.session.scalars(
-        sa.select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
-    ).one()
+def release_all_seats(event_id: int) -> None:
+    """Every counter of the event and of its sessions back to zero: only when no registration of the event
+    holds a seat any more (the event was cancelled)."""
+    db.session.execute(
+        sa.update(Event.__table__)
+        .where(Event.__table__.c.id == event_id)
+        .values(seats_taken_in_person=0, seats_taken_online=0)
+    )
+    db.session.execute(sa.update(_SESSIONS).where(_SESSIONS.c.event_id == event_id).values(seats_taken=0))
 
 
 def lock_event(event_id: int) -> Event:
-    return locked_row(Event, event_id)
+    """The event row, fresh and locked: every change to an event's seats or settings takes it first."""
+    return lock_row(Event, event_id)
 
 
 def lock_registration(registration_id: int) -> Registration:
-    return locked_row(Registration, registration_id)
+    return lock_row(Registration, registration_id)

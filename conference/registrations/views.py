@@ -181,7 +181,8 @@ def manage(token: str):  # noqa: ANN201
             if registration.status == RegistrationStatus.CONFIRMED and registration.attends_in_person
             else None
         ),
-        seats=[s for s in registration.seats if s.status != SeatStatus.CANCELLED],
+        # Seats the registrant gave up are gone; those a cancelled session or event took stay, marked.
+        seats=[s for s in registration.seats if s.status != SeatStatus.CANCELLED or s.withdrawn],
     )
 
 

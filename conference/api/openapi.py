@@ -1,0 +1,446 @@
+"""The OpenAPI 3.1 document of /api/v1, served at GET /api/v1/openapi.json.
+
+Kept here as data, one entry per endpoint and method. tests/api/test_openapi.py validates the document,
+fails for any /api/v1 rule or method of app.url_map that is not described here, and checks real answers
+of every endpoint against the schemas. Enumerations are read from the models, so they cannot drift.
+Built once per BASE_URL and served as compact JSON (the C encoder).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+from flask import Response, current_app
+
+from conference.api.blueprint import bp
+from conference.api.organiser import MAX_PER_PAGE, MAX_QUERY, PER_PAGE
+from conference.api.registrations import MAX_SESSIONS
+from conference.auth.models import TeamRole
+from conference.auth.permissions import Action
+from conference.events.models import AttendanceMode, EventKind, EventStatus
+from conference.registrations.models import RegistrationMode, RegistrationStatus, SeatStatus
+from conference.registrations.registering import KEY_LENGTH
+from conference.sessions.models import SessionKind, SessionStatus
+from conference.speakers.models import Role
+
+BEARER = [{"bearerAuth": []}]
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _values(enum_class: type) -> list[str]:
+    return [member.value for member in enum_class]
+
+
+def _object(properties: dict, required: list[str] | None = None, **extra: object) -> dict:
+    """A closed object: every property required unless listed otherwise, no other properties."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        "additionalProperties": False,
+        **extra,
+    }
+
+
+STRING = {"type": "string"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+DATE_TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset."}
+NULLABLE_DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
+URL = {"type": "string", "format": "uri"}
+
+EVENT_SUMMARY = {
+    "slug": STRING,
+    "title": STRING,
+    "kind": {"enum": _values(EventKind)},
+    "status": {"enum": _values(EventStatus)},
+    "timezone": {"type": "string", "description": "IANA time zone; times are given in it."},
+    "starts_at": DATE_TIME,
+    "ends_at": DATE_TIME,
+    "url": URL,
+}
+
+SCHEMAS: dict[str, dict] = {
+    "Error": _object(
+        {"error": _object({"code": {"type": "integer"}, "message": STRING})},
+        description="Any refusal that is not about the input's fields (400, 401, 403, 404, 429).",
+    ),
+    "ValidationErrors": _object(
+        {
+            "errors": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": STRING, "minItems": 1},
+                "description": "Messages by field name (nested fields as `answers.<question id>`).",
+            }
+        },
+    ),
+    "EventSummary": _object(EVENT_SUMMARY),
+    "Person": _object({"name": STRING, "slug": STRING, "role": {"enum": _values(Role)}}),
+    "Session": _object(
+        {
+            "id": {"type": "integer"},
+            "title": STRING,
+            "kind": {"enum": _values(SessionKind)},
+            "status": {"enum": _values(SessionStatus)},
+            "starts_at": DATE_TIME,
+            "ends_at": DATE_TIME,
+            "room": NULLABLE_STRING,
+            "capacity": {"type": ["integer", "null"]},
+            "seats_left": {"type": ["integer", "null"]},
+            "registration_open": {"type": "boolean"},
+            "url": URL,
+            "people": {"type": "array", "items": _ref("Person")},
+        }
+    ),
+    "EventDetail": _object(
+        {
+            **EVENT_SUMMARY,
+            "summary": STRING,
+            "attendance_mode": {"enum": _values(AttendanceMode)},
+            "venue": {
+                "oneOf": [
+                    {"type": "null"},
+                    _object({"name": STRING, "address": STRING, "city": STRING, "country": STRING}),
+                ]
+            },
+            "hashtag": NULLABLE_STRING,
+            "series": NULLABLE_STRING,
+            "hosts": {"type": "array", "items": STRING},
+            "partners": {"type": "array", "items": STRING},
+            "sessions": {"type": "array", "items": _ref("Session")},
+        }
+    ),
+    "NewRegistration": {
+        "type": "object",
+        "required": ["name", "email", "consent"],
+        "properties": {
+            "name": {"type": "string", "maxLength": 200},
+            "email": {"type": "string", "format": "email", "maxLength": 320},
+            "affiliation": {"type": "string", "maxLength": 300},
+            "country": {"type": "string", "description": "ISO 3166 two-letter code.", "maxLength": 2},
+            "accessibility_needs": {"type": "string", "maxLength": 2000},
+            "attendance_mode": {
+                "enum": _values(RegistrationMode),
+                "description": "Required when the event is hybrid.",
+            },
+            "consent": {"const": True},
+            "session_ids": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 1},
+                "maxItems": MAX_SESSIONS,
+            },
+            "answers": {
+                "type": "object",
+                "description": "Answers by question id: text, a choice, a list of choices or a boolean.",
+                "additionalProperties": {
+                    "oneOf": [
+                        {"type": "string"},
+                        {"type": "array", "items": STRING},
+                        {"type": "boolean"},
+                        {"type": "null"},
+                    ]
+                },
+            },
+            "idempotency_key": {"type": "string", "minLength": KEY_LENGTH[0], "maxLength": KEY_LENGTH[1]},
+        },
+    },
+    "RegistrationSummary": _object(
+        {
+            "status": {"enum": _values(RegistrationStatus)},
+            "attendance_mode": {"enum": _values(RegistrationMode)},
+            "sessions": {
+                "type": "array",
+                "items": _object({"id": {"type": "integer"}, "status": {"enum": _values(SeatStatus)}}),
+            },
+            "manage_url": URL,
+            "calendar_url": URL,
+        }
+    ),
+    "LinkSent": _object({"status": {"const": "link_sent"}}),
+    "Cancelled": _object({"status": {"const": "cancelled"}}),
+    "Registration": _object(
+        {
+            "id": {"type": "integer"},
+            "name": STRING,
+            "email": {"type": ["string", "null"], "description": "null once the personal data is erased."},
+            "affiliation": STRING,
+            "country": NULLABLE_STRING,
+            "attendance_mode": {"enum": _values(RegistrationMode)},
+            "status": {"enum": _values(RegistrationStatus)},
+            "sessions": {
+                "type": "array",
+                "items": _object(
+                    {"id": {"type": "integer"}, "title": STRING, "status": {"enum": _values(SeatStatus)}}
+                ),
+            },
+            "created_at": DATE_TIME,
+            "checked_in_at": NULLABLE_DATE_TIME,
+            "erased": {"type": "boolean"},
+        },
+        description="A registration as the event's team sees it (without its secret links).",
+    ),
+    "RegistrationPage": _object(
+        {
+            "registrations": {"type": "array", "items": _ref("Registration")},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "total": {"type": "integer", "minimum": 0},
+            "next": {"type": ["string", "null"], "format": "uri", "description": "The next page, if any."},
+        }
+    ),
+    "CheckIn": _object(
+        {
+            "already_checked_in": {"type": "boolean", "description": "true when an earlier request did it."},
+            "registration": _ref("Registration"),
+        }
+    ),
+    "Me": _object(
+        {
+            "email": STRING,
+            "name": STRING,
+            "admin": {"type": "boolean", "description": "Admins may work on every event."},
+            "token": _object({"name": STRING, "prefix": STRING, "created_at": DATE_TIME}),
+            "events": {
+                "type": "array",
+                "description": "The events on whose team the account is.",
+                "items": _object(
+                    {
+                        "slug": STRING,
+                        "title": STRING,
+                        "status": {"enum": _values(EventStatus)},
+                        "starts_at": DATE_TIME,
+                        "role": {"enum": _values(TeamRole)},
+                        "actions": {
+                            "type": "array",
+                            "items": {"enum": _values(Action)},
+                            "description": "What the role allows on the event (docs/organising.md).",
+                        },
+                    }
+                ),
+            },
+        }
+    ),
+}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERROR = {
+    400: _json(_ref("Error"), "Malformed request (bad JSON, NUL characters, bad query values)."),
+    401: _json(
+        _ref("Error"), "No API token, or one that is unknown or revoked (`WWW-Authenticate: Bearer`)."
+    ),
+    403: _json(_ref("Error"), "The account's roles do not allow this."),
+    404: _json(_ref("Error"), "Not found (or not yours to see)."),
+    409: _json(_ref("ValidationErrors"), "The request conflicts with the current state."),
+    422: _json(_ref("ValidationErrors"), "Invalid input: messages by field."),
+    429: _json(_ref("Error"), "Too many requests from this client; wait and try again."),
+}
+SLUG = {"name": "slug", "in": "path", "required": True, "schema": STRING, "description": "The event's slug."}
+TOKEN = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "schema": STRING,
+    "description": "The registration's secret manage token (from its manage link).",
+}
+
+
+def _operation(
+    operation_id: str,
+    summary: str,
+    responses: dict,
+    *,
+    errors: tuple[int, ...] = (),
+    parameters: list | None = None,
+    body: dict | None = None,
+    organiser: Action | None = None,
+    description: str = "",
+) -> dict:
+    operation: dict = {"operationId": operation_id, "summary": summary, "tags": ["public"]}
+    if description:
+        operation["description"] = description
+    if parameters:
+        operation["parameters"] = parameters
+    if body:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    if organiser is not None:
+        operation["tags"] = ["organiser"]
+        operation["security"] = BEARER
+        operation["x-action"] = organiser.value
+        errors = (401, *errors, 429)
+    operation["responses"] = {str(code): response for code, response in responses.items()} | {
+        str(code): ERROR[code] for code in errors
+    }
+    return operation
+
+
+PATHS: dict[str, dict] = {
+    "/api/v1/events": {
+        "get": _operation(
+            "listEvents",
+            "Published (and publicly cancelled) events, past and upcoming.",
+            {
+                200: _json(
+                    _object({"events": {"type": "array", "items": _ref("EventSummary")}}), "The events."
+                )
+            },
+            errors=(400,),
+            parameters=[
+                {
+                    "name": "upcoming",
+                    "in": "query",
+                    "schema": {"enum": ["1", "0", "true", "false"]},
+                    "description": "1: only events that have not ended.",
+                }
+            ],
+        )
+    },
+    "/api/v1/events/{slug}": {
+        "get": _operation(
+            "getEvent",
+            "One published event with its programme.",
+            {200: _json(_ref("EventDetail"), "The event.")},
+            errors=(404,),
+            parameters=[SLUG],
+        )
+    },
+    "/api/v1/events/{slug}/registrations": {
+        "post": _operation(
+            "register",
+            "Register for an event (and some of its sessions).",
+            {
+                201: _json(_ref("RegistrationSummary"), "Registered: the manage and calendar links."),
+                202: _json(_ref("LinkSent"), "The address is registered already: its link was mailed to it."),
+            },
+            errors=(400, 404, 409, 422, 429),
+            parameters=[SLUG],
+            body=_ref("NewRegistration"),
+            description="Rate-limited per client (RATELIMIT_REGISTRATION). An `idempotency_key` makes a "
+            "repeated request answer as the first did. 409: the event is full and has no waiting list.",
+        ),
+        "get": _operation(
+            "listRegistrations",
+            "The event's registrations, oldest first, paged and filtered.",
+            {200: _json(_ref("RegistrationPage"), "One page of registrations.")},
+            errors=(403, 404, 422),
+            parameters=[
+                SLUG,
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": PER_PAGE},
+                },
+                {"name": "status", "in": "query", "schema": {"enum": _values(RegistrationStatus)}},
+                {
+                    "name": "session",
+                    "in": "query",
+                    "schema": {"type": "integer"},
+                    "description": "Only registrations that chose this session (and did not cancel it).",
+                },
+                {"name": "mode", "in": "query", "schema": {"enum": _values(RegistrationMode)}},
+                {
+                    "name": "q",
+                    "in": "query",
+                    "schema": {"type": "string", "maxLength": MAX_QUERY},
+                    "description": "Name or email contains this, or the check-in code is this.",
+                },
+            ],
+            organiser=Action.CHECK_IN,
+            description="Owners, managers and admins list every registration. Check-in helpers must "
+            "search with `q` (403 without it) and do not see erased registrations.",
+        ),
+    },
+    "/api/v1/events/{slug}/registrations/{registration_id}/check-in": {
+        "post": _operation(
+            "checkIn",
+            "Check a confirmed registration in (repeating it changes nothing).",
+            {200: _json(_ref("CheckIn"), "Checked in, now or before.")},
+            errors=(404, 409),
+            parameters=[
+                SLUG,
+                {"name": "registration_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+            ],
+            organiser=Action.CHECK_IN,
+            description="Any member of the event's team. 409 when the registration is not confirmed.",
+        )
+    },
+    "/api/v1/registrations/{token}": {
+        "get": _operation(
+            "getRegistration",
+            "One's own registration, by its manage token.",
+            {200: _json(_ref("RegistrationSummary"), "The registration.")},
+            errors=(404, 429),
+            parameters=[TOKEN],
+        ),
+        "delete": _operation(
+            "cancelRegistration",
+            "Cancel one's own registration, by its manage token.",
+            {200: _json(_ref("Cancelled"), "Cancelled; the waiting list moves up.")},
+            errors=(404, 429),
+            parameters=[TOKEN],
+        ),
+    },
+    "/api/v1/me": {
+        "get": _operation(
+            "me",
+            "Who the token acts as: the account, and its events and roles.",
+            {200: _json(_ref("Me"), "The account.")},
+            organiser=Action.HOME,
+        )
+    },
+    "/api/v1/openapi.json": {
+        "get": _operation(
+            "openapi",
+            "This document.",
+            {200: _json({"type": "object"}, "The OpenAPI 3.1 document.")},
+        )
+    },
+}
+
+
+def document(base_url: str) -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Conference API",
+            "version": "1",
+            "description": "Public endpoints need no authentication. Organiser endpoints need a personal API "
+            "token (made on /account/tokens or with `flask create-api-token`), sent as "
+            "`Authorization: Bearer <token>`; it acts as its account, on the events that account's team "
+            "roles allow (`x-action`: the action of the role matrix in docs/organising.md). Times are "
+            "ISO 8601 with the offset of the event's time zone.",
+        },
+        "servers": [{"url": base_url}],
+        "tags": [
+            {"name": "public", "description": "Anyone; no token."},
+            {"name": "organiser", "description": "A bearer token of a member of the event's team."},
+        ],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal API token (`ct_...`), shown once when it is made.",
+                }
+            },
+        },
+    }
+
+
+@functools.cache
+def _encoded(base_url: str) -> bytes:
+    return json.dumps(document(base_url), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@bp.get("/openapi.json")
+def openapi():  # noqa: ANN201
+    return Response(_encoded(current_app.config["BASE_URL"]), mimetype="application/json")

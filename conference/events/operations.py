@@ -1,0 +1,299 @@
+"""Operations on events: create, edit, publish, unpublish, cancel, restore, duplicate, delete; an event's
+hosts and partners, publications and team.
+
+Organiser pages (and later the organiser API and the CLI) change events only through these functions. Each
+takes the acting user (None for the CLI or an import), refuses with `OperationError` what the rules forbid
+(nothing is written then), writes in one transaction (the event row locked first where registrations may
+react), sends its signal (`conference.signals`) inside that transaction, and commits once.
+
+An event's status moves only along `TRANSITIONS`, the one table of allowed moves:
+
+| from \\ to | draft | published | cancelled |
+|---|---|---|---|
+| draft | – | publish | cancel |
+| published | unpublish | – | cancel |
+| cancelled | restore | – (restore first) | – |
+
+Cancelling an event cancels every active registration with its seats (they are marked withdrawn); restoring
+it makes it a draft again and puts those registrations back on the waiting list in their original order,
+promoted up to capacity (`conference.registrations.reactions`). A cancelled event is public only if it was
+ever published (`Event.is_published`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from conference import signals
+from conference.auth.models import EventMember, TeamRole
+from conference.db import db, lock_row
+from conference.events import editing
+from conference.events.models import (
+    Event,
+    EventOrganisation,
+    EventStatus,
+    Organisation,
+    OrganisationRole,
+    Publication,
+)
+from conference.operations import OperationError, changed_values, transaction
+from conference.slugs import slug_taken, unique_slug
+
+if TYPE_CHECKING:
+    from conference.auth.models import User
+
+DRAFT, PUBLISHED, CANCELLED = EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.CANCELLED
+
+# The allowed moves of an event's status: (from, to) -> the move's name and its signal.
+TRANSITIONS = {
+    (DRAFT, PUBLISHED): ("publish", signals.event_published),
+    (PUBLISHED, DRAFT): ("unpublish", signals.event_unpublished),
+    (DRAFT, CANCELLED): ("cancel", signals.event_cancelled),
+    (PUBLISHED, CANCELLED): ("cancel", signals.event_cancelled),
+    (CANCELLED, DRAFT): ("restore", signals.event_restored),
+}
+# Why a move that is not in the table is refused, by the status it would go to.
+REFUSALS = {
+    PUBLISHED: _l("A cancelled event is restored as a draft first; then it can be published again."),
+    DRAFT: _l("Only a published or cancelled event can become a draft."),
+    CANCELLED: _l("This event is cancelled already."),
+}
+SAME = {
+    DRAFT: _l("This event is a draft already."),
+    PUBLISHED: _l("This event is published already."),
+    CANCELLED: _l("This event is cancelled already."),
+}
+# A change of one of these moves every session of the event in the calendar.
+MOVE_FIELDS = ("timezone", "starts_at", "ends_at")
+
+
+def allowed(current: EventStatus, wanted: EventStatus) -> bool:
+    return (current, wanted) in TRANSITIONS
+
+
+def _check_values(values: dict) -> None:
+    if values["ends_at"] < values["starts_at"]:
+        raise OperationError(_("The end must come after the start."), "ends_at")
+
+
+def create_event(actor: User | None, values: dict, slug: str | None = None) -> Event:
+    """A new draft event (`values`: as `editing.event_values` gives them); the actor becomes its owner."""
+    _check_values(values)
+    if slug and slug_taken(Event, slug):
+        raise OperationError(_("Another event uses this web address."), "slug")
+    with transaction():
+        event = Event(status=DRAFT, **values)
+        event.slug = unique_slug(Event, slug or "", event.title)
+        db.session.add(event)
+        db.session.flush()
+        if actor is not None:
+            db.session.add(EventMember(event_id=event.id, user_id=actor.id, role=TeamRole.OWNER))
+        signals.event_created.send(event, actor=actor)
+    return event
+
+
+def edit_event(actor: User | None, event: Event, values: dict, slug: str | None = None) -> dict:
+    """Change an event's details; returns {field: (old, new)}. A published event keeps its web address.
+    Announces `event_changed`, with `moved` when its zone, start or end changed (every session's local
+    time or date in calendars moves with it)."""
+    _check_values(values)
+    wanted = slug or event.slug
+    if wanted != event.slug and event.is_published:
+        raise OperationError(_("A published event keeps its web address, so links keep working."), "slug")
+    if slug_taken(Event, wanted, exclude_id=event.id):
+        raise OperationError(_("Another event uses this web address."), "slug")
+    with transaction():
+        event = lock_row(Event, event.id)
+        changes = changed_values(event, {**values, "slug": wanted})
+        for name, (_old, new) in changes.items():
+            setattr(event, name, new)
+        db.session.flush()
+        if changes:
+            moved = any(name in changes for name in MOVE_FIELDS)
+            signals.event_changed.send(event, actor=actor, changes=changes, moved=moved)
+    return changes
+
+
+def change_status(
+    actor: User | None, event: Event, wanted: EventStatus, *, clashes_confirmed: bool = True
+) -> str:
+    """Move the event's status along `TRANSITIONS` (anything else is refused with the reason) and announce
+    the move's signal; registrations react to cancel and restore. Publishing a programme with clashes needs
+    `clashes_confirmed`. Returns the move's name."""
+    if event.status == wanted:
+        raise OperationError(str(SAME[wanted]), "status")
+    if not allowed(event.status, wanted):
+        raise OperationError(str(REFUSALS[wanted]), "status")
+    if wanted == PUBLISHED and not clashes_confirmed:
+        from conference.sessions.clashes import event_clashes
+
+        clashes = event_clashes(event)
+        if clashes:
+            raise OperationError(
+                _(
+                    "This event has %(n)s clash(es). Check them below, then confirm to publish anyway.",
+                    n=len(clashes),
+                ),
+                "confirm",
+            )
+    with transaction():
+        event = lock_row(Event, event.id)
+        if not allowed(event.status, wanted):  # changed since it was read
+            raise OperationError(str(REFUSALS[wanted]), "status")
+        name, signal = TRANSITIONS[(event.status, wanted)]
+        event.status = wanted
+        db.session.flush()
+        signal.send(event, actor=actor)
+    return name
+
+
+def publish(actor: User | None, event: Event, *, clashes_confirmed: bool = False) -> None:
+    change_status(actor, event, PUBLISHED, clashes_confirmed=clashes_confirmed)
+
+
+def unpublish(actor: User | None, event: Event) -> None:
+    change_status(actor, event, DRAFT)
+
+
+def cancel_event(actor: User | None, event: Event) -> None:
+    change_status(actor, event, CANCELLED)
+
+
+def restore_event(actor: User | None, event: Event) -> None:
+    if event.status != CANCELLED:
+        raise OperationError(_("Only a cancelled event can be restored."), "status")
+    change_status(actor, event, DRAFT)
+
+
+def duplicate_event(
+    actor: User, source: Event, *, title: str, slug: str | None, new_start_local: datetime
+) -> Event:
+    """A draft copy of the event starting at `new_start_local` (see `editing.duplicate_event`)."""
+    if slug and slug_taken(Event, slug):
+        raise OperationError(_("Another event uses this web address."), "slug")
+    with transaction():
+        copy = editing.duplicate_event(
+            source, title=title, slug=slug or "", new_start_local=new_start_local, by=actor
+        )
+        signals.event_duplicated.send(copy, actor=actor, source=source)
+    return copy
+
+
+def delete_event(actor: User | None, event: Event) -> None:
+    """Delete a draft that was never published and has no registrations; every other event is cancelled
+    instead, so that nothing anyone saw or registered for disappears."""
+    from conference.registrations.models import Registration
+
+    with transaction():
+        event = lock_row(Event, event.id)
+        has_registrations = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Registration).where(Registration.event_id == event.id)
+        )
+        if event.status != DRAFT or event.first_published_at is not None or has_registrations:
+            raise OperationError(
+                _("Only a draft that was never published and has no registrations can be deleted; cancel it.")
+            )
+        signals.event_deleted.send(event, actor=actor)
+        db.session.delete(event)
+
+
+# --- hosts, partners and publications ------------------------------------------------------------------
+
+
+def link_organisation(
+    actor: User | None,
+    event: Event,
+    role: OrganisationRole,
+    *,
+    organisation_id: int | None = None,
+    new_name: str = "",
+) -> Organisation:
+    """Add an existing organisation (or one by a new name) as host or partner, or change its part."""
+    if organisation_id:
+        organisation = db.session.get(Organisation, organisation_id)
+        if organisation is None:
+            raise OperationError(_("Choose an organisation or enter a new name."), "organisation_id")
+    elif new_name.strip():
+        organisation = editing.find_or_create_organisation(new_name)
+    else:
+        raise OperationError(_("Choose an organisation or enter a new name."), "organisation_id")
+    editing.link_organisation(event, organisation, role)
+    signals.event_changed.send(
+        event, actor=actor, changes={"organisations": (None, organisation.name)}, moved=False
+    )
+    db.session.commit()
+    return organisation
+
+
+def unlink_organisation(actor: User | None, link: EventOrganisation) -> None:
+    event, name = link.event, link.organisation.name
+    db.session.delete(link)
+    signals.event_changed.send(event, actor=actor, changes={"organisations": (name, None)}, moved=False)
+    db.session.commit()
+
+
+def add_publication(actor: User | None, event: Event, values: dict) -> Publication:
+    publication = Publication(position=len(event.publications), **values)
+    event.publications.append(publication)
+    signals.event_changed.send(
+        event, actor=actor, changes={"publications": (None, publication.title)}, moved=False
+    )
+    db.session.commit()
+    return publication
+
+
+def remove_publication(actor: User | None, publication: Publication) -> None:
+    event, title = publication.event, publication.title
+    db.session.delete(publication)
+    signals.event_changed.send(event, actor=actor, changes={"publications": (title, None)}, moved=False)
+    db.session.commit()
+
+
+# --- the event's team ------------------------------------------------------------------------------------
+
+
+def _owners_left(event_id: int, without: EventMember) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(EventMember)
+        .where(
+            EventMember.event_id == event_id, EventMember.role == TeamRole.OWNER, EventMember.id != without.id
+        )
+    )
+
+
+def add_team_member(actor: User | None, event: Event, email: str, role: TeamRole) -> EventMember:
+    """Put an existing account on the event's team (who may give which role is checked by the page)."""
+    from conference.auth.accounts import find_user
+
+    user = find_user(email)
+    if user is None:
+        raise OperationError(_("No organiser account has this email. An admin creates accounts."), "email")
+    known = db.session.scalar(
+        sa.select(EventMember.id).where(EventMember.event_id == event.id, EventMember.user_id == user.id)
+    )
+    if known is not None:
+        raise OperationError(_("Already on the team."), "email")
+    member = EventMember(event_id=event.id, user_id=user.id, role=role)
+    db.session.add(member)
+    db.session.commit()
+    return member
+
+
+def change_team_role(actor: User | None, member: EventMember, role: TeamRole) -> None:
+    if member.role == TeamRole.OWNER and role != TeamRole.OWNER and not _owners_left(member.event_id, member):
+        raise OperationError(_("Every event keeps at least one owner."), "role")
+    member.role = role
+    db.session.commit()
+
+
+def remove_team_member(actor: User | None, member: EventMember) -> None:
+    if member.role == TeamRole.OWNER and not _owners_left(member.event_id, member):
+        raise OperationError(_("Every event keeps at least one owner."))
+    db.session.delete(member)
+    db.session.commit()

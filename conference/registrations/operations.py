@@ -1,0 +1,229 @@
+"""The organiser's operations on registrations: approve, reject, cancel, erase, check in; the registration
+settings (opening times, capacities, waiting list, approval) and the organiser's questions.
+
+Organiser pages (and later the organiser API) call these. Each takes the acting user, refuses with
+`OperationError` what the rules forbid, writes in one transaction (`serialized_write()`, the event row
+locked first, then the registration's), sends its signal inside the transaction and commits once. The seat
+rules themselves are `conference.registrations.capacity`'s.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from conference import signals
+from conference.db import db
+from conference.events.models import Event
+from conference.operations import OperationError, check_capacity, transaction
+from conference.registrations import capacity
+from conference.registrations.capacity import ENDED
+from conference.registrations.models import (
+    Question,
+    QuestionKind,
+    Registration,
+    RegistrationMode,
+    RegistrationStatus,
+)
+from conference.registrations.seats import MODE_COLUMNS, lock_event
+from conference.sessions.models import Session
+
+if TYPE_CHECKING:
+    from conference.auth.models import User
+
+
+class OperationErrors(OperationError):
+    """Several refusals at once (a settings form with several fields): `errors` lists them."""
+
+    def __init__(self, errors: list[OperationError]) -> None:
+        super().__init__("; ".join(e.message for e in errors), errors[0].field if errors else None)
+        self.errors = errors
+
+
+def approve(actor: User | None, registration: Registration) -> None:
+    """Approve a pending registration: its seats are allocated now, or it waits on the list."""
+    with transaction():
+        event, registration = capacity.lock(registration)
+        if registration.status != RegistrationStatus.PENDING:
+            raise OperationError(_("Only a registration that awaits approval can be approved."))
+        capacity.approve_locked(event, registration)
+        signals.registration_approved.send(registration, actor=actor)
+
+
+def reject(actor: User | None, registration: Registration) -> None:
+    with transaction():
+        _event, registration = capacity.lock(registration)
+        if registration.status != RegistrationStatus.PENDING:
+            raise OperationError(_("Only a registration that awaits approval can be rejected."))
+        capacity.reject_locked(registration)
+        signals.registration_rejected.send(registration, actor=actor)
+
+
+def cancel_registration(actor: User | None, registration: Registration) -> list[Registration]:
+    """Cancel a registration (mail "cancelled by the organisers"); its seats go to the waiting list."""
+    with transaction():
+        event, registration = capacity.lock(registration)
+        if registration.status in ENDED:
+            raise OperationError(_("This registration is cancelled already."))
+        mail = None if registration.erased_at else "cancelled_by_organiser"
+        promoted = capacity.cancel_locked(event, registration, mail)
+        signals.registration_cancelled.send(registration, actor=actor, promoted=promoted)
+    return promoted
+
+
+def erase(actor: User | None, registration: Registration) -> None:
+    """Delete a registration's personal data (see `capacity.erase`); erasing twice changes nothing."""
+    with transaction():
+        event, registration = capacity.lock(registration)
+        if registration.erased_at is not None:
+            return
+        capacity.erase_locked(event, registration)
+        signals.registration_erased.send(registration, actor=actor)
+
+
+def check_in(actor: User | None, registration: Registration) -> bool:
+    """Mark a confirmed registrant as arrived; False when already checked in."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise OperationError(
+            _(
+                "%(name)s is not confirmed (%(status)s).",
+                name=registration.name,
+                status=registration.status.value,
+            )
+        )
+    with transaction():
+        done = capacity.mark_checked_in(registration)
+        if done:
+            signals.registration_checked_in.send(registration, actor=actor)
+    db.session.refresh(registration)
+    return done
+
+
+# --- settings --------------------------------------------------------------------------------------------
+
+
+def update_settings(
+    actor: User | None,
+    event: Event,
+    *,
+    enabled: bool,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    capacities: dict[RegistrationMode, int | None],
+    waitlist: bool,
+    approval: bool,
+    session_capacities: dict[int, int | None] | None = None,
+) -> None:
+    """Save an event's registration settings and its sessions' capacities in one transaction. A capacity
+    below the seats taken is refused (every refusal is reported, `OperationErrors`); a larger one promotes
+    the waiting list, through the same signals and receivers as the session form."""
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise OperationErrors(
+            [OperationError(_("Closing must come after opening."), "registration_closes_at")]
+        )
+    session_capacities = session_capacities or {}
+    with transaction():
+        event = lock_event(event.id)
+        sessions = {
+            s.id: s
+            for s in db.session.scalars(
+                sa.select(Session)
+                .where(Session.event_id == event.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        }
+        errors: list[OperationError] = []
+        for mode, new in capacities.items():
+            taken_column, capacity_column = MODE_COLUMNS[mode]
+            try:
+                check_capacity(new, getattr(event, taken_column), capacity_column)
+            except OperationError as error:
+                errors.append(error)
+        for session_id, new in session_capacities.items():
+            if session_id not in sessions:
+                errors.append(OperationError(_("No such session."), str(session_id)))
+                continue
+            try:
+                check_capacity(new, sessions[session_id].seats_taken, str(session_id))
+            except OperationError as error:
+                errors.append(error)
+        if errors:
+            raise OperationErrors(errors)
+        event.registration_enabled = enabled
+        event.registration_opens_at = opens_at
+        event.registration_closes_at = closes_at
+        event.waitlist_enabled = waitlist
+        event.approval_required = approval
+        changed_modes = []
+        for mode, new in capacities.items():
+            column = MODE_COLUMNS[mode][1]
+            if getattr(event, column) != new:
+                changed_modes.append((mode, getattr(event, column), new))
+                setattr(event, column, new)
+        changed_sessions = []
+        for session_id, new in session_capacities.items():
+            session = sessions[session_id]
+            if session.capacity != new:
+                changed_sessions.append((session, session.capacity, new))
+                session.capacity = new
+        db.session.flush()
+        # The event's seats first (those promoted there may take session seats), then each session's.
+        for mode, old, new in changed_modes:
+            signals.event_capacity_changed.send(event, actor=actor, mode=mode, old=old, new=new)
+        for session, old, new in changed_sessions:
+            signals.session_capacity_changed.send(session, actor=actor, old=old, new=new)
+
+
+# --- questions -------------------------------------------------------------------------------------------
+
+
+def save_question(
+    actor: User | None,
+    event: Event,
+    question: Question | None,
+    *,
+    label: str,
+    help_text: str,
+    kind: QuestionKind,
+    required: bool,
+    options: list[str],
+) -> Question:
+    """Add a question to the registration form, or change one. Answers given before keep the label and
+    value they were given with."""
+    if question is None:
+        position = db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.max(Question.position), 0)).where(
+                Question.event_id == event.id
+            )
+        )
+        question = Question(event_id=event.id, position=position + 1)
+        db.session.add(question)
+    question.label = label.strip()
+    question.help_text = help_text.strip()
+    question.kind = kind
+    question.required = required
+    question.options = options if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) else []
+    db.session.commit()
+    return question
+
+
+def move_question(actor: User | None, question: Question, ordered: list[Question], step: int) -> None:
+    """Move a question one place up (step -1) or down (+1) among the event's active questions."""
+    if question in ordered:
+        i = ordered.index(question)
+        j = i + step
+        if 0 <= j < len(ordered):
+            ordered[i], ordered[j] = ordered[j], ordered[i]
+        for position, q in enumerate(ordered, start=1):
+            q.position = position
+    db.session.commit()
+
+
+def archive_question(actor: User | None, question: Question, archived: bool = True) -> None:
+    """Retire a question (its answers are kept) or ask it again."""
+    question.archived = archived
+    db.session.commit()

@@ -1,0 +1,72 @@
+"""What happened: the signals the operations send (blinker, which Flask itself uses).
+
+Every signal is sent by an operation (`conference/<area>/operations.py`) INSIDE its transaction, after the
+change is flushed and before the one commit: a receiver that writes (promotes a waiting list, releases
+seats, later an audit entry or a notice in the outbox) writes in the same transaction, so the change and
+its consequences are committed together or not at all. A receiver must not commit or roll back, and an
+exception in a receiver undoes the whole operation. Receivers are connected explicitly in `create_app`
+(for example `conference.registrations.reactions.connect()`), never by importing a module.
+
+The sender (the first argument a receiver gets) is the object the signal is about. Every signal carries
+`actor`: the `User` who acted, or None for the command line and `import-schedule`.
+
+| signal | sender | other arguments | sent by |
+|---|---|---|---|
+| `event_created` | Event | actor | events.operations.create_event |
+| `event_changed` | Event | actor, changes: {field: (old, new)}, moved (zone, start or end) | edit_event |
+| `event_published` | Event | actor | publish |
+| `event_unpublished` | Event | actor | unpublish |
+| `event_cancelled` | Event | actor | cancel_event |
+| `event_restored` | Event | actor (a cancelled event became a draft again) | restore_event |
+| `event_duplicated` | the new Event | actor, source: the Event copied | duplicate_event |
+| `event_deleted` | Event (before its rows go) | actor | delete_event |
+| `event_capacity_changed` | Event | actor, mode, old, new | registrations.operations.update_settings |
+| `session_created` | Session | actor | sessions.operations.create_session |
+| `session_changed` | Session | actor, changes: {field: (old, new)}, moved (start, end or room) | edit_session |
+| `session_cancelled` | Session | actor | cancel_session (also import-schedule) |
+| `session_restored` | Session | actor | restore_session (also import-schedule) |
+| `session_deleted` | Session (before its row goes) | actor | delete_session |
+| `session_capacity_changed` | Session | actor, old, new (None: no limit) | edit_session, change_capacity, settings |
+| `person_assigned` | Assignment | actor, session, person | assign_person |
+| `person_unassigned` | Session | actor, person, role | remove_assignment |
+| `registration_approved` | Registration | actor | registrations.operations.approve |
+| `registration_rejected` | Registration | actor | reject |
+| `registration_cancelled` | Registration | actor | cancel_registration |
+| `registration_erased` | Registration (already scrubbed) | actor | erase |
+| `registration_checked_in` | Registration | actor | check_in |
+
+Who listens today: `conference.registrations.reactions` (session cancelled or restored, capacity changed,
+event cancelled or restored). A session moved (`session_changed` with moved=True, `event_changed` with
+moved=True) has no receiver yet: notices to registrants and speakers will subscribe to it.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+event_created = _signals.signal("event-created")
+event_changed = _signals.signal("event-changed")
+event_published = _signals.signal("event-published")
+event_unpublished = _signals.signal("event-unpublished")
+event_cancelled = _signals.signal("event-cancelled")
+event_restored = _signals.signal("event-restored")
+event_duplicated = _signals.signal("event-duplicated")
+event_deleted = _signals.signal("event-deleted")
+event_capacity_changed = _signals.signal("event-capacity-changed")
+
+session_created = _signals.signal("session-created")
+session_changed = _signals.signal("session-changed")
+session_cancelled = _signals.signal("session-cancelled")
+session_restored = _signals.signal("session-restored")
+session_deleted = _signals.signal("session-deleted")
+session_capacity_changed = _signals.signal("session-capacity-changed")
+person_assigned = _signals.signal("person-assigned")
+person_unassigned = _signals.signal("person-unassigned")
+
+registration_approved = _signals.signal("registration-approved")
+registration_rejected = _signals.signal("registration-rejected")
+registration_cancelled = _signals.signal("registration-cancelled")
+registration_erased = _signals.signal("registration-erased")
+registration_checked_in = _signals.signal("registration-checked-in")

@@ -1,0 +1,209 @@
+"""The OpenAPI 3.1 document at /api/v1/openapi.json: valid (openapi-spec-validator), complete (every /api/v1
+rule and method of app.url_map is in it, and nothing else), and true (real answers of every endpoint, for
+every documented status, validate against the documented schema, with jsonschema)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from flask import Flask
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+from conference.auth.permissions import required_action
+from conference.db import db
+from conference.speakers.models import Assignment, Role
+from tests.api.organiser_world import Api, build_world
+from tests.factories import make_event, make_person, make_room, make_session
+
+METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+
+def _document(app: Flask) -> dict:
+    response = app.test_client().get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    return json.loads(response.data)
+
+
+def _template(rule: str) -> str:
+    """/api/v1/events/<slug>/registrations/<int:registration_id> -> .../{slug}/registrations/{registration_id}"""
+    return re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>", r"{\1}", rule)
+
+
+def test_the_document_is_valid_openapi_3_1_served_compact(app):
+    response = app.test_client().get("/api/v1/openapi.json")
+    document = json.loads(response.data)
+    assert document["openapi"].startswith("3.1")
+    validate(document)  # raises on any error
+    assert b"\n" not in response.data and b'": ' not in response.data  # no indentation, compact separators
+    assert app.test_client().get("/api/v1/openapi.json").data == response.data
+    assert document["servers"] == [{"url": "https://conference.test"}]
+    assert document["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": document["components"]["securitySchemes"]["bearerAuth"]["description"],
+    }
+
+
+def test_every_api_rule_and_method_is_documented_and_nothing_else(app):
+    document = _document(app)
+    in_app: set[tuple[str, str]] = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = _template(rule.rule)
+        view = app.view_functions[rule.endpoint]
+        for method in sorted(rule.methods & METHODS):
+            in_app.add((path, method.lower()))
+            operation = document["paths"].get(path, {}).get(method.lower())
+            assert operation is not None, f"describe {method} {path} in conference/api/openapi.py"
+            documented = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+            assert documented == set(rule.arguments), (method, path)
+            action = required_action(view)
+            if action is None:  # public: no token
+                assert "security" not in operation, (method, path)
+            else:
+                assert operation["security"] == [{"bearerAuth": []}], (method, path)
+                assert operation["x-action"] == action.value, (method, path)
+                assert "401" in operation["responses"], (method, path)
+    documented = {(path, method) for path, item in document["paths"].items() for method in item}
+    assert documented == in_app  # nothing described that the app does not serve
+    assert len(in_app) >= 9
+
+
+class Checker:
+    """Validates answers against the document and records which (path, method, status) were seen."""
+
+    def __init__(self, document: dict) -> None:
+        self.document = document
+        self.seen: set[tuple[str, str, str]] = set()
+
+    def __call__(self, response, path: str, method: str):  # noqa: ANN001, ANN204
+        status = str(response.status_code)
+        operation = self.document["paths"][path][method]
+        where = (method, path, status, response.get_data(as_text=True)[:300])
+        assert status in operation["responses"], ("undocumented status", *where)
+        schema = operation["responses"][status]["content"]["application/json"]["schema"]
+        assert response.is_json, where
+        # The document's components alongside, so that "#/components/schemas/..." resolves.
+        validator = Draft202012Validator(
+            {"components": self.document["components"], **schema},
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
+        errors = [
+            f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in validator.iter_errors(response.json)
+        ]
+        assert errors == [], where
+        self.seen.add((path, method, status))
+        return response
+
+    def documented(self) -> set[tuple[str, str, str]]:
+        return {
+            (path, method, status)
+            for path, item in self.document["paths"].items()
+            for method, operation in item.items()
+            for status in operation["responses"]
+        }
+
+
+@pytest.fixture
+def world(app: Flask) -> dict:
+    made = build_world()
+    # A room and a speaker, so that the programme's people and rooms are in the answers too.
+    event = made["event"]
+    made["small"].room = make_room(event, "Seminar Room 2")
+    made["small"].assignments.append(Assignment(person=make_person(name="Ann Speaker"), role=Role.MODERATOR))
+    full = make_event(slug="full", capacity_in_person=1, waitlist_enabled=False)
+    make_session(full)
+    db.session.commit()
+    return made
+
+
+def test_real_answers_of_every_endpoint_match_the_document(app, make_app, world):
+    document = _document(app)
+    check = Checker(document)
+    api = Api(app)
+    tokens = world["tokens"]
+    ada = world["ids"]["ada"]
+    cy = world["ids"]["cy"]
+
+    events = "/api/v1/events"
+    check(api.get(events), events, "get")
+    check(api.get(events + "?upcoming=1"), events, "get")
+    check(api.get(events + "?upcoming=maybe"), events, "get")
+
+    event = "/api/v1/events/{slug}"
+    check(api.get("/api/v1/events/target"), event, "get")
+    check(api.get("/api/v1/events/nope"), event, "get")
+
+    registrations = "/api/v1/events/{slug}/registrations"
+    body = {"name": "Eve", "email": "eve@example.org", "attendance_mode": "in_person", "consent": True}
+    created = check(api.post("/api/v1/events/target/registrations", json=body), registrations, "post")
+    assert created.status_code == 201
+    again = check(api.post("/api/v1/events/target/registrations", json=body), registrations, "post")
+    assert again.status_code == 202
+    check(api.post("/api/v1/events/target/registrations", json={"name": ""}), registrations, "post")
+    check(
+        api.post("/api/v1/events/target/registrations", data="{x", content_type="application/json"),
+        registrations,
+        "post",
+    )
+    check(api.post("/api/v1/events/nope/registrations", json=body), registrations, "post")
+    first = {**body, "email": "first@example.org"}
+    assert (
+        check(api.post("/api/v1/events/full/registrations", json=first), registrations, "post").status_code
+        == 201
+    )
+    late = {**body, "email": "late@example.org"}
+    assert (
+        check(api.post("/api/v1/events/full/registrations", json=late), registrations, "post").status_code
+        == 409
+    )
+
+    check(api.get("/api/v1/events/target/registrations", tokens["owner"]), registrations, "get")
+    check(api.get("/api/v1/events/target/registrations?per_page=1", tokens["owner"]), registrations, "get")
+    check(api.get("/api/v1/events/target/registrations?q=ada", tokens["helper"]), registrations, "get")
+    check(api.get("/api/v1/events/target/registrations", tokens["helper"]), registrations, "get")  # 403
+    check(api.get("/api/v1/events/target/registrations"), registrations, "get")  # 401
+    check(api.get("/api/v1/events/target/registrations", tokens["stranger"]), registrations, "get")  # 404
+    check(api.get("/api/v1/events/target/registrations?page=0", tokens["owner"]), registrations, "get")  # 422
+
+    check_in = "/api/v1/events/{slug}/registrations/{registration_id}/check-in"
+    url = f"/api/v1/events/target/registrations/{ada}/check-in"
+    check(api.post(url, tokens["helper"]), check_in, "post")
+    check(api.post(url, tokens["helper"]), check_in, "post")
+    check(api.post(url), check_in, "post")
+    check(api.post(url, tokens["stranger"]), check_in, "post")
+    check(api.post(f"/api/v1/events/target/registrations/{cy}/check-in", tokens["owner"]), check_in, "post")
+
+    me = "/api/v1/me"
+    for token in tokens.values():
+        check(api.get(me, token), me, "get")
+
+    manage = created.json["manage_url"].rstrip("/").rsplit("/", 1)[1]
+    by_token = "/api/v1/registrations/{token}"
+    check(api.get(f"/api/v1/registrations/{manage}"), by_token, "get")
+    check(api.get("/api/v1/registrations/not-a-token"), by_token, "get")
+    check(api.open("DELETE", f"/api/v1/registrations/{manage}"), by_token, "delete")
+    check(api.open("DELETE", "/api/v1/registrations/not-a-token"), by_token, "delete")
+
+    check(api.get("/api/v1/openapi.json"), "/api/v1/openapi.json", "get")
+
+    # Rate limits (429), in an app with limits on: one request each, then refused.
+    limited = Api(
+        make_app(RATELIMIT_ENABLED=True, RATELIMIT_REGISTRATION="1/minute", RATELIMIT_API_AUTH="1/minute")
+    )
+    for _ in range(2):
+        check(limited.post("/api/v1/events/nope/registrations", json=body), registrations, "post")
+        check(limited.get("/api/v1/registrations/not-a-token"), by_token, "get")
+        check(limited.open("DELETE", "/api/v1/registrations/not-a-token"), by_token, "delete")
+        check(limited.get(me, "ct_" + "Z" * 43), me, "get")
+    check(limited.get("/api/v1/events/target/registrations", tokens["owner"]), registrations, "get")
+    check(limited.post(url, tokens["owner"]), check_in, "post")
+    check(limited.get(me), me, "get")  # 429 before any token is looked at
+
+    missing = check.documented() - check.seen
+    assert missing == set(), "documented answers never seen (add them to this test): " + repr(sorted(missing))
