@@ -100,6 +100,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         or "sqlite:///" + str(Path(instance_path) / "ratelimit.sqlite"),
         "RATELIMIT_REGISTRATION": os.environ.get("RATELIMIT_REGISTRATION", "30/minute;300/hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # When the storage cannot be reached (Redis down, the SQLite file locked or gone) requests are never
+        # answered 500: the limits go on in each worker's memory until the storage answers again, and any
+        # other limiter error is logged and the request let through (conference/ratelimit.py).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none, the
         # headers are ignored and limits count the connecting address).
         "TRUSTED_PROXIES": _count("TRUSTED_PROXIES", 0),
