@@ -93,6 +93,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_LEASE_SECONDS": _count("MAIL_LEASE_SECONDS", 600),
         # At most one link mail (lost link, repeated or revived registration) per address in this time.
         "LINK_MAIL_INTERVAL_SECONDS": _count("LINK_MAIL_INTERVAL_SECONDS", 300),
+        # The largest request body (bytes): bigger ones are answered 413 before they are read. No page sends
+        # more than a few hundred kilobytes (the longest field, an event description, is 20,000 characters);
+        # 0 turns the limit off.
+        "MAX_CONTENT_LENGTH": _count("MAX_CONTENT_LENGTH", 2**20) or None,
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         # Counters shared by every worker on this machine (conference/ratelimit.py); redis://host:6379
         # for several machines. memory:// counts per worker process, so only suits a single process.

@@ -260,3 +260,25 @@ def test_calendar_feeds_leave_out_control_characters_stored(client, app) -> None
         calendar = Calendar.from_ical(response.data)
         summaries = {str(component["SUMMARY"]) for component in calendar.walk("VEVENT")}
         assert summaries & {"Roundtable", "Human\nsecurity symposium"}, summaries
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(app: Flask) -> None:
+    """Found by the probe after the merge: a 20 MB form or JSON body was read, parsed and (for a form)
+    echoed back in the page; now anything over MAX_CONTENT_LENGTH (1 MiB by default) is a 413."""
+    event = make_event()
+    user = make_user()
+    db.session.commit()
+    client = app.test_client()
+    big = "x" * (2 * 2**20)
+    api = client.post(
+        f"/api/v1/events/{event.slug}/registrations",
+        data=json.dumps({"name": big, "email": "big@example.org", "consent": True}),
+        content_type="application/json",
+    )
+    assert api.status_code == 413 and api.get_json()["error"]["code"] == 413
+    login_as(client, user)
+    page = post_form(client, "/organise/people/new", {"name": "Big", "bio": big})
+    assert page.status_code == 413 and big not in page.get_data(as_text=True)
+    assert _count(Registration) == 0 and _count(Person) == 0
+    normal = post_form(client, "/organise/people/new", {"name": "Normal", "bio": "y" * 10_000})
+    assert normal.status_code == 302 and _count(Person) == 1
