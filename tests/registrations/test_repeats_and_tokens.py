@@ -286,3 +286,34 @@ def test_the_migration_keeps_calendar_subscriptions_and_renews_manage_links(
             seats = conn.exec_driver_sql("SELECT count(*) FROM session_seats").scalar()
         assert back == ["old-token-1", "old-token-2"] and seats == 1
         db.engine.dispose()
+
+
+def test_expired_link_mail_records_are_deleted(make_app) -> None:  # noqa: ANN001
+    """The table held one row per address ever mailed, forever (a leftover of the merge): a claim now
+    deletes the rows older than the interval, and those still inside it keep holding their address back."""
+    from datetime import timedelta
+
+    from conference.db import utcnow
+    from conference.mail import throttle
+    from conference.mail.throttle import LinkMailThrottle
+
+    app = make_app(LINK_MAIL_INTERVAL_SECONDS=60)
+    with app.app_context():
+        try:
+            assert throttle.claim("old@example.org") and throttle.claim("recent@example.org")
+            old = db.session.get(LinkMailThrottle, throttle.address_key("old@example.org"))
+            old.sent_at = utcnow() - timedelta(minutes=5)
+            db.session.commit()
+
+            assert throttle.claim("new@example.org")
+            db.session.commit()
+            keys = set(db.session.scalars(sa.select(LinkMailThrottle.address_key)))
+            assert keys == {throttle.address_key(a) for a in ("recent@example.org", "new@example.org")}
+            assert not throttle.claim("recent@example.org")  # still inside its interval
+            assert throttle.claim("old@example.org")  # mailed again, as before its row was deleted
+            db.session.commit()
+        finally:
+            db.session.rollback()
+            from tests.conftest import _empty_all_tables
+
+            _empty_all_tables()
