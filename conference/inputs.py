@@ -30,7 +30,8 @@ from wtforms.validators import StopValidation
 
 from conference.text import clean_text
 
-MAX_ID = 2**63 - 1  # PostgreSQL's bigint and SQLite's INTEGER
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint and SQLite's INTEGER: the bound of any integer input
+MAX_ROW_ID = 2**31 - 1  # our id columns are 32-bit `Integer` on PostgreSQL: the bound of an id that is stored
 MAX_JSON_DEPTH = 32
 _INTEGER = re.compile(r"[+-]?[0-9]{1,19}")  # ASCII digits only: str.isdigit() and int() accept "²" or "٣"
 
