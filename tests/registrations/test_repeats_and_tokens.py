@@ -317,3 +317,36 @@ def test_expired_link_mail_records_are_deleted(make_app) -> None:  # noqa: ANN00
             from tests.conftest import _empty_all_tables
 
             _empty_all_tables()
+
+
+def test_an_address_in_other_letter_case_is_the_same_address(client, app) -> None:  # noqa: ANN001
+    """Found by the probe after the merge: "ADA@example.org" after "ada@example.org" was a new registration
+    (201, a second seat and a confirmation mail to the same mailbox, past the one-link-mail limit), and a
+    lost-link request in other case found nothing."""
+    make_event(slug="ev")
+    db.session.commit()
+    first = client.post(
+        "/api/v1/events/ev/registrations", json={"name": "Ada", "email": "ada@example.org", "consent": True}
+    )
+    assert first.status_code == 201
+    for variant in ("ADA@example.org", "Ada@Example.ORG"):
+        again = client.post(
+            "/api/v1/events/ev/registrations", json={"name": "X", "email": variant, "consent": True}
+        )
+        assert (again.status_code, again.get_json()) == (202, {"status": "link_sent"})
+    assert (
+        register_via_form(client, "ev", email="aDa@EXAMPLE.org")
+        .headers["Location"]
+        .endswith("/register/sent")
+    )
+    assert _count() == 1
+    assert len(outbox("manage_link")) == 1  # one link mail for all the variants
+
+
+def test_lost_link_finds_an_address_typed_in_other_case(client, app) -> None:  # noqa: ANN001
+    make_event(slug="ev")
+    db.session.commit()
+    register_via_form(client, "ev", email="Grace@example.org")
+    assert _reg("grace@example.org")  # stored in lower case
+    post_form(client, "/registrations/lost-link", {"email": "GRACE@example.org"})
+    assert len(outbox("manage_link")) == 1
