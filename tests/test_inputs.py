@@ -118,6 +118,8 @@ def test_ids_beyond_the_id_column_are_not_found_on_organiser_pages(client, app) 
             assert client.get(path).status_code == 404, path
         assert client.get(f"/organise/people/merge?keep={value}&merge={value}").status_code == 200
         assert post_form(client, "/organise/events/ev/checkin", {"registration_id": value}).status_code == 404
+        merge = post_form(client, "/organise/people/merge", {"keep_id": value, "merge_id": value})
+        assert merge.status_code == 200, value
 
 
 def test_nul_and_control_characters_in_url_segments_are_not_found(client, app) -> None:  # noqa: ANN001

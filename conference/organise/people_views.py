@@ -94,8 +94,10 @@ def merge_people():  # noqa: ANN201
     if request.method == "GET":
         form.keep_id.data = request.args.get("keep", type=parse_id)
         form.merge_id.data = request.args.get("merge", type=parse_id)
-    keep = db.session.get(Person, form.keep_id.data) if form.keep_id.data else None
-    duplicate = db.session.get(Person, form.merge_id.data) if form.merge_id.data else None
+    # Read before the form is validated: an id beyond the id column is nobody (not a database error).
+    keep_id, merge_id = parse_id(form.keep_id.data), parse_id(form.merge_id.data)
+    keep = db.session.get(Person, keep_id) if keep_id else None
+    duplicate = db.session.get(Person, merge_id) if merge_id else None
     for person in (keep, duplicate):  # merging needs the right on both
         if person is not None and not may_edit_person(current_user, person):
             abort(404)
