@@ -117,7 +117,7 @@ def test_ids_beyond_the_id_column_are_not_found_on_organiser_pages(client, app) 
         ):
             assert client.get(path).status_code == 404, path
         assert client.get(f"/organise/people/merge?keep={value}&merge={value}").status_code == 200
-        assert post_form(client, "/organise/events/ev/checkin", {"registration_id": value}).status_code == 404
+        assert post_form(client, "/organise/events/ev/checkin", {"registration_id": value}).status_code == 400
         merge = post_form(client, "/organise/people/merge", {"keep_id": value, "merge_id": value})
         assert merge.status_code == 200, value
 
@@ -188,7 +188,7 @@ def test_ids_in_forms_in_other_digits_or_beyond_64_bits_are_refused(client, app)
         assert response.status_code == 422 and _count(Registration) == 0, value
     for value in ("²", HUGE):
         response = post_form(client, "/organise/events/ev/checkin", {"registration_id": value})
-        assert response.status_code == 404, value
+        assert response.status_code == 400, value  # not an id: a bad request (404 would read as "refused")
         response = post_form(client, "/organise/people/merge", {"keep_id": value, "merge_id": value})
         assert response.status_code == 200, value
         assert "whole number" in response.get_data(as_text=True)

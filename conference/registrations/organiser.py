@@ -173,7 +173,7 @@ def checkin(slug: str):  # noqa: ANN201
         if not form.validate_on_submit():
             abort(400)
         registration_id = request.form.get("registration_id", type=parse_id)
-        registration = _registration(event, registration_id) if registration_id is not None else abort(404)
+        registration = _registration(event, registration_id) if registration_id is not None else abort(400)
         if registration.status != RegistrationStatus.CONFIRMED:
             flash(
                 _(
