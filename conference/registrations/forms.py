@@ -62,9 +62,10 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def normalise_email(value: str) -> str:
-    """The normalised address, or ValueError with a message for the attendee."""
+    """The normalised address in lower case (one address, one registration per event: "Ada@" and "ada@"
+    reach the same mailbox everywhere in practice), or ValueError with a message for the attendee."""
     try:
-        return validate_email(value.strip(), check_deliverability=False).normalized
+        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
         raise ValueError(str(error)) from error
 
