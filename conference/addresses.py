@@ -1,12 +1,12 @@
 """E-mail addresses: the one rule that checks and normalises them.
 
 Every address a person types goes through `normalise_email` before it is stored or compared: organiser
-accounts (login, `create-organiser`, adding a team member, `import-schedule --as`), the registration form,
-the lost-link form, the registration API and people's addresses. It uses email-validator (syntax only, no DNS
-lookup): surrounding space is removed, Unicode is normalised (NFC) and the *domain* is lower-cased; the local
-part before the `@` keeps its case, because only the receiving server may treat it as case-insensitive.
-Accounts are nevertheless found case-insensitively (`conference.auth.accounts.find_user`), so
-`Ann@example.org` and `ann@example.org` are one login.
+accounts (login, `create-organiser`, `create-api-token`, adding a team member, `import-schedule --as`), the
+registration and lost-link forms, the registration API and people's addresses. It uses email-validator
+(syntax only, no DNS lookup): surrounding space is removed and Unicode is normalised (NFC); then the *whole*
+address is lower-cased, local part included. RFC 5321 lets a server treat "Ada@" and "ada@" as two
+mailboxes, but in practice they are one, and one address must mean one registration per event and one
+account. Rows stored before this rule (mixed case) are still compared case-insensitively.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from wtforms import Field, Form, ValidationError
 
 
 def normalise_email(value: str) -> str:
-    """The normalised address, or ValueError with a message for the person who typed it."""
+    """The normalised address in lower case, or ValueError with a message for the person who typed it."""
     try:
-        return validate_email(value.strip(), check_deliverability=False).normalized
+        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
         raise ValueError(str(error)) from error
 

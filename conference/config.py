@@ -93,6 +93,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_LEASE_SECONDS": _count("MAIL_LEASE_SECONDS", 600),
         # At most one link mail (lost link, repeated or revived registration) per address in this time.
         "LINK_MAIL_INTERVAL_SECONDS": _count("LINK_MAIL_INTERVAL_SECONDS", 300),
+        # The largest request body (bytes): bigger ones are answered 413 before they are read. No page sends
+        # more than a few hundred kilobytes (the longest field, an event description, is 20,000 characters);
+        # 0 turns the limit off.
+        "MAX_CONTENT_LENGTH": _count("MAX_CONTENT_LENGTH", 2**20) or None,
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         # Counters shared by every worker on this machine (conference/ratelimit.py); redis://host:6379
         # for several machines. memory:// counts per worker process, so only suits a single process.
@@ -102,6 +106,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Failed token authentications (401) per client of the organiser API; over it, 429 until it ends.
         "RATELIMIT_API_AUTH": os.environ.get("RATELIMIT_API_AUTH", "20/minute;200/hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # When the storage cannot be reached (Redis down, the SQLite file locked or gone) requests are never
+        # answered 500: the limits go on in each worker's memory until the storage answers again, and any
+        # other limiter error is logged and the request let through (conference/ratelimit.py).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none, the
         # headers are ignored and limits count the connecting address).
         "TRUSTED_PROXIES": _count("TRUSTED_PROXIES", 0),

@@ -1,6 +1,7 @@
 """Input at the edge, checked once for every view: URL converters, the request check, JSON and forms.
 
-- URL converters: `<int:...>` takes only ASCII digits that fit a signed 64-bit integer, and the
+- URL converters: `<int:...>` takes only ASCII digits up to MAX_ROW_ID (ids are 32-bit integers on
+  PostgreSQL, which refuses a larger one with an error rather than finding nothing), and the
   default/string converter refuses control characters (NUL included); anything else is a 404.
 - Every request's query string and form are refused with 400 when they carry a NUL character, and a JSON
   body is parsed by `load_json`, which refuses (400, saying what to fix) NUL characters, lone
@@ -8,7 +9,7 @@
 - `FlaskForm` (use it instead of Flask-WTF's): every text field is cleaned by `conference.text.clean_text`
   (single-line fields lose line breaks; text areas keep them), integer fields take ASCII digits within
   64 bits only, and `coerce=int` choices likewise.
-- `parse_id` and `form_id` read an id from the query string or a form by hand, by the same rule.
+- `parse_id` and `form_id` read an id from the query string or a form by hand, up to MAX_ROW_ID too.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from wtforms.validators import StopValidation
 
 from conference.text import clean_text
 
-MAX_ID = 2**63 - 1  # PostgreSQL's bigint and SQLite's INTEGER
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint and SQLite's INTEGER: the bound of any integer input
+MAX_ROW_ID = 2**31 - 1  # our id columns are 32-bit `Integer` on PostgreSQL: the bound of an id that is stored
 MAX_JSON_DEPTH = 32
 _INTEGER = re.compile(r"[+-]?[0-9]{1,19}")  # ASCII digits only: str.isdigit() and int() accept "²" or "٣"
 
@@ -55,10 +57,10 @@ def parse_int(value: object) -> int | None:
 
 
 def parse_id(value: object) -> int | None:
-    """A database id (0 or more) from a query string or form value, else None: use it as
+    """A database id (0 to MAX_ROW_ID) from a query string or form value, else None: use it as
     `request.args.get("session", type=parse_id)`."""
     number = parse_int(value)
-    return number if number is not None and number >= 0 else None
+    return number if number is not None and 0 <= number <= MAX_ROW_ID else None
 
 
 def form_id(value: object) -> int:
@@ -73,13 +75,13 @@ def form_id(value: object) -> int:
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>`: ASCII digits within 64 bits (werkzeug's matches "²" and numbers of any size)."""
+    """`<int:...>`: ASCII digits up to MAX_ROW_ID (werkzeug's matches "²" and numbers of any size)."""
 
     regex = r"[0-9]{1,19}"
 
     def to_python(self, value: str) -> int:
         number = super().to_python(value)
-        if number > MAX_ID:
+        if number > MAX_ROW_ID:
             raise ValidationError()
         return number
 

@@ -12,6 +12,13 @@ registrations themselves, need a table and migration, and (on PostgreSQL) a conn
 own per request. A separate SQLite file in WAL mode costs a fraction of a millisecond, works the same
 whichever database the app uses, and losing it loses nothing but the current minute's counts.
 
+When the storage is unavailable (Redis down, the file locked past its timeout or unwritable), no request
+is answered 500: Flask-Limiter's in-memory fallback (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED) keeps the same
+limits in each worker's memory, looser by the number of workers but never off, and checks the storage
+again from time to time; RATELIMIT_SWALLOW_ERRORS logs any other limiter error and lets the request
+through. Failing open for a while is the lesser harm: a registration refused with a 500 loses the
+attendee, and the per-address limit on link mail (conference/mail/throttle.py) lives in the app's database.
+
 The client is `request.remote_addr`. Behind reverse proxies set TRUSTED_PROXIES to their number: the
 app is then wrapped in Werkzeug's ProxyFix, which takes the client from the N-th address from the right
 of X-Forwarded-For (the one the outermost trusted proxy saw). With 0 (the default) X-Forwarded-For is

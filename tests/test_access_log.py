@@ -53,7 +53,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _database_with_a_registration(path: Path) -> tuple[str, tuple[str, str]]:
+def _database_with_a_registration(path: Path) -> tuple[str, str, str]:
     url = f"sqlite:///{path}"
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "TESTING": True})
     with app.app_context():
@@ -64,10 +64,10 @@ def _database_with_a_registration(path: Path) -> tuple[str, tuple[str, str]]:
         registration = registering.register(
             event, registering.RegistrationInput("Ann Logged", "ann@example.org", "in_person", [session.id])
         ).registration
-        tokens = registration.token, registration.feed_token
+        token, feed_token = registration.token, registration.feed_token
         db.session.remove()
         db.engine.dispose()
-    return url, tokens
+    return url, token, feed_token
 
 
 def _get(url: str, **headers: str) -> int:
@@ -80,7 +80,7 @@ def _get(url: str, **headers: str) -> int:
 
 
 def test_gunicorn_access_log_masks_tokens(tmp_path):
-    database_url, (token, feed_token) = _database_with_a_registration(tmp_path / "gunicorn.db")
+    database_url, token, feed_token = _database_with_a_registration(tmp_path / "gunicorn.db")
     port = _free_port()
     env = {
         **os.environ,
@@ -111,7 +111,7 @@ def test_gunicorn_access_log_masks_tokens(tmp_path):
                     time.sleep(0.2)
             referer = f"{base}/registrations/{token}/"
             assert _get(f"{base}/registrations/{token}/", Referer=referer) == 200
-            assert _get(f"{base}/registrations/{feed_token}/calendar.ics") == 200
+            assert _get(f"{base}/registrations/{feed_token}/calendar.ics") == 200  # the feed's own token
             assert _get(f"{base}/api/v1/registrations/{token}") == 200
             assert _get(f"{base}/login?next=%2Fregistrations%2F{token}%2Fcancel") == 200
             assert _get(f"{base}/registrations/lost-link") == 200

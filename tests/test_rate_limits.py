@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from bench.registration import start_gunicorn, stop
+from bench.registration import free_port, start_gunicorn, stop
 from conference.config import load_config
 from conference.db import db
 from tests.factories import make_event
@@ -177,3 +177,29 @@ def test_the_registration_form_and_lost_link_are_limited_per_client(app, make_ap
             for _ in range(3)
         ]
         assert lost == [302, 302, 429]
+
+
+def test_an_unreachable_storage_never_answers_500_and_still_limits(app, database_url) -> None:  # noqa: ANN001
+    """Found by the probe after the merge: with RATELIMIT_STORAGE_URI on a Redis that is down, every limited
+    request (registration, lost link, login) answered 500. Now the limits go on in the worker's memory."""
+    closed = f"redis://127.0.0.1:{free_port()}"
+    process, base = start_gunicorn(
+        database_url,
+        workers=1,
+        extra_env={
+            "RATELIMIT_ENABLED": "1",
+            "RATELIMIT_REGISTRATION": "2/minute",
+            "RATELIMIT_STORAGE_URI": closed,
+        },
+    )
+    try:
+        host, port = base.removeprefix("http://").split(":")
+        codes = []
+        for _ in range(3):
+            conn = http.client.HTTPConnection(host, int(port), timeout=30)
+            conn.request("GET", "/api/v1/registrations/" + "x" * 43)
+            codes.append(conn.getresponse().status)
+            conn.close()
+    finally:
+        stop(process)
+    assert codes == [404, 404, 429]

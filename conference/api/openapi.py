@@ -159,6 +159,25 @@ SCHEMAS: dict[str, dict] = {
             "calendar_url": URL,
         }
     ),
+    "OwnRegistration": _object(
+        {
+            "status": {"enum": _values(RegistrationStatus)},
+            "attendance_mode": {"enum": _values(RegistrationMode)},
+            "event_status": {"enum": _values(EventStatus)},
+            "sessions": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "id": {"type": "integer"},
+                        "status": {"enum": _values(SeatStatus)},
+                        "session_status": {"enum": _values(SessionStatus)},
+                    }
+                ),
+            },
+            "manage_url": URL,
+            "calendar_url": URL,
+        }
+    ),
     "LinkSent": _object({"status": {"const": "link_sent"}}),
     "Cancelled": _object({"status": {"const": "cancelled"}}),
     "Registration": _object(
@@ -374,8 +393,9 @@ PATHS: dict[str, dict] = {
     "/api/v1/registrations/{token}": {
         "get": _operation(
             "getRegistration",
-            "One's own registration, by its manage token.",
-            {200: _json(_ref("RegistrationSummary"), "The registration.")},
+            "One's own registration, by its manage token, with the status of its event and of each chosen "
+            "session (what the organisers cancelled shows).",
+            {200: _json(_ref("OwnRegistration"), "The registration.")},
             errors=(404, 429),
             parameters=[TOKEN],
         ),

@@ -12,6 +12,7 @@ from conference.addresses import normalise_email
 from conference.api.blueprint import bp
 from conference.events.queries import public_event, session_rows
 from conference.extensions import csrf, limiter
+from conference.inputs import MAX_ROW_ID
 from conference.registrations import capacity, mails, registering
 from conference.registrations.availability import registrable_sessions, registration_state
 from conference.registrations.forms import country_codes
@@ -20,7 +21,6 @@ from conference.registrations.queries import active_questions, by_token
 from conference.text import clean_text
 
 MAX_SESSIONS = 200
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
 
 def _limit() -> str:
@@ -119,7 +119,7 @@ def create_registration(slug: str):  # noqa: ANN201
         errors.setdefault("consent", []).append(_("Consent is required."))
     session_ids = payload.get("session_ids", [])
     if not isinstance(session_ids, list) or not all(
-        isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in session_ids
+        isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ROW_ID for i in session_ids
     ):
         errors.setdefault("session_ids", []).append(_("Give a list of session ids."))
         session_ids = []

@@ -21,7 +21,7 @@ def find_user(email: str) -> User | None:
         address = normalise_email(email)
     except ValueError:
         return None
-    return db.session.scalars(sa.select(User).where(sa.func.lower(User.email) == address.lower())).first()
+    return db.session.scalars(sa.select(User).where(sa.func.lower(User.email) == address)).first()
 
 
 def authenticate(email: str, password: str) -> User | None:

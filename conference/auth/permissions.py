@@ -44,7 +44,7 @@ class Action(enum.StrEnum):
     MANAGE_OWNERS = "manage_owners"  # make someone owner; change or remove an owner
     CHECK_IN = "check_in"  # the check-in page of an event
     EDIT_PERSON = "edit_person"  # edit or merge a person (needed on every event the person is in)
-    EDIT_SHARED = "edit_shared"  # edit a series or organisation (needed on one of its events)
+    EDIT_SHARED = "edit_shared"  # edit a series or organisation (needed on every one of its events)
 
 
 _ALL = frozenset({ADMIN, TeamRole.OWNER, TeamRole.MANAGER, TeamRole.CHECKIN})

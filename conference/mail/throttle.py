@@ -9,7 +9,8 @@ CONFLICT and the conditional UPDATE lock the address's row until the commit, so 
 the same address waits and then finds it taken. Callers answer the same way whether or not a mail was
 written, so the answer does not tell whether the address is registered.
 
-Rows are keyed by an HMAC (with SECRET_KEY) of the lower-cased address: the table holds no addresses.
+Rows are keyed by an HMAC (with SECRET_KEY) of the lower-cased address: the table holds no addresses. Each
+claim deletes some rows older than the interval, so the table holds only the addresses mailed recently.
 """
 
 from __future__ import annotations
@@ -47,11 +48,30 @@ def address_key(address: str) -> str:
     return hmac.new(secret, address.strip().lower().encode(), hashlib.sha256).hexdigest()
 
 
+PURGE_BATCH = 100  # expired rows deleted by one claim at most
+
+
+def _purge_expired(now: datetime) -> None:
+    """Delete rows older than the interval: they no longer hold anything back (a claim treats them as
+    absent), and without this the table grows by one row per address ever mailed. Rows another transaction
+    holds are skipped (PostgreSQL), so two claims never wait for each other here; on SQLite claims run one
+    at a time anyway."""
+    cutoff = now - timedelta(seconds=current_app.config["LINK_MAIL_INTERVAL_SECONDS"])
+    expired = (
+        sa.select(_TABLE.c.address_key)
+        .where(_TABLE.c.sent_at <= cutoff)
+        .limit(PURGE_BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    db.session.execute(sa.delete(_TABLE).where(_TABLE.c.address_key.in_(expired)))
+
+
 def claim(address: str, *, always: bool = False) -> bool:
     """True when a link mail to `address` may be written now, and records it; False when one was written
     less than LINK_MAIL_INTERVAL_SECONDS ago. `always` records the mail without asking (for a mail that must
     go, such as the notice of a revived registration, so that repeats right after it send nothing more)."""
     now = utcnow()
+    _purge_expired(now)
     key = address_key(address)
     statement = _INSERT_UNLESS_PRESENT[db.session.get_bind().dialect.name]
     if db.session.execute(statement, {"address_key": key, "sent_at": now}).scalar() is not None:

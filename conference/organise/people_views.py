@@ -3,7 +3,7 @@
 Every account that may organise (not an account that is only a check-in helper) may list, search and create.
 A person may be edited or merged only by someone who edits every event the person takes part in
 (`conference.auth.permissions.person_editable`), so an organiser cannot change another team's speakers;
-a series or organisation by an editor of one of its events (`may_edit_linked`).
+a series or organisation by an editor of every one of its events (`may_edit_linked`).
 """
 
 from __future__ import annotations
@@ -94,8 +94,10 @@ def merge_people():  # noqa: ANN201
     if request.method == "GET":
         form.keep_id.data = request.args.get("keep", type=parse_id)
         form.merge_id.data = request.args.get("merge", type=parse_id)
-    keep = db.session.get(Person, form.keep_id.data) if form.keep_id.data else None
-    duplicate = db.session.get(Person, form.merge_id.data) if form.merge_id.data else None
+    # Read before the form is validated: an id beyond the id column is nobody (not a database error).
+    keep_id, merge_id = parse_id(form.keep_id.data), parse_id(form.merge_id.data)
+    keep = db.session.get(Person, keep_id) if keep_id else None
+    duplicate = db.session.get(Person, merge_id) if merge_id else None
     for person in (keep, duplicate):  # merging needs the right on both
         if person is not None and not may_edit_person(current_user, person):
             abort(404)
@@ -117,11 +119,12 @@ def merge_people():  # noqa: ANN201
 
 
 def may_edit_linked(event_ids: list[int]) -> bool:
-    """Admins; editors of one of these events; an item used by no event yet: any account that may organise
-    (checked by `requires`)."""
+    """Admins; editors of *every* one of these events (as for people: anyone may link a series or an
+    organisation to their own event, so "one of its events" would let them rename another team's); an item
+    used by no event yet: any account that may organise (checked by `requires`)."""
     if current_user.is_admin or not event_ids:
         return True
-    return bool(set(db.session.scalars(editable_event_ids(current_user))) & set(event_ids))
+    return set(event_ids) <= set(db.session.scalars(editable_event_ids(current_user)))
 
 
 @bp.get("/series/")

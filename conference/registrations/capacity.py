@@ -417,6 +417,7 @@ def _scrub(registration: Registration) -> None:
     registration.accessibility_needs = ""
     registration.idempotency_key = None
     registration.token = new_token()
+    registration.feed_token = new_token()  # both links stop working, whatever the queries check
     registration.answers.clear()
     registration.erased_at = utcnow()
     outbox.forget_registration(registration.id)  # the mail to and about them holds the same data

@@ -156,7 +156,8 @@ def _existing(event_id: int, email: str) -> Registration | None:
     reviving one cancelled registration do it one after the other."""
     return db.session.scalars(
         sa.select(Registration)
-        .where(Registration.event_id == event_id, Registration.email == email)
+        # lower(): addresses stored before they were normalised to lower case
+        .where(Registration.event_id == event_id, sa.func.lower(Registration.email) == email.lower())
         .with_for_update()
         .execution_options(populate_existing=True)
     ).first()
@@ -171,7 +172,7 @@ def _check_key(event_id: int, data: RegistrationInput) -> None:
             Registration.idempotency_key == data.idempotency_key
         )
     ).first()
-    if owner is not None and (owner.event_id != event_id or owner.email != data.email):
+    if owner is not None and (owner.event_id != event_id or owner.email.lower() != data.email.lower()):
         raise IdempotencyKeyTaken(other_event=owner.event_id != event_id)
 
 

@@ -130,7 +130,7 @@ def lost_link():  # noqa: ANN201
             found = db.session.scalars(
                 sa.select(Registration)
                 .where(
-                    Registration.email == form.email.data,
+                    sa.func.lower(Registration.email) == form.email.data,  # normalised to lower case
                     Registration.status != RegistrationStatus.CANCELLED,
                     Registration.erased_at.is_(None),
                 )

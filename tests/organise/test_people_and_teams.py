@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from conference.auth.models import EventMember, TeamRole
 from conference.db import db
-from conference.events.models import EventStatus, Organisation, Series
+from conference.events.models import EventOrganisation, EventStatus, Organisation, Series
 from conference.speakers.models import Assignment, Person, Role
 from tests.factories import add_member, make_event, make_person, make_session, make_user
 from tests.organise.helpers import Visitor
@@ -203,3 +203,46 @@ def test_an_owner_manages_owners(app, team):
     assert role_of(member_id) == TeamRole.OWNER
     assert owner.post(f"{base}/{member_id}/remove").status_code == 302
     assert role_of(member_id) is None
+
+
+def test_linking_another_teams_organisation_or_series_does_not_let_you_change_it(app, teams):
+    """Found by the probe after the merge: B linked A's host organisation to B's event (allowed, as
+    assigning a public speaker is) and then renamed it, on A's pages too; the same with a series."""
+    organisation = Organisation(name="A's host institute")
+    series = Series(slug="a-series", title="A's series")
+    db.session.add_all([organisation, series])
+    db.session.flush()
+    db.session.add(
+        EventOrganisation(event_id=teams["a_event"].id, organisation_id=organisation.id, role="host")
+    )
+    teams["a_event"].series_id = series.id
+    db.session.commit()
+    b = Visitor(app, teams["b_owner"])
+    link = b.post(
+        f"/organise/events/{teams['b_event'].slug}/organisations",
+        {"organisation_id": str(organisation.id), "new_name": "", "role": "partner"},
+    )
+    assert link.status_code == 302
+    teams["b_event"].series_id = series.id  # the event form offers every series
+    db.session.commit()
+
+    renamed = b.post(
+        f"/organise/organisations/{organisation.id}/edit",
+        {"name": "Hijacked", "short_name": "", "url": "", "country": ""},
+    )
+    retitled = b.post(
+        f"/organise/series/{series.id}/edit", {"title": "Hijacked", "slug": "", "description": ""}
+    )
+    assert (renamed.status_code, retitled.status_code) == (404, 404)
+    db.session.expire_all()
+    assert db.session.get(Organisation, organisation.id).name == "A's host institute"
+    assert db.session.get(Series, series.id).title == "A's series"
+    # An admin may.
+    admin = Visitor(app, teams["admin"])
+    assert (
+        admin.post(
+            f"/organise/organisations/{organisation.id}/edit",
+            {"name": "Renamed by admin", "short_name": "", "url": "", "country": ""},
+        ).status_code
+        == 302
+    )

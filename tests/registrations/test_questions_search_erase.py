@@ -192,3 +192,15 @@ def test_a_failure_while_erasing_leaves_nothing_half_erased(app, event_team):
 
     capacity.erase(db.session.get(Registration, ada_id))  # erasing again (a second click) changes nothing
     assert snapshot(ada_id, panel.id) == after
+
+
+def test_erasing_retires_both_links(app, event_team):
+    """The manage token was renewed on erasure but the calendar feed token was kept (a leftover of the
+    merge): an erased registration keeps no secret that was ever handed out."""
+    ada = register(event_team["event"], "Ada Lovelace", "ada@example.org")
+    ada_id, token, feed_token = ada.id, ada.token, ada.feed_token
+    capacity.erase(db.session.get(Registration, ada_id))
+    db.session.expire_all()
+    erased = db.session.get(Registration, ada_id)
+    assert erased.token != token and erased.feed_token != feed_token
+    assert erased.feed_token and erased.feed_token != erased.token

@@ -24,7 +24,7 @@ def test_register_confirms_and_queues_a_confirmation_with_manage_link(client, ap
     db.session.commit()
     response = register_via_form(client, "ev", sessions=str(panel.id), email="Ada@Example.org")
     assert response.status_code == 302
-    registration = _reg("Ada@example.org")
+    registration = _reg("ada@example.org")  # normalised to lower case
     assert registration.status == RegistrationStatus.CONFIRMED
     assert len(registration.token) >= 43
     assert response.headers["Location"].endswith(f"/registrations/{registration.token}/")

@@ -286,3 +286,67 @@ def test_the_migration_keeps_calendar_subscriptions_and_renews_manage_links(
             seats = conn.exec_driver_sql("SELECT count(*) FROM session_seats").scalar()
         assert back == ["old-token-1", "old-token-2"] and seats == 1
         db.engine.dispose()
+
+
+def test_expired_link_mail_records_are_deleted(make_app) -> None:  # noqa: ANN001
+    """The table held one row per address ever mailed, forever (a leftover of the merge): a claim now
+    deletes the rows older than the interval, and those still inside it keep holding their address back."""
+    from datetime import timedelta
+
+    from conference.db import utcnow
+    from conference.mail import throttle
+    from conference.mail.throttle import LinkMailThrottle
+
+    app = make_app(LINK_MAIL_INTERVAL_SECONDS=60)
+    with app.app_context():
+        try:
+            assert throttle.claim("old@example.org") and throttle.claim("recent@example.org")
+            old = db.session.get(LinkMailThrottle, throttle.address_key("old@example.org"))
+            old.sent_at = utcnow() - timedelta(minutes=5)
+            db.session.commit()
+
+            assert throttle.claim("new@example.org")
+            db.session.commit()
+            keys = set(db.session.scalars(sa.select(LinkMailThrottle.address_key)))
+            assert keys == {throttle.address_key(a) for a in ("recent@example.org", "new@example.org")}
+            assert not throttle.claim("recent@example.org")  # still inside its interval
+            assert throttle.claim("old@example.org")  # mailed again, as before its row was deleted
+            db.session.commit()
+        finally:
+            db.session.rollback()
+            from tests.conftest import _empty_all_tables
+
+            _empty_all_tables()
+
+
+def test_an_address_in_other_letter_case_is_the_same_address(client, app) -> None:  # noqa: ANN001
+    """Found by the probe after the merge: "ADA@example.org" after "ada@example.org" was a new registration
+    (201, a second seat and a confirmation mail to the same mailbox, past the one-link-mail limit), and a
+    lost-link request in other case found nothing."""
+    make_event(slug="ev")
+    db.session.commit()
+    first = client.post(
+        "/api/v1/events/ev/registrations", json={"name": "Ada", "email": "ada@example.org", "consent": True}
+    )
+    assert first.status_code == 201
+    for variant in ("ADA@example.org", "Ada@Example.ORG"):
+        again = client.post(
+            "/api/v1/events/ev/registrations", json={"name": "X", "email": variant, "consent": True}
+        )
+        assert (again.status_code, again.get_json()) == (202, {"status": "link_sent"})
+    assert (
+        register_via_form(client, "ev", email="aDa@EXAMPLE.org")
+        .headers["Location"]
+        .endswith("/register/sent")
+    )
+    assert _count() == 1
+    assert len(outbox("manage_link")) == 1  # one link mail for all the variants
+
+
+def test_lost_link_finds_an_address_typed_in_other_case(client, app) -> None:  # noqa: ANN001
+    make_event(slug="ev")
+    db.session.commit()
+    register_via_form(client, "ev", email="Grace@example.org")
+    assert _reg("grace@example.org")  # stored in lower case
+    post_form(client, "/registrations/lost-link", {"email": "GRACE@example.org"})
+    assert len(outbox("manage_link")) == 1
