@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from conference import access_log, security
 from conference.db import db
+from conference.labels import label
 from conference.text import render_markdown
 from conference.timeutil import local, zone_label
 
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["local_date"] = _local_date
     app.jinja_env.filters["local_time"] = _local_time
+    app.jinja_env.filters["label"] = label  # what a person reads for an enum value: conference/labels.py
     app.jinja_env.globals["zone_label"] = zone_label
     app.jinja_env.globals["local"] = local
     app.jinja_env.globals["format_date"] = format_date

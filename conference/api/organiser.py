@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 
 from conference.api.auth import api_user, token_required
 from conference.api.blueprint import bp
-from conference.api.serialise import absolute_url
 from conference.auth.models import EventMember
 from conference.auth.permissions import EVENT_ACTIONS, ROLE_MATRIX, Action, may
 from conference.db import db
@@ -30,6 +29,7 @@ from conference.registrations.queries import registrations_query
 from conference.sessions.models import Session
 from conference.text import clean_text
 from conference.timeutil import isoformat
+from conference.urls import absolute_url_for
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -149,7 +149,7 @@ def organiser_registrations(slug: str):  # noqa: ANN201
             "page": page,
             "per_page": per_page,
             "total": total,
-            "next": absolute_url(
+            "next": absolute_url_for(
                 "api.organiser_registrations", slug=event.slug, page=page + 1, per_page=per_page, **filters
             )
             if more

@@ -8,13 +8,14 @@ from __future__ import annotations
 from flask import abort, current_app, jsonify, request
 from flask_babel import gettext as _
 
+from conference.addresses import normalise_email
 from conference.api.blueprint import bp
 from conference.events.queries import public_event, session_rows
 from conference.extensions import csrf, limiter
 from conference.inputs import MAX_ROW_ID
 from conference.registrations import capacity, mails, registering
 from conference.registrations.availability import registrable_sessions, registration_state
-from conference.registrations.forms import country_codes, normalise_email
+from conference.registrations.forms import country_codes
 from conference.registrations.models import QuestionKind, RegistrationMode
 from conference.registrations.queries import active_questions, by_token
 from conference.text import clean_text
@@ -106,9 +107,9 @@ def create_registration(slug: str):  # noqa: ANN201
     if country and country not in country_codes():
         errors.setdefault("country", []).append(_("Give a two-letter country code."))
     accessibility = text("accessibility_needs", 2000, multiline=True)
-    from conference.registrations.forms import mode_choices
+    from conference.registrations.forms import registration_modes
 
-    modes = [value for value, _label in mode_choices(event)]
+    modes = [mode.value for mode in registration_modes(event)]
     mode = payload.get("attendance_mode", modes[0] if len(modes) == 1 else None)
     if mode not in modes:
         errors.setdefault("attendance_mode", []).append(

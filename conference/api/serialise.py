@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, url_for
-
 from conference.events.models import Event
 from conference.registrations.availability import session_registration_open
 from conference.sessions.models import Session
 from conference.timeutil import isoformat
-
-
-def absolute_url(endpoint: str, **values: object) -> str:
-    """An absolute link built from the configured BASE_URL, never from the request's Host header."""
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+from conference.urls import absolute_url_for
 
 
 def event_summary(event: Event) -> dict:
@@ -26,7 +20,7 @@ def event_summary(event: Event) -> dict:
         "timezone": event.timezone,
         "starts_at": isoformat(event.starts_at, event.timezone),
         "ends_at": isoformat(event.ends_at, event.timezone),
-        "url": absolute_url("events.detail", slug=event.slug),
+        "url": absolute_url_for("events.detail", slug=event.slug),
     }
 
 
@@ -42,7 +36,7 @@ def session_detail(event: Event, session: Session, now: datetime) -> dict:
         "capacity": session.capacity,
         "seats_left": session.seats_left,
         "registration_open": session_registration_open(event, session, now),
-        "url": absolute_url("sessions.detail", slug=event.slug, session_id=session.id),
+        "url": absolute_url_for("sessions.detail", slug=event.slug, session_id=session.id),
         "people": [
             {"name": a.person.name, "slug": a.person.slug, "role": a.role.value} for a in session.assignments
         ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from conference.addresses import normalise_email
 from conference.auth.models import User
 from conference.auth.passwords import hash_password, needs_rehash, verify_password
 from conference.db import db
@@ -14,14 +15,13 @@ MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH = hash_password("not a real password")
 
 
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
 def find_user(email: str) -> User | None:
-    return db.session.scalars(
-        sa.select(User).where(sa.func.lower(User.email) == normalise_email(email))
-    ).first()
+    """The account with this address, found case-insensitively; None for an unknown or invalid address."""
+    try:
+        address = normalise_email(email)
+    except ValueError:
+        return None
+    return db.session.scalars(sa.select(User).where(sa.func.lower(User.email) == address)).first()
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -42,13 +42,14 @@ def create_or_update_user(
     email: str, password: str, *, admin: bool = False, name: str = ""
 ) -> tuple[User, bool]:
     """Create the organiser, or set the password (and admin flag) of an existing one, which ends every
-    session of that account.
+    session of that account. ValueError (with a message) when `email` is not an address.
 
     Returns (user, created)."""
+    email = normalise_email(email)
     user = find_user(email)
     created = user is None
     if user is None:
-        user = User(email=normalise_email(email), name=name or email.split("@")[0], password_hash="")
+        user = User(email=email, name=name or email.split("@")[0], password_hash="")
         db.session.add(user)
         user.password_hash = hash_password(password)
     else:

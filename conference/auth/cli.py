@@ -4,8 +4,8 @@ the demo organiser."""
 from __future__ import annotations
 
 import click
-from email_validator import EmailNotValidError, validate_email
 
+from conference.addresses import normalise_email
 from conference.auth.accounts import MIN_PASSWORD_LENGTH, create_or_update_user, find_user
 from conference.auth.blueprint import bp
 from conference.cli import demo_hooks
@@ -21,8 +21,8 @@ DEMO_PASSWORD = "demo-organiser-2024"  # noqa: S105 - for local use only; docume
 def create_organiser(email: str, password: str | None, admin: bool) -> None:
     """Create an organiser account (or reset the password of an existing one, logging it out everywhere)."""
     try:
-        email = validate_email(email, check_deliverability=False).normalized
-    except EmailNotValidError as error:
+        email = normalise_email(email)
+    except ValueError as error:
         raise click.BadParameter(str(error), param_hint="EMAIL") from error
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from wtforms import SelectChoice
 
 from conference.auth.models import EventMember, TeamRole, User
 from conference.db import db
@@ -59,12 +60,15 @@ def fill_event_form(form, event: Event) -> None:  # noqa: ANN001
     form.series_id.data = event.series_id or 0
 
 
-def series_choices() -> list[tuple[int, str]]:
-    return [(s.id, s.title) for s in db.session.scalars(sa.select(Series).order_by(Series.title))]
+def series_choices() -> list[SelectChoice]:
+    return [SelectChoice(s.id, s.title) for s in db.session.scalars(sa.select(Series).order_by(Series.title))]
 
 
-def organisation_choices() -> list[tuple[int, str]]:
-    return [(o.id, o.name) for o in db.session.scalars(sa.select(Organisation).order_by(Organisation.name))]
+def organisation_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice(o.id, o.name)
+        for o in db.session.scalars(sa.select(Organisation).order_by(Organisation.name))
+    ]
 
 
 def find_or_create_organisation(name: str) -> Organisation:

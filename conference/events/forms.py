@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms import BooleanField, DateField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from conference.addresses import EmailAddress
 from conference.auth.models import TeamRole
 from conference.events.models import AttendanceMode, EventKind, OrganisationRole
 from conference.inputs import FlaskForm
+from conference.labels import choices
 from conference.organise.fields import LocalDateTimeField, ends_after, http_url
 from conference.timeutil import all_timezones
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens only."))
-
-EVENT_KINDS = [
-    (EventKind.CONFERENCE.value, _l("Conference")), (EventKind.SYMPOSIUM.value, _l("Symposium")),
-    (EventKind.CONGRESS.value, _l("Congress")), (EventKind.PANEL_DISCUSSION.value, _l("Panel discussion")),
-    (EventKind.ROUNDTABLE.value, _l("Roundtable")), (EventKind.LECTURE.value, _l("Lecture")),
-    (EventKind.WORKSHOP.value, _l("Workshop")),
-]  # fmt: skip
-ATTENDANCE = [
-    (AttendanceMode.IN_PERSON.value, _l("In person")),
-    (AttendanceMode.ONLINE.value, _l("Online")),
-    (AttendanceMode.HYBRID.value, _l("In person and online")),
-]
-TEAM_ROLES = [
-    (TeamRole.OWNER.value, _l("Owner")),
-    (TeamRole.MANAGER.value, _l("Manager")),
-    (TeamRole.CHECKIN.value, _l("Check-in helper")),
-]
 
 
 class EventForm(FlaskForm):
@@ -39,7 +24,7 @@ class EventForm(FlaskForm):
         validators=[Optional(), Length(max=120), SLUG],
         description=_l("Part of the public link /events/…/. Leave empty to make one from the title."),
     )
-    kind = SelectField(_l("Kind"), choices=EVENT_KINDS)
+    kind = SelectField(_l("Kind"), choices=choices(EventKind))
     summary = TextAreaField(
         _l("Summary"), validators=[Length(max=2000)], description=_l("One or two sentences.")
     )
@@ -51,7 +36,7 @@ class EventForm(FlaskForm):
     timezone = SelectField(_l("Time zone"), choices=[], validators=[DataRequired()])
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
     ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired(), ends_after("starts_at")])
-    attendance_mode = SelectField(_l("Attendance"), choices=ATTENDANCE)
+    attendance_mode = SelectField(_l("Attendance"), choices=choices(AttendanceMode))
     venue_name = StringField(_l("Venue"), validators=[Length(max=300)])
     venue_address = StringField(_l("Address"), validators=[Length(max=500)])
     city = StringField(_l("City"), validators=[Length(max=120)])
@@ -64,10 +49,10 @@ class EventForm(FlaskForm):
     hashtag = StringField(_l("Hashtag"), validators=[Length(max=100)])
     series_id = SelectField(_l("Series"), coerce=int, choices=[], validate_choice=True)
 
-    def __init__(self, *args, series_choices: list[tuple[int, str]] | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, series_choices: list[SelectChoice] | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [(z, z) for z in all_timezones()]
-        self.series_id.choices = [(0, _l("— none —"))] + list(series_choices or [])
+        self.timezone.choices = [SelectChoice(zone) for zone in all_timezones()]
+        self.series_id.choices = [SelectChoice(0, _l("— none —")), *(series_choices or [])]
 
 
 class DuplicateForm(FlaskForm):
@@ -106,7 +91,7 @@ class EventOrganisationForm(FlaskForm):
     )
     role = SelectField(
         _l("Part"),
-        choices=[(OrganisationRole.HOST.value, _l("Host")), (OrganisationRole.PARTNER.value, _l("Partner"))],
+        choices=choices(OrganisationRole),
     )
 
 
@@ -119,9 +104,9 @@ class PublicationForm(FlaskForm):
 
 
 class TeamMemberForm(FlaskForm):
-    email = EmailField(_l("Organiser's email"), validators=[DataRequired(), Email(), Length(max=320)])
-    role = SelectField(_l("Role"), choices=TEAM_ROLES)
+    email = EmailField(_l("Organiser's email"), validators=[DataRequired(), EmailAddress(), Length(max=320)])
+    role = SelectField(_l("Role"), choices=choices(TeamRole))
 
 
 class TeamRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=TEAM_ROLES)
+    role = SelectField(_l("Role"), choices=choices(TeamRole))

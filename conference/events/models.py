@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from conference.db import UTCDateTime, db, new_uid, str_enum, utcnow
 
 if TYPE_CHECKING:
+    from conference.auth.models import User
     from conference.sessions.models import Room, Session
 
 
@@ -189,6 +190,18 @@ class Event(db.Model):
             cls.status == EventStatus.PUBLISHED,
             sa.and_(cls.status == EventStatus.CANCELLED, cls.first_published_at.is_not(None)),
         )
+
+    def is_visible_to(self, user: User | None) -> bool:
+        """Whether `user` may see the event's own public pages (the event page, its session pages, its
+        speakers): everyone when it is public (`is_published`); a draft (or a cancelled draft) only to the
+        event's team, in any role, and to admins, who see it marked "Draft — not public". Everything else
+        (the list of events, feeds, the API, speaker pages across events) keeps to `is_published` alone."""
+        if self.is_published:
+            return True
+        # The team rule lives with the permissions, which import this module.
+        from conference.auth.permissions import EVERYONE, may_access
+
+        return may_access(user, self, EVERYONE)
 
     @property
     def hosts(self) -> list[Organisation]:

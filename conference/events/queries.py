@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -15,6 +16,9 @@ from conference.events.models import Event, EventOrganisation
 from conference.sessions.models import Session
 from conference.speakers.models import Assignment
 from conference.timeutil import local_date
+
+if TYPE_CHECKING:
+    from conference.auth.models import User
 
 
 def public_events(*, upcoming: bool | None = None, now: datetime | None = None) -> Sequence[Event]:
@@ -40,17 +44,33 @@ def public_events(*, upcoming: bool | None = None, now: datetime | None = None) 
 _PUBLIC_EVENT = {  # built once: the registration API reads an event on every request
     False: sa.select(Event).where(Event.slug == sa.bindparam("slug"), Event.is_published),
 }
-_PUBLIC_EVENT[True] = _PUBLIC_EVENT[False].options(
+_DETAILS = (
     selectinload(Event.organisation_links).joinedload(EventOrganisation.organisation),
     selectinload(Event.publications),
     selectinload(Event.series),
 )
+_PUBLIC_EVENT[True] = _PUBLIC_EVENT[False].options(*_DETAILS)
 
 
 def public_event(slug: str, *, details: bool = True) -> Event | None:
     """A public event (`Event.is_published`) by slug, with hosts, partners, series and publications loaded
     (`details=False`: the event row alone, for endpoints that show none of them)."""
     return db.session.scalars(_PUBLIC_EVENT[details], {"slug": slug}).first()
+
+
+_ANY_EVENT = sa.select(Event).where(Event.slug == sa.bindparam("slug")).options(*_DETAILS)
+
+
+def event_for_viewer(slug: str, user: User | None) -> Event | None:
+    """The event by slug if `user` may see its public pages (`Event.is_visible_to`): public events for
+    everyone (one query, as `public_event`); drafts for their team and admins. None otherwise (a 404)."""
+    event = public_event(slug)
+    if event is not None:
+        return event
+    if user is None or not user.is_authenticated:
+        return None
+    event = db.session.scalars(_ANY_EVENT, {"slug": slug}).first()
+    return event if event is not None and event.is_visible_to(user) else None
 
 
 def programme(event: Event) -> list[Session]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
+from conference.auth.accounts import find_user
 from conference.auth.models import User
 from conference.db import db, serialized_write
 from conference.events.models import EventStatus
@@ -20,9 +20,7 @@ from conference.feeds.schedule_reading import ScheduleError, read_schedule
 
 
 def _account(email: str) -> User:
-    user = db.session.scalars(
-        sa.select(User).where(sa.func.lower(User.email) == email.strip().lower())
-    ).first()
+    user = find_user(email)
     if user is None or not user.is_active:
         raise ScheduleError(f"--as: there is no active organiser account {email!r}")
     return user

@@ -29,8 +29,10 @@ from conference.db import db
 from conference.events.models import AttendanceMode, Event, EventStatus
 from conference.feeds.cache import caches
 from conference.feeds.vtimezone import vtimezone_bytes
+from conference.labels import label
 from conference.sessions.models import Room, Session, SessionStatus
-from conference.speakers.models import Assignment, Person
+from conference.speakers.models import Assignment, Person, Role
+from conference.urls import absolute_url_for
 
 PRODID = "-//Conference//Calendar feeds//EN"
 # C0 controls but tab, CR and LF (line ends are CRLF), DEL, and C1 controls in UTF-8 (0xC2 only ever leads).
@@ -82,7 +84,7 @@ def _session_url(slug: str, session_id: int) -> str:
     key = (current_app.config["BASE_URL"], slug)
     template = templates.get(key)
     if template is None:
-        template = templates[key] = absolute("sessions.detail", slug=slug, session_id=_ID_PLACEHOLDER)
+        template = templates[key] = absolute_url_for("sessions.detail", slug=slug, session_id=_ID_PLACEHOLDER)
     return template.replace(str(_ID_PLACEHOLDER), str(session_id))
 
 
@@ -96,19 +98,6 @@ def _cached_uid_domain() -> str:
 
 def config_key() -> tuple:
     return (current_app.config["BASE_URL"], _cached_uid_domain(), str(get_locale()))
-
-
-def absolute(endpoint: str, **values: object) -> str:
-    """An absolute URL from BASE_URL; works outside requests too (mail sending, CLI)."""
-    base = current_app.config["BASE_URL"]
-    adapters = current_app.extensions.setdefault("feeds_url_adapters", {})
-    adapter = adapters.get(base)
-    if adapter is None:
-        parts = urlsplit(base)
-        adapter = adapters[base] = current_app.url_map.bind(
-            parts.netloc or "localhost", script_name=parts.path or "/", url_scheme=parts.scheme or "https"
-        )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def _zone_years(entries: Iterable[Entry]) -> dict[str, tuple[int, int]]:
@@ -152,7 +141,7 @@ def _location(event: Event, room_name: str | None) -> str:
     if event.attendance_mode != AttendanceMode.ONLINE:
         parts.extend(p for p in (event.venue_name, event.venue_address, event.city, event.country) if p)
     if event.attendance_mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID):
-        parts.append(_labels()["online"])
+        parts.append(label(AttendanceMode.ONLINE))
     return ", ".join(parts)
 
 
@@ -185,39 +174,12 @@ def drop_time(cancelled_at: datetime | None, ends_at: datetime) -> datetime:
 
 def _people_lines(assignments: Sequence[Assignment]) -> list[str]:
     lines = []
-    labels = _labels()
     for assignment in assignments:
         person = assignment.person
         about = ", ".join(p for p in (person.position, person.affiliation) if p)
-        role = labels.get(assignment.role.value, assignment.role.value)
+        role = label(assignment.role)
         lines.append(f"{person.name} ({role})" + (f", {about}" if about else ""))
     return lines
-
-
-def _labels() -> dict[str, str]:
-    """Translated labels, looked up once per locale (gettext per entry costs more than the entry)."""
-    cache = current_app.extensions.setdefault("feeds_labels", {})
-    locale = str(get_locale())
-    labels = cache.get(locale)
-    if labels is None:
-        labels = cache[locale] = {
-            "keynote": _("Keynote"),
-            "speaker": _("Speaker"),
-            "panelist": _("Panelist"),
-            "moderator": _("Moderator"),
-            "chair": _("Chair"),
-            "discussant": _("Discussant"),
-            "online": _("Online"),
-        }
-    return labels
-
-
-def _role_label(role: str) -> str:
-    return _labels().get(role, role)
-
-
-def _kind_label(kind: str) -> str:
-    return kind.replace("_", " ").capitalize()
 
 
 def session_vevent(
@@ -244,7 +206,7 @@ def session_vevent(
     vevent["SUMMARY"] = vText(session.title)
     description: list[str] = []
     if role:
-        description.append(_("Your role: %(role)s", role=_role_label(role)))
+        description.append(_("Your role: %(role)s", role=label(Role(role))))
     people = _people_lines(session.assignments)
     if people:
         description.append("\n".join(people))
@@ -258,7 +220,7 @@ def session_vevent(
     if location:
         vevent["LOCATION"] = vText(location)
     vevent["URL"] = vUri(page)
-    vevent.add("categories", [_kind_label(session.kind.value)])
+    vevent.add("categories", [label(session.kind)])
     cancelled = session.status == SessionStatus.CANCELLED or event.status == EventStatus.CANCELLED
     vevent["STATUS"] = vText("CANCELLED" if cancelled else (status or "CONFIRMED"))
     vevent["TRANSP"] = vText("TRANSPARENT" if cancelled else "OPAQUE")
@@ -268,7 +230,7 @@ def session_vevent(
 def event_vevent(event: Event, *, status: str | None = None, join_url: str | None = None) -> VEvent:
     """One VEVENT for a whole event (an event without sessions, or the all-events feed)."""
     zone = ZoneInfo(event.timezone)
-    page = absolute("events.detail", slug=event.slug)
+    page = absolute_url_for("events.detail", slug=event.slug)
     vevent = VEvent()
     vevent.add("uid", f"{event.uid}@{uid_domain()}")
     vevent.add("dtstamp", event.updated_at.astimezone(UTC))
@@ -288,7 +250,7 @@ def event_vevent(event: Event, *, status: str | None = None, join_url: str | Non
     if location:
         vevent.add("location", location)
     vevent.add("url", page)
-    vevent.add("categories", [_kind_label(event.kind.value)])
+    vevent.add("categories", [label(event.kind)])
     cancelled = event.status == EventStatus.CANCELLED
     vevent.add("status", "CANCELLED" if cancelled else (status or "CONFIRMED"))
     vevent.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import current_app, url_for
+from conference.urls import absolute_url_for
 
 ENDPOINTS = {
     "all": "feeds.all_events",
@@ -26,7 +26,7 @@ class CalendarLinks:
 
 def calendar_links(feed_endpoint: str, feed_args: dict | None = None, name: str = "") -> CalendarLinks:
     """Absolute links (from BASE_URL, never the Host header) for one feed."""
-    url = current_app.config["BASE_URL"] + url_for(ENDPOINTS[feed_endpoint], **(feed_args or {}))
+    url = absolute_url_for(ENDPOINTS[feed_endpoint], **(feed_args or {}))
     webcal = "webcal://" + url.split("://", 1)[1]
     google = "https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal})
     outlook_args = {"url": url}

@@ -13,10 +13,10 @@ from lxml import etree
 
 from conference.events.models import Event
 from conference.events.queries import programme
-from conference.feeds.entries import absolute
 from conference.sessions.models import Session
 from conference.text import slugify, xml_safe
 from conference.timeutil import local
+from conference.urls import absolute_url_for
 
 VERSION_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 # A programme day runs from 04:00 local to 03:59 the next morning (frab's convention).
@@ -87,7 +87,7 @@ def build_schedule(event: Event) -> dict:
         "daysCount": len(days),
         "timeslot_duration": "00:05",
         "time_zone_name": zone,
-        "url": absolute("events.detail", slug=event.slug),
+        "url": absolute_url_for("events.detail", slug=event.slug),
         "rooms": list(rooms_used.values()),
         "days": days,
     }
@@ -98,7 +98,7 @@ def build_schedule(event: Event) -> dict:
         "generator": {"name": "conference", "version": "1"},
         "schedule": {
             "version": event.updated_at.strftime(VERSION_FORMAT),
-            "base_url": absolute("events.detail", slug=event.slug),
+            "base_url": absolute_url_for("events.detail", slug=event.slug),
             "conference": conference,
         },
     }
@@ -129,7 +129,7 @@ def _session_dict(event: Event, acronym: str, session: Session, room_name: str) 
         "duration": _duration(session.ends_at - session.starts_at),
         "room": room_name,
         "slug": _session_slug(acronym, session),
-        "url": absolute("sessions.detail", slug=event.slug, session_id=session.id),
+        "url": absolute_url_for("sessions.detail", slug=event.slug, session_id=session.id),
         "title": session.title,
         "subtitle": "",
         "track": None,
@@ -145,7 +145,7 @@ def _session_dict(event: Event, acronym: str, session: Session, room_name: str) 
                 "guid": a.person.uid,
                 "biography": a.person.bio or None,
                 "role": a.role.value,
-                "url": absolute("speakers.detail", slug=a.person.slug),
+                "url": absolute_url_for("speakers.detail", slug=a.person.slug),
             }
             for a in session.assignments
         ],

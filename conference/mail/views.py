@@ -60,7 +60,9 @@ def outbox():  # noqa: ANN201
     if status in {s.value for s in OutboxStatus}:
         query = query.where(OutboxMessage.status == status)
     messages = db.session.scalars(query.limit(200)).all()
-    return render_template("mail/outbox.html", messages=messages, form=EmptyForm(), status=status)
+    return render_template(
+        "mail/outbox.html", messages=messages, form=EmptyForm(), status=status, statuses=list(OutboxStatus)
+    )
 
 
 @bp.post("/organise/outbox/<int:message_id>/resend")

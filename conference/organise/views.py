@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
 
 from conference.auth.models import EventMember, TeamRole, User
 from conference.auth.permissions import Action, may, require_event, requires, team_roles, visible_events
@@ -207,7 +208,7 @@ def duplicate_event(slug: str):  # noqa: ANN201
 def event_organisations(slug: str):  # noqa: ANN201
     event = editable_event(slug)
     form = EventOrganisationForm()
-    form.organisation_id.choices = [(0, _("— choose —"))] + editing.organisation_choices()
+    form.organisation_id.choices = [SelectChoice(0, _("— choose —")), *editing.organisation_choices()]
     if form.validate_on_submit():
         try:
             organisation = operations.link_organisation(
@@ -267,7 +268,7 @@ def add_publication(slug: str):  # noqa: ANN201
         flash(_("Publication added."), "success")
         return redirect(url_for("organise.event_organisations", slug=event.slug))
     form = EventOrganisationForm(formdata=None)
-    form.organisation_id.choices = [(0, _("— choose —"))] + editing.organisation_choices()
+    form.organisation_id.choices = [SelectChoice(0, _("— choose —")), *editing.organisation_choices()]
     return render_template(
         "organise/event_organisations.html",
         event=event,
@@ -310,7 +311,7 @@ def _role_choices(form: TeamMemberForm | TeamRoleForm, event: Event) -> bool:
     """Offer "owner" only to those who may manage owners; returns whether they may."""
     manages_owners = may(current_user, Action.MANAGE_OWNERS, event)
     if not manages_owners:
-        form.role.choices = [(v, label) for v, label in form.role.choices if v != TeamRole.OWNER.value]
+        form.role.choices = [c for c in form.role.choices if c.value != TeamRole.OWNER.value]
     return manages_owners
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 
 from babel import Locale
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -15,6 +14,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -24,8 +24,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from conference.addresses import EmailAddress
 from conference.events.models import AttendanceMode, Event
 from conference.inputs import FlaskForm
+from conference.labels import choices
 from conference.registrations.models import CHOICE_KINDS, Question, QuestionKind, RegistrationMode
 
 # Territory codes that are not countries for our purposes.
@@ -48,8 +50,8 @@ def _countries(locale: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(((c, n) for c, n in territories.items() if _is_country(c)), key=lambda p: p[1]))
 
 
-def country_choices() -> list[tuple[str, str]]:
-    return list(_countries(str(get_locale() or "en")))
+def country_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in _countries(str(get_locale() or "en"))]
 
 
 def country_codes() -> set[str]:
@@ -61,31 +63,17 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def normalise_email(value: str) -> str:
-    """The normalised address in lower case (one address, one registration per event: "Ada@" and "ada@"
-    reach the same mailbox everywhere in practice), or ValueError with a message for the attendee."""
-    try:
-        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as error:
-        raise ValueError(str(error)) from error
-
-
-def mode_choices(event: Event) -> list[tuple[str, str]]:
-    in_person = (RegistrationMode.IN_PERSON.value, _l("In person"))
-    online = (RegistrationMode.ONLINE.value, _l("Online"))
+def registration_modes(event: Event) -> list[RegistrationMode]:
+    """How one may attend this event (the choices of the form and the API)."""
     if event.attendance_mode == AttendanceMode.ONLINE:
-        return [online]
+        return [RegistrationMode.ONLINE]
     if event.attendance_mode == AttendanceMode.IN_PERSON:
-        return [in_person]
-    return [in_person, online]
+        return [RegistrationMode.IN_PERSON]
+    return [RegistrationMode.IN_PERSON, RegistrationMode.ONLINE]
 
 
-class _EmailCheck:
-    def __call__(self, form, field) -> None:  # noqa: ANN001
-        try:
-            field.data = normalise_email(field.data or "")
-        except ValueError as error:
-            raise ValidationError(str(error)) from error
+def mode_choices(event: Event) -> list[SelectChoice]:
+    return choices(RegistrationMode, registration_modes(event))
 
 
 class _Country:
@@ -96,7 +84,7 @@ class _Country:
 
 class BaseRegistrationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320), _EmailCheck()])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320), EmailAddress()])
     affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=300)])
     country = SelectField(_l("Country"), validators=[Optional(), _Country()], validate_choice=False)
     attendance_mode = RadioField(_l("How will you attend?"), validators=[InputRequired()])
@@ -118,7 +106,7 @@ def question_field_name(question: Question) -> str:
 def _question_field(question: Question):  # noqa: ANN202
     validators = [DataRequired()] if question.required else [Optional()]
     label, help_text = question.label, question.help_text or ""
-    options = [(o, o) for o in (question.options or [])]
+    options = [SelectChoice(option) for option in (question.options or [])]
     kind = question.kind
     if kind == QuestionKind.SHORT_TEXT:
         return StringField(label, validators=[*validators, Length(max=500)], description=help_text)
@@ -148,9 +136,9 @@ def registration_form(
     form = EventRegistrationForm(**kwargs)
     form.attendance_mode.choices = mode_choices(event)
     if len(form.attendance_mode.choices) == 1 and not form.attendance_mode.data:
-        form.attendance_mode.data = form.attendance_mode.choices[0][0]
-    form.sessions.choices = [(s.id, s.title) for s in sessions]
-    countries = [("", "—"), *country_choices()]
+        form.attendance_mode.data = form.attendance_mode.choices[0].value
+    form.sessions.choices = [SelectChoice(s.id, s.title) for s in sessions]
+    countries = [SelectChoice("", "—"), *country_choices()]
     form.country.choices = countries
     for question in questions:
         if question.kind == QuestionKind.COUNTRY:
@@ -180,7 +168,7 @@ class EmptyForm(FlaskForm):
 
 
 class LostLinkForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320), _EmailCheck()])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320), EmailAddress()])
 
 
 class SettingsForm(FlaskForm):
@@ -206,14 +194,7 @@ class QuestionForm(FlaskForm):
     help_text = StringField(_l("Help text"), validators=[Optional(), Length(max=500)])
     kind = SelectField(
         _l("Kind"),
-        choices=[
-            (QuestionKind.SHORT_TEXT.value, _l("Short text")),
-            (QuestionKind.LONG_TEXT.value, _l("Long text")),
-            (QuestionKind.SINGLE_CHOICE.value, _l("Single choice")),
-            (QuestionKind.MULTIPLE_CHOICE.value, _l("Multiple choice")),
-            (QuestionKind.CHECKBOX.value, _l("Checkbox")),
-            (QuestionKind.COUNTRY.value, _l("Country")),
-        ],
+        choices=choices(QuestionKind),
     )
     # No Optional() here: it would end validation of an empty field before validate_options runs.
     options = TextAreaField(_l("Choices, one per line (single and multiple choice)"))

@@ -17,6 +17,7 @@ from conference.feeds.builders import registration_feed
 from conference.mail import outbox
 from conference.mail.models import OutboxMessage
 from conference.registrations.models import Registration, RegistrationStatus, SeatStatus
+from conference.urls import absolute_url_for
 
 SUBJECTS = {
     "confirmed": lambda: _("Your registration is confirmed"),
@@ -37,12 +38,12 @@ WITH_ATTACHMENTS = ("confirmed", "approved", "promoted", "changed")
 def manage_url(token: str) -> str:
     """The absolute manage link of the registration with this token."""
     # Built by hand (the public URL contract) so that mail can be written outside a request too.
-    return current_app.config["BASE_URL"] + f"/registrations/{token}/"
+    return absolute_url_for("registrations.manage", token=token)
 
 
 def calendar_url(feed_token: str) -> str:
     """The absolute address of the personal calendar feed (its own token, never the manage token)."""
-    return current_app.config["BASE_URL"] + f"/registrations/{feed_token}/calendar.ics"
+    return absolute_url_for("feeds.registration", token=feed_token)
 
 
 def qr_png(registration: Registration, scale: int = 6) -> bytes:

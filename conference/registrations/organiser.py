@@ -61,7 +61,8 @@ def organiser_list(slug: str):  # noqa: ANN201
         sessions=session_counts(event),
         seats_left={m: event_seats_left(event, m) for m in ("in_person", "online")},
         filters={"status": status, "mode": mode, "session": session_id, "q": q},
-        statuses=[s.value for s in RegistrationStatus],
+        statuses=list(RegistrationStatus),
+        modes=list(RegistrationMode),
     )
 
 

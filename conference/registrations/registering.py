@@ -76,6 +76,10 @@ class RegistrationInput:
     answers: dict[int, tuple[str, object]] = field(default_factory=dict)
     idempotency_key: str | None = None
 
+    def __post_init__(self) -> None:
+        # A plain "online" becomes the member, so the new registration holds what a loaded one would.
+        self.attendance_mode = RegistrationMode(self.attendance_mode)
+
 
 @dataclass(frozen=True)
 class RegistrationSummary:

@@ -8,6 +8,7 @@ import secrets
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 import conference.registrations.organiser  # noqa: E402, F401  (organiser routes on this blueprint)
 import conference.registrations.organiser_setup  # noqa: E402, F401
@@ -151,9 +152,9 @@ def _manage_form(registration: Registration, sessions: list) -> ManageForm:
     form = ManageForm()
     form.attendance_mode.choices = mode_choices(registration.event)
     chosen = {s.session_id: s for s in registration.seats if s.status != SeatStatus.CANCELLED}
-    choices = [(s.id, s.title) for s in sessions]
-    known = {c[0] for c in choices}
-    choices += [(sid, seat.session.title) for sid, seat in chosen.items() if sid not in known]
+    choices = [SelectChoice(s.id, s.title) for s in sessions]
+    known = {c.value for c in choices}
+    choices += [SelectChoice(sid, seat.session.title) for sid, seat in chosen.items() if sid not in known]
     form.sessions.choices = choices
     if request.method == "GET":
         form.attendance_mode.data = registration.attendance_mode.value

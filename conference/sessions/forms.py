@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from conference.inputs import FlaskForm
+from conference.labels import choices
 from conference.organise.fields import MAX_INT, LocalDateTimeField, ends_after, optional_count
 from conference.sessions.models import SessionKind
 from conference.speakers.models import Role
 
-SESSION_KINDS = [
-    (SessionKind.PANEL.value, _l("Panel")), (SessionKind.KEYNOTE.value, _l("Keynote")),
-    (SessionKind.PAPER_SESSION.value, _l("Paper session")), (SessionKind.ROUNDTABLE.value, _l("Roundtable")),
-    (SessionKind.WORKSHOP.value, _l("Workshop")), (SessionKind.TALK.value, _l("Talk")),
-    (SessionKind.BREAK.value, _l("Break")), (SessionKind.RECEPTION.value, _l("Reception")),
-]  # fmt: skip
-ROLES = [
-    (Role.SPEAKER.value, _l("Speaker")), (Role.PANELIST.value, _l("Panelist")),
-    (Role.MODERATOR.value, _l("Moderator")), (Role.CHAIR.value, _l("Chair")),
-    (Role.DISCUSSANT.value, _l("Discussant")), (Role.KEYNOTE.value, _l("Keynote")),
-]  # fmt: skip
-
 
 class SessionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    kind = SelectField(_l("Kind"), choices=SESSION_KINDS)
+    kind = SelectField(_l("Kind"), choices=choices(SessionKind))
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
     ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired(), ends_after("starts_at")])
     room_id = SelectField(_l("Room"), coerce=int, choices=[])
@@ -38,7 +27,10 @@ class SessionForm(FlaskForm):
 
     def __init__(self, *args, rooms=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.room_id.choices = [(0, _l("— no room —"))] + [(r.id, r.name) for r in rooms]
+        self.room_id.choices = [
+            SelectChoice(0, _l("— no room —")),
+            *(SelectChoice(r.id, r.name) for r in rooms),
+        ]
         self.capacity.description = _l("Leave empty for no limit of its own.")
 
 
@@ -51,12 +43,12 @@ class AssignmentForm(FlaskForm):
     """Add a person to a session, or change their role and place."""
 
     person_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_INT)])
-    role = SelectField(_l("Role"), choices=ROLES)
+    role = SelectField(_l("Role"), choices=choices(Role))
     position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
 
 
 class AssignmentEditForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=ROLES)
+    role = SelectField(_l("Role"), choices=choices(Role))
     position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, render_template
+from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from conference.db import db
-from conference.events.queries import public_event
+from conference.events.queries import event_for_viewer
 from conference.sessions.blueprint import bp
 from conference.sessions.models import Session
 from conference.speakers.models import Assignment
@@ -15,7 +16,7 @@ from conference.speakers.models import Assignment
 
 @bp.get("/events/<slug>/sessions/<int:session_id>/")
 def detail(slug: str, session_id: int):  # noqa: ANN201
-    event = public_event(slug) or abort(404)
+    event = event_for_viewer(slug, current_user) or abort(404)
     session = db.session.scalars(
         sa.select(Session)
         .where(Session.id == session_id, Session.event_id == event.id)

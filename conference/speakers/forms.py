@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from conference.addresses import EmailAddress
 from conference.inputs import FlaskForm
+from conference.labels import choices
 from conference.organise.fields import MAX_INT
-from conference.sessions.forms import ROLES
+from conference.speakers.models import Role
 
 
 class PersonForm(FlaskForm):
@@ -20,7 +22,7 @@ class PersonForm(FlaskForm):
     bio = TextAreaField(_l("Short biography"), validators=[Length(max=10_000)])
     email = EmailField(
         _l("Email"),
-        validators=[Optional(), Email(), Length(max=320)],
+        validators=[Optional(), EmailAddress(), Length(max=320)],
         description=_l("Private: never shown publicly."),
     )
     links = TextAreaField(
@@ -34,7 +36,7 @@ class PersonForm(FlaskForm):
 class NewSpeakerForm(PersonForm):
     """Create a person and put them into a session in one step."""
 
-    role = SelectField(_l("Role"), choices=ROLES)
+    role = SelectField(_l("Role"), choices=choices(Role))
 
 
 class MergeForm(FlaskForm):
