@@ -119,9 +119,9 @@ def demo(app: Flask) -> None:
     load_demo()
 
 
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The app served by a real HTTP server on a free loopback port; yields its base URL."""
+@contextmanager
+def serve(app: Flask) -> Iterator[str]:
+    """Serve `app` with a real HTTP server on a free loopback port; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -130,6 +130,13 @@ def live_server(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served by a real HTTP server on a free loopback port; yields its base URL."""
+    with serve(app) as base_url:
+        yield base_url
 
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")

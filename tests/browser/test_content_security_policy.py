@@ -5,15 +5,14 @@ stylesheet)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 
 from conference.auth.cli import DEMO_EMAIL, DEMO_PASSWORD, demo_organiser
 from conference.demo import PANEL_SLUG, SYMPOSIUM_SLUG
 from tests.browser_fixtures import LAPTOP, PHONE, SCREENSHOTS
+from tests.conftest import serve
 
 SHOTS = SCREENSHOTS / "csp"
 SMALL_PANEL = "Memory, apology and reconciliation between Japan and Korea"  # 20 seats in the demo
@@ -29,15 +28,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
 def demo_site(app, make_app, demo) -> Iterator[str]:  # noqa: ANN001
     """The demo (with its organiser) served in demo mode, so the demo mailbox is there too."""
     demo_organiser()
-    site = make_app(DEMO_MODE=True)
-    server = make_server("127.0.0.1", 0, site, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serve(make_app(DEMO_MODE=True)) as base_url:
+        yield base_url
 
 
 @pytest.fixture
