@@ -244,6 +244,146 @@ SCHEMAS: dict[str, dict] = {
     ),
 }
 
+TIME_IN = {
+    "type": "string",
+    "format": "date-time",
+    "description": "ISO 8601 with offset (a naive time is refused).",
+}
+TEXT_IN = {"type": ["string", "null"]}
+EVENT_FIELDS_IN = {
+    "title": {"type": "string", "maxLength": 300},
+    "kind": {"enum": _values(EventKind)},
+    "timezone": {"type": "string", "description": "IANA time zone; the event's times are wall-clock in it."},
+    "starts_at": TIME_IN,
+    "ends_at": TIME_IN,
+    "mode": {"enum": _values(AttendanceMode)},
+    "online_url": TEXT_IN,
+    "venue_name": TEXT_IN,
+    "venue_address": TEXT_IN,
+    "city": TEXT_IN,
+    "country": TEXT_IN,
+    "hashtag": TEXT_IN,
+    "summary": TEXT_IN,
+    "description": TEXT_IN,
+}
+REGISTRATION_SETTINGS = {
+    "enabled": {"type": "boolean"},
+    "opens_at": {"type": ["string", "null"], "format": "date-time"},
+    "closes_at": {"type": ["string", "null"], "format": "date-time"},
+    "capacity_in_person": {"type": ["integer", "null"], "minimum": 0},
+    "capacity_online": {"type": ["integer", "null"], "minimum": 0},
+    "waiting_list": {"type": "boolean"},
+    "approval": {"type": "boolean"},
+}
+SESSION_FIELDS_IN = {
+    "title": {"type": "string", "maxLength": 300},
+    "kind": {"enum": _values(SessionKind)},
+    "starts_at": TIME_IN,
+    "ends_at": TIME_IN,
+    "room": {"type": ["string", "null"], "description": "The name of one of the event's rooms."},
+    "capacity": {"type": ["integer", "null"], "minimum": 0, "description": "null: no limit of its own."},
+    "registration_enabled": {"type": "boolean"},
+    "description": TEXT_IN,
+    "notify": {
+        "type": "boolean",
+        "description": "false: no notices to the people in it. Accepted now; notices come with the notices "
+        "work (docs/api.md).",
+    },
+}
+ORGANISER_SESSION = {
+    **SCHEMAS["Session"]["properties"],
+    "description": STRING,
+    "registration_enabled": {"type": "boolean"},
+    "seats_taken": {"type": "integer", "minimum": 0},
+    "people": {"type": "array", "items": _ref("Assignment")},
+}
+SCHEMAS.update(
+    {
+        "Assignment": _object(
+            {
+                "id": {"type": "integer", "description": "The assignment's id (for DELETE)."},
+                "name": STRING,
+                "slug": STRING,
+                "role": {"enum": _values(Role)},
+            }
+        ),
+        "OrganiserSession": _object(ORGANISER_SESSION, description="A session as the event's team sees it."),
+        "OrganiserEvent": _object(
+            {
+                **SCHEMAS["EventDetail"]["properties"],
+                "sessions": {"type": "array", "items": _ref("OrganiserSession")},
+                "description": STRING,
+                "online_url": NULLABLE_STRING,
+                "registration": _object(REGISTRATION_SETTINGS),
+            },
+            description="An event (of any status) as its team sees it.",
+        ),
+        "NewEvent": {
+            "type": "object",
+            "properties": EVENT_FIELDS_IN,
+            "required": ["title", "kind", "timezone", "starts_at", "ends_at", "mode"],
+            "additionalProperties": False,
+        },
+        "EventChanges": {
+            "type": "object",
+            "properties": {
+                **EVENT_FIELDS_IN,
+                "registration": {
+                    "type": "object",
+                    "properties": REGISTRATION_SETTINGS,
+                    "additionalProperties": False,
+                    "description": "The registration settings page's fields (any of them).",
+                },
+            },
+            "additionalProperties": False,
+            "description": "Any of the fields; the others keep their values.",
+        },
+        "NewSession": {
+            "type": "object",
+            "properties": SESSION_FIELDS_IN,
+            "required": ["title", "kind", "starts_at", "ends_at"],
+            "additionalProperties": False,
+        },
+        "SessionChanges": {
+            "type": "object",
+            "properties": SESSION_FIELDS_IN,
+            "additionalProperties": False,
+            "description": "Any of the fields; the others keep their values.",
+        },
+        "NewAssignment": {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "properties": {"person": STRING, "role": {"enum": _values(Role)}},
+                    "required": ["person"],
+                    "additionalProperties": False,
+                    "description": "A person by slug (one the token's account may find).",
+                },
+                {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string", "maxLength": 200},
+                        "email": {"type": ["string", "null"], "format": "email"},
+                        "role": {"enum": _values(Role)},
+                        "create_anyway": {
+                            "type": "boolean",
+                            "description": "Create although someone has a similar name (422 names them).",
+                        },
+                    },
+                    "required": ["name"],
+                    "additionalProperties": False,
+                    "description": "A new person, as the session page's form creates one.",
+                },
+            ]
+        },
+        "Publish": {
+            "type": "object",
+            "properties": {"confirm": {"type": "boolean", "description": "Publish although sessions clash."}},
+            "additionalProperties": False,
+        },
+    }
+)
+
 
 def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -261,6 +401,7 @@ ERROR = {
     429: _json(_ref("Error"), "Too many requests from this client; wait and try again."),
 }
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": STRING, "description": "The event's slug."}
+SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 TOKEN = {
     "name": "token",
     "in": "path",
@@ -278,6 +419,7 @@ def _operation(
     errors: tuple[int, ...] = (),
     parameters: list | None = None,
     body: dict | None = None,
+    body_required: bool = True,
     organiser: Action | None = None,
     description: str = "",
 ) -> dict:
@@ -287,7 +429,10 @@ def _operation(
     if parameters:
         operation["parameters"] = parameters
     if body:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        operation["requestBody"] = {
+            "required": body_required,
+            "content": {"application/json": {"schema": body}},
+        }
     if organiser is not None:
         operation["tags"] = ["organiser"]
         operation["security"] = BEARER
@@ -318,7 +463,15 @@ PATHS: dict[str, dict] = {
                     "description": "1: only events that have not ended.",
                 }
             ],
-        )
+        ),
+        "post": _operation(
+            "createEvent",
+            "Create a draft event (as the new-event page does); the token's account becomes its owner.",
+            {201: _json(_ref("OrganiserEvent"), "The new draft event.")},
+            errors=(400, 403, 422),
+            body=_ref("NewEvent"),
+            organiser=Action.ORGANISE,
+        ),
     },
     "/api/v1/events/{slug}": {
         "get": _operation(
@@ -327,6 +480,104 @@ PATHS: dict[str, dict] = {
             {200: _json(_ref("EventDetail"), "The event.")},
             errors=(404,),
             parameters=[SLUG],
+        ),
+        "patch": _operation(
+            "editEvent",
+            "Change an event's details and registration settings (the edit and settings pages' operations).",
+            {200: _json(_ref("OrganiserEvent"), "The event as it is now.")},
+            errors=(400, 403, 404, 422),
+            parameters=[SLUG],
+            body=_ref("EventChanges"),
+            organiser=Action.EDIT_EVENT,
+            description="A capacity raised promotes the waiting list; one below the seats taken is refused "
+            "(422 with the count) and nothing changes.",
+        ),
+    },
+    **{
+        f"/api/v1/events/{{slug}}/{move}": {
+            "post": _operation(
+                f"{move}Event",
+                summary,
+                {200: _json(_ref("OrganiserEvent"), "The event as it is now.")},
+                errors=(400, 403, 404, 409, 422) if move == "publish" else (403, 404, 409),
+                parameters=[SLUG],
+                body=_ref("Publish") if move == "publish" else None,
+                body_required=False,
+                organiser=Action.EDIT_EVENT,
+                description="409 with the reason when the status table does not allow the move"
+                + (" (or when sessions clash and `confirm` is not true)." if move == "publish" else "."),
+            )
+        }
+        for move, summary in (
+            ("publish", "Publish a draft event."),
+            ("unpublish", "Make a published event a draft again."),
+            ("cancel", "Cancel an event; its registrations are cancelled with their seats."),
+        )
+    },
+    "/api/v1/events/{slug}/sessions": {
+        "post": _operation(
+            "createSession",
+            "Add a session to the event's programme.",
+            {201: _json(_ref("OrganiserSession"), "The new session (with its `id`).")},
+            errors=(400, 403, 404, 422),
+            parameters=[SLUG],
+            body=_ref("NewSession"),
+            organiser=Action.EDIT_EVENT,
+        )
+    },
+    "/api/v1/events/{slug}/sessions/{session_id}": {
+        "patch": _operation(
+            "editSession",
+            "Change or move a session (a capacity below the seats taken: 422 with the count).",
+            {200: _json(_ref("OrganiserSession"), "The session as it is now.")},
+            errors=(400, 403, 404, 422),
+            parameters=[SLUG, SESSION_ID],
+            body=_ref("SessionChanges"),
+            organiser=Action.EDIT_EVENT,
+        )
+    },
+    **{
+        f"/api/v1/events/{{slug}}/sessions/{{session_id}}/{move}": {
+            "post": _operation(
+                f"{move}Session",
+                summary,
+                {200: _json(_ref("OrganiserSession"), "The session as it is now.")},
+                errors=(403, 404, 409),
+                parameters=[SLUG, SESSION_ID],
+                organiser=Action.EDIT_EVENT,
+                description="409 when it is cancelled already (cancel) or not cancelled (restore).",
+            )
+        }
+        for move, summary in (
+            ("cancel", "Cancel a session: its seats are given back; it stays in the programme, marked."),
+            ("restore", "Schedule a cancelled session again: its registrants come back by the waiting list."),
+        )
+    },
+    "/api/v1/events/{slug}/sessions/{session_id}/people": {
+        "post": _operation(
+            "addPerson",
+            "Put a person (by slug, or a new one) into the session with a role.",
+            {201: _json(_ref("Assignment"), "The assignment.")},
+            errors=(400, 403, 404, 422),
+            parameters=[SLUG, SESSION_ID],
+            body=_ref("NewAssignment"),
+            organiser=Action.EDIT_EVENT,
+            description="A new name similar to someone's the account may find is refused (422 naming "
+            "them) unless `create_anyway` is true. 422 when the person is in the session already.",
+        )
+    },
+    "/api/v1/events/{slug}/sessions/{session_id}/people/{assignment_id}": {
+        "delete": _operation(
+            "removePerson",
+            "Take a person out of the session.",
+            {204: {"description": "Removed."}},
+            errors=(403, 404),
+            parameters=[
+                SLUG,
+                SESSION_ID,
+                {"name": "assignment_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+            ],
+            organiser=Action.EDIT_EVENT,
         )
     },
     "/api/v1/events/{slug}/registrations": {

@@ -14,7 +14,8 @@ from conference.auth.passwords import hash_password
 from conference.db import db
 from conference.registrations import capacity, registering
 from conference.registrations.models import Registration, RegistrationMode
-from tests.factories import add_member, make_event, make_session
+from conference.speakers.models import Assignment, Role
+from tests.factories import add_member, make_event, make_person, make_session
 
 TITLE = "Target Event Whose Title Must Not Leak"
 ROLES = ("stranger", "helper", "manager", "owner", "admin")
@@ -36,8 +37,8 @@ def _user(name: str, **kw) -> User:
 def build_world() -> dict:
     """Event "target" (two sessions: `small` with one seat, `large`), registrations: Ada (confirmed in
     both), Bob (confirmed in large, waitlisted in small), Cy (cancelled); Zed registered for "other".
-    Accounts: helper, manager, owner of the event; stranger owns "other"; admin; each has a token, and
-    the owner has a revoked one too."""
+    Sam Speaker speaks in large (`ids["assignment"]`). Accounts: helper, manager, owner of the event;
+    stranger owns "other"; admin; each has a token, and the owner has a revoked one too."""
     event = make_event(slug="target", title=TITLE, timezone="America/New_York")
     small = make_session(event, title="Small seminar", capacity=1)
     large = make_session(event, title="Large hall")
@@ -63,6 +64,9 @@ def build_world() -> dict:
     }
     capacity.cancel(people["cy"])
     register("Zed", [other_session], target=other)
+    speaker = Assignment(session=large, person=make_person(name="Sam Speaker"), role=Role.SPEAKER, position=0)
+    db.session.add(speaker)
+    db.session.commit()
     tokens = {name: create_token(user, f"{name} token")[1] for name, user in users.items()}
     revoked, tokens["revoked"] = create_token(users["owner"], "old token")
     revoke_token(users["owner"], revoked.id)
@@ -73,7 +77,7 @@ def build_world() -> dict:
         "other": other,
         "users": users,
         "tokens": tokens,
-        "ids": {name: r.id for name, r in people.items()},
+        "ids": {name: r.id for name, r in people.items()} | {"assignment": speaker.id},
     }
 
 

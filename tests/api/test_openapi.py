@@ -85,6 +85,10 @@ class Checker:
         operation = self.document["paths"][path][method]
         where = (method, path, status, response.get_data(as_text=True)[:300])
         assert status in operation["responses"], ("undocumented status", *where)
+        if status == "204":  # no content, and none documented
+            assert response.get_data() == b"" and "content" not in operation["responses"][status], where
+            self.seen.add((path, method, status))
+            return response
         schema = operation["responses"][status]["content"]["application/json"]["schema"]
         assert response.is_json, where
         # The document's components alongside, so that "#/components/schemas/..." resolves.
@@ -192,6 +196,8 @@ def test_real_answers_of_every_endpoint_match_the_document(app, make_app, world)
 
     check(api.get("/api/v1/openapi.json"), "/api/v1/openapi.json", "get")
 
+    writes = organiser_writes(check, api, tokens, world)
+
     # Rate limits (429), in an app with limits on: one request each, then refused.
     limited = Api(
         make_app(RATELIMIT_ENABLED=True, RATELIMIT_REGISTRATION="1/minute", RATELIMIT_API_AUTH="1/minute")
@@ -204,6 +210,83 @@ def test_real_answers_of_every_endpoint_match_the_document(app, make_app, world)
     check(limited.get("/api/v1/events/target/registrations", tokens["owner"]), registrations, "get")
     check(limited.post(url, tokens["owner"]), check_in, "post")
     check(limited.get(me), me, "get")  # 429 before any token is looked at
+    for method, url, path in writes:
+        check(limited.open(method.upper(), url, tokens["owner"], json={}), path, method)
 
     missing = check.documented() - check.seen
     assert missing == set(), "documented answers never seen (add them to this test): " + repr(sorted(missing))
+
+
+def organiser_writes(check: Checker, api: Api, tokens: dict, world: dict) -> list[tuple[str, str, str]]:
+    """Every answer of the organiser write endpoints; returns (method, url, path) of each endpoint."""
+    owner, helper, stranger = tokens["owner"], tokens["helper"], tokens["stranger"]
+    bad_json = {"data": "{x", "content_type": "application/json"}
+    done: list[tuple[str, str, str]] = []
+
+    def walk(method: str, url: str, path: str, ok: dict, *bad: dict, foreign: str | None = None) -> object:
+        """The allowed answer, then each bad body, 401, 403 (a check-in helper) and 404 (another team)."""
+        answer = check(api.open(method.upper(), url, owner, **ok), path, method)
+        for kwargs in bad:
+            check(api.open(method.upper(), url, owner, **kwargs), path, method)
+        check(api.open(method.upper(), url, None, **ok), path, method)
+        check(api.open(method.upper(), url, helper, **ok), path, method)
+        if foreign:
+            check(api.open(method.upper(), foreign, stranger, **ok), path, method)
+        done.append((method, url, path))
+        return answer
+
+    events = "/api/v1/events"
+    new_event = {
+        "title": "Made by the API",
+        "kind": "conference",
+        "timezone": "Europe/Berlin",
+        "starts_at": "2030-05-04T09:00:00+02:00",
+        "ends_at": "2030-05-05T17:00:00+02:00",
+        "mode": "in_person",
+    }
+    created = walk("post", events, events, {"json": new_event}, {"json": {"title": 5}}, bad_json)
+    assert created.status_code == 201
+    slug = created.json["slug"]
+
+    event = "/api/v1/events/{slug}"
+    changes = {"json": {"summary": "Changed", "registration": {"capacity_in_person": 50}}}
+    too_small = {"json": {"registration": {"capacity_in_person": 0}}}  # Ada and Bob hold seats
+    walk(
+        "patch", "/api/v1/events/target", event, changes, too_small, bad_json, foreign="/api/v1/events/target"
+    )
+
+    publish = "/api/v1/events/{slug}/publish"
+    url = f"/api/v1/events/{slug}/publish"
+    walk(
+        "post", url, publish, {"json": {}}, {"json": {}}, {"json": {"confirm": "yes"}}, bad_json, foreign=url
+    )
+    for move in ("unpublish", "cancel"):
+        url = f"/api/v1/events/{slug}/{move}"
+        path = "/api/v1/events/{slug}/" + move
+        walk("post", url, path, {}, {}, foreign=url)  # then 409: done already
+
+    sessions = "/api/v1/events/{slug}/sessions"
+    new_session = {
+        "title": "Made by the API",
+        "kind": "talk",
+        "starts_at": "2030-05-04T09:00:00+02:00",
+        "ends_at": "2030-05-04T10:00:00+02:00",
+    }
+    url = "/api/v1/events/target/sessions"
+    made = walk("post", url, sessions, {"json": new_session}, {"json": {}}, bad_json, foreign=url)
+    session_id = made.json["id"]
+
+    one = "/api/v1/events/{slug}/sessions/{session_id}"
+    url = f"/api/v1/events/target/sessions/{world['small'].id}"
+    walk("patch", url, one, {"json": {"room": None}}, {"json": {"capacity": 0}}, bad_json, foreign=url)
+    for move in ("cancel", "restore"):
+        url = f"/api/v1/events/target/sessions/{session_id}/{move}"
+        walk("post", url, one + "/" + move, {}, {}, foreign=url)  # then 409: done already
+
+    people = one + "/people"
+    url = f"/api/v1/events/target/sessions/{session_id}/people"
+    added = walk("post", url, people, {"json": {"name": "Zoe Newcomer", "role": "chair"}}, {"json": {}}, bad_json,
+                 foreign=url)  # fmt: skip
+    url = f"{url}/{added.json['id']}"
+    walk("delete", url, people + "/{assignment_id}", {}, foreign=url)
+    return done

@@ -47,7 +47,12 @@ def organiser_rules(app: Flask) -> list:
 
 
 def fill(rule, world: dict) -> str:  # noqa: ANN001
-    values = {"slug": "target", "registration_id": world["ids"]["ada"], "session_id": world["small"].id}
+    values = {
+        "slug": "target",
+        "registration_id": world["ids"]["ada"],
+        "session_id": world["large"].id,
+        "assignment_id": world["ids"]["assignment"],
+    }
     return url_for(rule.endpoint, **{name: values.get(name, 1) for name in rule.arguments})
 
 
