@@ -31,7 +31,8 @@ from conference.speakers.models import Assignment, Person, Role
 __all__ = [
     "Answer", "ApiToken", "Assignment", "AuditEntry", "AttendanceMode", "Event", "EventKind", "EventMember",
     "EventOrganisation", "EventStatus", "LinkMailThrottle", "Organisation", "OrganisationRole", "OutboxMessage",
-    "OutboxStatus", "Person", "Publication", "Question", "QuestionKind", "Registration", "RegistrationMode", "RegistrationStatus",
+    "OutboxStatus", "Person", "Publication", "Question", "QuestionKind", "Registration", "RegistrationMode",
+    "RegistrationStatus",
     "Role", "Room", "SeatStatus", "Series", "Session", "SessionKind", "SessionSeat", "SessionStatus",
     "TeamRole", "User",
 ]  # fmt: skip
