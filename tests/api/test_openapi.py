@@ -195,7 +195,12 @@ def test_real_answers_of_every_endpoint_match_the_document(app, make_app, world)
 
     audit = "/api/v1/events/{slug}/audit"
     owner, small = world["users"]["owner"], world["small"]
-    values = {"title": "Smaller seminar", "capacity": 2, "starts_at": small.starts_at, "ends_at": small.ends_at}
+    values = {
+        "title": "Smaller seminar",
+        "capacity": 2,
+        "starts_at": small.starts_at,
+        "ends_at": small.ends_at,
+    }
     sessions.edit_session(owner, small, values)
     sessions.cancel_session(owner, small)
     check(api.get("/api/v1/events/target/audit", tokens["owner"]), audit, "get")
