@@ -66,6 +66,10 @@ def record(
     return entry
 
 
+def _room_name(room: object) -> str | None:
+    return getattr(room, "name", None)
+
+
 def _changes(changes: dict) -> tuple[dict, dict]:
     """{field: (old, new)} -> (before, after); a session's room id is shown by the room's name."""
     from conference.sessions.models import Room
@@ -74,7 +78,7 @@ def _changes(changes: dict) -> tuple[dict, dict]:
     for name, (old, new) in changes.items():
         if name == "room_id":
             name = "room"
-            old, new = (db.session.get(Room, v).name if v is not None else None for v in (old, new))
+            old, new = (_room_name(db.session.get(Room, v)) if v is not None else None for v in (old, new))
         before[name], after[name] = old, new
     return before, after
 
