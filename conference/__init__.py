@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     import conference.models  # noqa: F401  (every model registered before the first query)
     from conference import inputs, web
+    from conference.audit import receivers
     from conference.extensions import babel, csrf, db, limiter, login_manager, migrate
     from conference.ratelimit import trust_proxies
     from conference.registrations import reactions
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     trust_proxies(app)
     changes.install()
+    receivers.connect()  # the audit log: one entry per operation (conference/audit)
     reactions.connect()  # registrations react to sessions and events cancelled, restored, re-capacitied
     inputs.init_app(app)  # before the blueprints: URL rules take their converters when they are added
 

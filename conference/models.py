@@ -1,5 +1,6 @@
 """Every model of every area, imported in one place (for Alembic and the shell)."""
 
+from conference.audit.models import AuditEntry
 from conference.auth.models import ApiToken, EventMember, TeamRole, User
 from conference.events.models import (
     AttendanceMode,
@@ -28,9 +29,10 @@ from conference.sessions.models import Room, Session, SessionKind, SessionStatus
 from conference.speakers.models import Assignment, Person, Role
 
 __all__ = [
-    "Answer", "ApiToken", "Assignment", "AttendanceMode", "Event", "EventKind", "EventMember", "EventOrganisation",
-    "EventStatus", "LinkMailThrottle", "Organisation", "OrganisationRole", "OutboxMessage", "OutboxStatus", "Person",
-    "Publication", "Question", "QuestionKind", "Registration", "RegistrationMode", "RegistrationStatus",
+    "Answer", "ApiToken", "Assignment", "AuditEntry", "AttendanceMode", "Event", "EventKind", "EventMember",
+    "EventOrganisation", "EventStatus", "LinkMailThrottle", "Organisation", "OrganisationRole", "OutboxMessage",
+    "OutboxStatus", "Person", "Publication", "Question", "QuestionKind", "Registration", "RegistrationMode",
+    "RegistrationStatus",
     "Role", "Room", "SeatStatus", "Series", "Session", "SessionKind", "SessionSeat", "SessionStatus",
     "TeamRole", "User",
 ]  # fmt: skip

@@ -34,10 +34,15 @@ The sender (the first argument a receiver gets) is the object the signal is abou
 | `registration_cancelled` | Registration | actor | cancel_registration |
 | `registration_erased` | Registration (already scrubbed) | actor | erase |
 | `registration_checked_in` | Registration | actor | check_in |
+| `settings_changed` | Event | actor, action, subject_type, subject_id, label, changes | team, rooms, questions |
 
 Who listens today: `conference.registrations.reactions` (session cancelled or restored, capacity changed,
-event cancelled or restored). A session moved (`session_changed` with moved=True, `event_changed` with
-moved=True) has no receiver yet: notices to registrants and speakers will subscribe to it.
+event cancelled or restored) and `conference.audit.receivers` (every signal: one audit entry each;
+`session_capacity_changed` with `in_changes=True` is already in `session_changed`'s changes).
+`settings_changed`'s action names what happened ("team.added", "room.changed", "question.archived",
+"settings.changed"); its changes are {field: (old, new)}. A session moved (`session_changed` with
+moved=True, `event_changed` with moved=True) has no receiver yet: notices to registrants and speakers
+will subscribe to it.
 """
 
 from __future__ import annotations
@@ -55,6 +60,8 @@ event_restored = _signals.signal("event-restored")
 event_duplicated = _signals.signal("event-duplicated")
 event_deleted = _signals.signal("event-deleted")
 event_capacity_changed = _signals.signal("event-capacity-changed")
+# The event's team, rooms, registration questions and settings: read by the audit log (conference/audit).
+settings_changed = _signals.signal("settings-changed")
 
 session_created = _signals.signal("session-created")
 session_changed = _signals.signal("session-changed")

@@ -16,6 +16,10 @@ from flask import Response, current_app
 from conference.api.blueprint import bp
 from conference.api.organiser import MAX_PER_PAGE, MAX_QUERY, PER_PAGE
 from conference.api.registrations import MAX_SESSIONS
+from conference.audit.queries import ACTION_PATTERN as AUDIT_ACTION_PATTERN
+from conference.audit.queries import MAX_PER_PAGE as AUDIT_MAX_PER_PAGE
+from conference.audit.queries import PER_PAGE as AUDIT_PER_PAGE
+from conference.audit.queries import SUBJECTS as AUDIT_SUBJECTS
 from conference.auth.models import TeamRole
 from conference.auth.permissions import Action
 from conference.events.models import AttendanceMode, EventKind, EventStatus
@@ -206,6 +210,36 @@ SCHEMAS: dict[str, dict] = {
             "registrations": {"type": "array", "items": _ref("Registration")},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "total": {"type": "integer", "minimum": 0},
+            "next": {"type": ["string", "null"], "format": "uri", "description": "The next page, if any."},
+        }
+    ),
+    "AuditEntry": _object(
+        {
+            "id": {"type": "integer"},
+            "created_at": DATE_TIME,
+            "actor": {
+                "type": ["string", "null"],
+                "description": "The account's e-mail at the time; null for the command line or an import.",
+            },
+            "action": {"type": "string", "description": "What happened, e.g. session.changed."},
+            "subject": _object(
+                {
+                    "type": {"enum": list(AUDIT_SUBJECTS)},
+                    "id": {"type": ["integer", "null"]},
+                    "label": {"type": "string", "description": "Empty for an erased registrant."},
+                }
+            ),
+            "before": {"type": "object", "description": "The changed fields' old values."},
+            "after": {"type": "object", "description": "The changed fields' new values."},
+        },
+        description="One entry of an event's audit log.",
+    ),
+    "AuditPage": _object(
+        {
+            "entries": {"type": "array", "items": _ref("AuditEntry")},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": AUDIT_MAX_PER_PAGE},
             "total": {"type": "integer", "minimum": 0},
             "next": {"type": ["string", "null"], "format": "uri", "description": "The next page, if any."},
         }
@@ -639,6 +673,38 @@ PATHS: dict[str, dict] = {
             ],
             organiser=Action.CHECK_IN,
             description="Any member of the event's team. 409 when the registration is not confirmed.",
+        )
+    },
+    "/api/v1/events/{slug}/audit": {
+        "get": _operation(
+            "listAudit",
+            "The event's audit log, newest first, paged and filtered: who changed what, when, before and after.",
+            {200: _json(_ref("AuditPage"), "One page of entries.")},
+            errors=(403, 404, 422),
+            parameters=[
+                SLUG,
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "schema": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": AUDIT_MAX_PER_PAGE,
+                        "default": AUDIT_PER_PAGE,
+                    },
+                },
+                {"name": "subject", "in": "query", "schema": {"enum": list(AUDIT_SUBJECTS)}},
+                {
+                    "name": "action",
+                    "in": "query",
+                    "schema": {"type": "string", "pattern": AUDIT_ACTION_PATTERN.pattern},
+                    "description": "Only entries of this action, e.g. session.cancelled.",
+                },
+            ],
+            organiser=Action.VIEW_AUDIT,
+            description="Owners, managers and admins. An erased registrant's entries keep their action, "
+            "time and author, without the personal data.",
         )
     },
     "/api/v1/registrations/{token}": {

@@ -45,6 +45,7 @@ class Action(enum.StrEnum):
     CHECK_IN = "check_in"  # the check-in page of an event
     EDIT_PERSON = "edit_person"  # edit or merge a person (needed on every event the person is in)
     EDIT_SHARED = "edit_shared"  # edit a series or organisation (needed on every one of its events)
+    VIEW_AUDIT = "view_audit"  # an event's audit log (page and API)
 
 
 _ALL = frozenset({ADMIN, TeamRole.OWNER, TeamRole.MANAGER, TeamRole.CHECKIN})
@@ -60,9 +61,12 @@ ROLE_MATRIX: dict[Action, frozenset[str]] = {
     Action.CHECK_IN: _ALL,
     Action.EDIT_PERSON: _EDITORS,
     Action.EDIT_SHARED: _EDITORS,
+    Action.VIEW_AUDIT: _EDITORS,
 }
 # Actions decided by the role on one event (the others by the account's roles, or by every event of a person).
-EVENT_ACTIONS = frozenset({Action.EDIT_EVENT, Action.MANAGE_TEAM, Action.MANAGE_OWNERS, Action.CHECK_IN})
+EVENT_ACTIONS = frozenset(
+    {Action.EDIT_EVENT, Action.MANAGE_TEAM, Action.MANAGE_OWNERS, Action.CHECK_IN, Action.VIEW_AUDIT}
+)
 
 
 def team_roles(action: Action) -> tuple[TeamRole, ...]:

@@ -267,6 +267,20 @@ def _owners_left(event_id: int, without: EventMember) -> int:
     )
 
 
+def _team_changed(
+    actor: User | None, event: Event, action: str, member: EventMember, email: str, changes: dict
+) -> None:
+    signals.settings_changed.send(
+        event,
+        actor=actor,
+        action=action,
+        subject_type="team",
+        subject_id=member.user_id,
+        label=email,
+        changes=changes,
+    )
+
+
 def add_team_member(actor: User | None, event: Event, email: str, role: TeamRole) -> EventMember:
     """Put an existing account on the event's team (who may give which role is checked by the page)."""
     from conference.auth.accounts import find_user
@@ -281,6 +295,8 @@ def add_team_member(actor: User | None, event: Event, email: str, role: TeamRole
         raise OperationError(_("Already on the team."), "email")
     member = EventMember(event_id=event.id, user_id=user.id, role=role)
     db.session.add(member)
+    db.session.flush()
+    _team_changed(actor, event, "team.added", member, user.email, {"role": (None, role)})
     db.session.commit()
     return member
 
@@ -288,12 +304,30 @@ def add_team_member(actor: User | None, event: Event, email: str, role: TeamRole
 def change_team_role(actor: User | None, member: EventMember, role: TeamRole) -> None:
     if member.role == TeamRole.OWNER and role != TeamRole.OWNER and not _owners_left(member.event_id, member):
         raise OperationError(_("Every event keeps at least one owner."), "role")
+    old = member.role
     member.role = role
+    if old != role:
+        _team_changed(
+            actor,
+            db.session.get(Event, member.event_id),
+            "team.role_changed",
+            member,
+            member.user.email,
+            {"role": (old, role)},
+        )
     db.session.commit()
 
 
 def remove_team_member(actor: User | None, member: EventMember) -> None:
     if member.role == TeamRole.OWNER and not _owners_left(member.event_id, member):
         raise OperationError(_("Every event keeps at least one owner."))
+    _team_changed(
+        actor,
+        db.session.get(Event, member.event_id),
+        "team.removed",
+        member,
+        member.user.email,
+        {"role": (member.role, None)},
+    )
     db.session.delete(member)
     db.session.commit()

@@ -13,6 +13,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from conference.audit import receivers as audit
 from conference.auth.permissions import (
     Action,
     editable_event_ids,
@@ -24,11 +25,16 @@ from conference.db import db
 from conference.events.forms import OrganisationForm, SeriesForm
 from conference.events.models import EventOrganisation, Organisation, Series
 from conference.inputs import parse_id
+from conference.operations import current_actor
 from conference.organise.blueprint import bp
 from conference.slugs import slug_taken, unique_slug
 from conference.speakers import editing as people
 from conference.speakers.forms import MergeForm, PersonForm
 from conference.speakers.models import Person
+
+
+def _event_ids(person: Person) -> list[int]:
+    return sorted({a.session.event_id for a in person.assignments})
 
 
 def _editable_person(person_id: int) -> Person:
@@ -80,7 +86,12 @@ def edit_person(person_id: int):  # noqa: ANN201
         if errors:
             form.links.errors.extend(errors)
         else:
+            fields = ("name", "position", "affiliation", "bio", "email", "links")
+            before = {name: getattr(person, name) for name in fields}
             people.apply_person_form(person, form, links)
+            changes = {n: (before[n], getattr(person, n)) for n in fields if before[n] != getattr(person, n)}
+            if changes:  # the audit log of every event the person takes part in
+                audit.person_edited(current_actor(), person, _event_ids(person), changes)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("organise.edit_person", person_id=person.id))
@@ -108,6 +119,8 @@ def merge_people():  # noqa: ANN201
             form.merge_id.errors.append(_("Choose two different people."))
         else:
             name = duplicate.name
+            event_ids = sorted(set(_event_ids(keep)) | set(_event_ids(duplicate)))
+            audit.person_edited(current_actor(), keep, event_ids, {"merged": (name, keep.name)})
             people.merge_people(keep, duplicate)
             db.session.commit()
             flash(_("%(old)s merged into %(name)s.", old=name, name=keep.name), "success")

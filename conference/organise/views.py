@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from conference.audit import views as audit_views  # noqa: F401  (the audit log page)
 from conference.auth.models import EventMember, TeamRole, User
 from conference.auth.permissions import Action, may, require_event, requires, team_roles, visible_events
 from conference.db import db

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from conference import signals
 from conference.db import db
 from conference.events.models import Event
-from conference.operations import OperationError, check_capacity, transaction
+from conference.operations import OperationError, changed_values, check_capacity, transaction
 from conference.registrations import capacity
 from conference.registrations.capacity import ENDED
 from conference.registrations.models import (
@@ -153,11 +153,16 @@ def update_settings(
                 errors.append(error)
         if errors:
             raise OperationErrors(errors)
-        event.registration_enabled = enabled
-        event.registration_opens_at = opens_at
-        event.registration_closes_at = closes_at
-        event.waitlist_enabled = waitlist
-        event.approval_required = approval
+        settings = {
+            "registration_enabled": enabled,
+            "registration_opens_at": opens_at,
+            "registration_closes_at": closes_at,
+            "waitlist_enabled": waitlist,
+            "approval_required": approval,
+        }
+        changed_settings = changed_values(event, settings)
+        for name, value in settings.items():
+            setattr(event, name, value)
         changed_modes = []
         for mode, new in capacities.items():
             column = MODE_COLUMNS[mode][1]
@@ -171,6 +176,11 @@ def update_settings(
                 changed_sessions.append((session, session.capacity, new))
                 session.capacity = new
         db.session.flush()
+        if changed_settings:
+            signals.settings_changed.send(
+                event, actor=actor, action="settings.changed", subject_type="settings", subject_id=event.id,
+                label=event.title, changes=changed_settings,
+            )  # fmt: skip
         # The event's seats first (those promoted there may take session seats), then each session's.
         for mode, old, new in changed_modes:
             signals.event_capacity_changed.send(event, actor=actor, mode=mode, old=old, new=new)
@@ -179,6 +189,15 @@ def update_settings(
 
 
 # --- questions -------------------------------------------------------------------------------------------
+
+
+def _question_changed(
+    actor: User | None, event: Event, action: str, question: Question, changes: dict
+) -> None:
+    signals.settings_changed.send(
+        event, actor=actor, action=action, subject_type="question", subject_id=question.id, label=question.label,
+        changes=changes,
+    )  # fmt: skip
 
 
 def save_question(
@@ -194,6 +213,7 @@ def save_question(
 ) -> Question:
     """Add a question to the registration form, or change one. Answers given before keep the label and
     value they were given with."""
+    new = question is None
     if question is None:
         position = db.session.scalar(
             sa.select(sa.func.coalesce(sa.func.max(Question.position), 0)).where(
@@ -202,11 +222,21 @@ def save_question(
         )
         question = Question(event_id=event.id, position=position + 1)
         db.session.add(question)
-    question.label = label.strip()
-    question.help_text = help_text.strip()
-    question.kind = kind
-    question.required = required
-    question.options = options if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) else []
+    values = {
+        "label": label.strip(),
+        "help_text": help_text.strip(),
+        "kind": kind,
+        "required": required,
+        "options": options if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) else [],
+    }
+    changes = (
+        {name: (None, value) for name, value in values.items()} if new else changed_values(question, values)
+    )
+    for name, value in values.items():
+        setattr(question, name, value)
+    db.session.flush()
+    if changes:
+        _question_changed(actor, event, "question.added" if new else "question.changed", question, changes)
     db.session.commit()
     return question
 
@@ -218,12 +248,25 @@ def move_question(actor: User | None, question: Question, ordered: list[Question
         j = i + step
         if 0 <= j < len(ordered):
             ordered[i], ordered[j] = ordered[j], ordered[i]
+        old = question.position
         for position, q in enumerate(ordered, start=1):
             q.position = position
+        if question.position != old:
+            _question_changed(
+                actor,
+                db.session.get(Event, question.event_id),
+                "question.moved",
+                question,
+                {"position": (old, question.position)},
+            )
     db.session.commit()
 
 
 def archive_question(actor: User | None, question: Question, archived: bool = True) -> None:
     """Retire a question (its answers are kept) or ask it again."""
+    if question.archived != archived:
+        action = "question.archived" if archived else "question.restored"
+        event = db.session.get(Event, question.event_id)
+        _question_changed(actor, event, action, question, {"archived": (question.archived, archived)})
     question.archived = archived
     db.session.commit()

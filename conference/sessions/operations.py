@@ -80,7 +80,7 @@ def edit_session(actor: User | None, session: Session, values: dict) -> dict:
             signals.session_changed.send(session, actor=actor, changes=changes, moved=moved)
         if "capacity" in changes:
             old, new = changes["capacity"]
-            signals.session_capacity_changed.send(session, actor=actor, old=old, new=new)
+            signals.session_capacity_changed.send(session, actor=actor, old=old, new=new, in_changes=True)
     return changes
 
 
@@ -183,12 +183,21 @@ def remove_assignment(actor: User | None, assignment: Assignment) -> None:
 # --- rooms -----------------------------------------------------------------------------------------------
 
 
+def _room_changed(actor: User | None, event: Event, action: str, room: Room, changes: dict) -> None:
+    signals.settings_changed.send(
+        event, actor=actor, action=action, subject_type="room", subject_id=room.id, label=room.name,
+        changes=changes,
+    )  # fmt: skip
+
+
 def add_room(actor: User | None, event: Event, name: str, position: int | None) -> Room:
     name = name.strip()
     if room_name_taken(event, name):
         raise OperationError(_("This event already has a room with this name."), "name")
     room = Room(name=name, position=position if position is not None else len(event.rooms))
     event.rooms.append(room)
+    db.session.flush()
+    _room_changed(actor, event, "room.added", room, {"name": (None, room.name)})
     db.session.commit()
     return room
 
@@ -198,13 +207,17 @@ def edit_room(actor: User | None, room: Room, name: str, position: int | None) -
     name = name.strip()
     if room_name_taken(room.event, name, exclude_id=room.id):
         raise OperationError(_("This event already has a room with this name."), "name")
+    changes = changed_values(room, {"name": name, "position": position or 0})
     room.name = name
     room.position = position or 0
+    if changes:
+        _room_changed(actor, room.event, "room.changed", room, changes)
     db.session.commit()
 
 
 def remove_room(actor: User | None, room: Room) -> None:
     if any(s.room_id == room.id for s in room.event.sessions):
         raise OperationError(_("Sessions still take place in this room: move them first."))
+    _room_changed(actor, room.event, "room.removed", room, {"name": (room.name, None)})
     db.session.delete(room)
     db.session.commit()

@@ -14,6 +14,7 @@ from openapi_spec_validator import validate
 
 from conference.auth.permissions import required_action
 from conference.db import db
+from conference.sessions import operations as sessions
 from conference.speakers.models import Assignment, Role
 from tests.api.organiser_world import Api, build_world
 from tests.factories import make_event, make_person, make_room, make_session
@@ -198,6 +199,22 @@ def test_real_answers_of_every_endpoint_match_the_document(app, make_app, world)
 
     writes = organiser_writes(check, api, tokens, world)
 
+    audit = "/api/v1/events/{slug}/audit"
+    owner, small = world["users"]["owner"], world["small"]
+    values = {
+        "title": "Smaller seminar",
+        "capacity": 2,
+        "starts_at": small.starts_at,
+        "ends_at": small.ends_at,
+    }
+    sessions.edit_session(owner, small, values)
+    sessions.cancel_session(owner, small)
+    check(api.get("/api/v1/events/target/audit", tokens["owner"]), audit, "get")
+    check(api.get("/api/v1/events/target/audit?per_page=1&subject=session", tokens["owner"]), audit, "get")
+    check(api.get("/api/v1/events/target/audit"), audit, "get")  # 401
+    check(api.get("/api/v1/events/target/audit", tokens["helper"]), audit, "get")  # 403
+    check(api.get("/api/v1/events/target/audit", tokens["stranger"]), audit, "get")  # 404
+    check(api.get("/api/v1/events/target/audit?subject=nope", tokens["owner"]), audit, "get")  # 422
     # Rate limits (429), in an app with limits on: one request each, then refused.
     limited = Api(
         make_app(RATELIMIT_ENABLED=True, RATELIMIT_REGISTRATION="1/minute", RATELIMIT_API_AUTH="1/minute")
@@ -209,6 +226,7 @@ def test_real_answers_of_every_endpoint_match_the_document(app, make_app, world)
         check(limited.get(me, "ct_" + "Z" * 43), me, "get")
     check(limited.get("/api/v1/events/target/registrations", tokens["owner"]), registrations, "get")
     check(limited.post(url, tokens["owner"]), check_in, "post")
+    check(limited.get("/api/v1/events/target/audit", tokens["owner"]), audit, "get")
     check(limited.get(me), me, "get")  # 429 before any token is looked at
     for method, url, path in writes:
         check(limited.open(method.upper(), url, tokens["owner"], json={}), path, method)

@@ -378,7 +378,7 @@ def test_me_names_the_account_its_events_roles_and_token(api, world):
     ]
     owner = api.get("/api/v1/me", world["tokens"]["owner"]).json["events"][0]
     assert owner["actions"] == sorted(a.value for a in Action if a in {
-        Action.EDIT_EVENT, Action.MANAGE_TEAM, Action.MANAGE_OWNERS, Action.CHECK_IN})  # fmt: skip
+        Action.EDIT_EVENT, Action.MANAGE_TEAM, Action.MANAGE_OWNERS, Action.CHECK_IN, Action.VIEW_AUDIT})  # fmt: skip
     stranger = api.get("/api/v1/me", world["tokens"]["stranger"]).json
     assert [e["slug"] for e in stranger["events"]] == ["other"]
     assert api.get("/api/v1/me", world["tokens"]["admin"]).json["admin"] is True

@@ -1,0 +1,206 @@
+"""The audit log: every kind of operation, done through its organiser page, leaves one entry naming its
+author's e-mail with before and after; erasing a registrant scrubs the earlier entries about them; another
+team's organiser sees neither the page nor the API; the filters filter. Real database, real HTTP routes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Flask
+
+from conference.audit.models import AuditEntry
+from conference.auth.api_tokens import create_token
+from conference.db import db
+from conference.registrations.models import Registration
+from conference.sessions.models import Session
+from tests.api.organiser_world import Api, build_world
+from tests.factories import add_member, make_person, make_user
+from tests.operations.test_consequences import _session_form
+from tests.organise.helpers import Visitor
+from tests.organise.test_people_and_teams import person_form
+
+
+def _entries(event_id: int, action: str | None = None) -> list[AuditEntry]:
+    db.session.expire_all()
+    query = sa.select(AuditEntry).where(AuditEntry.event_id == event_id).order_by(AuditEntry.id)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    return list(db.session.scalars(query))
+
+
+def _one_new(event_id: int, seen: int, action: str) -> AuditEntry:
+    """Exactly one entry more than `seen`, with this action."""
+    entries = _entries(event_id)
+    assert [e.action for e in entries[seen:]] == [action], [(e.action, e.before, e.after) for e in entries]
+    return entries[-1]
+
+
+def test_each_kind_of_operation_through_its_page_leaves_one_entry_with_author_and_change(app: Flask):
+    world = build_world()
+    event, small = world["event"], world["small"]
+    owner = world["users"]["owner"]
+    newcomer = make_user("newcomer@example.org")
+    speaker = make_person(name="Dana Dudden")
+    db.session.commit()
+    slug, event_id, small_id, speaker_id = event.slug, event.id, small.id, speaker.id
+    base = f"/organise/events/{slug}"
+    web = Visitor(app, owner)
+
+    def step(response, action: str) -> AuditEntry:  # noqa: ANN001
+        assert response.status_code in (200, 302), (action, response.status_code)
+        entry = _one_new(event_id, step.seen, action)
+        step.seen += 1
+        assert entry.actor_email == "owner@example.org"
+        assert entry.actor_id == owner.id
+        return entry
+
+    step.seen = len(_entries(event_id))
+
+    # A session's title and capacity in one form: one entry with both fields.
+    db.session.expire_all()
+    small = db.session.get(Session, small_id)
+    form = _session_form(small, small.event, title="Smaller seminar", capacity="2")
+    entry = step(web.post(f"{base}/sessions/{small_id}/edit", form), "session.changed")
+    # (the form gives whole minutes: the world's times with seconds change too)
+    assert {k: entry.before[k] for k in ("title", "capacity")} == {"title": "Small seminar", "capacity": 1}
+    assert {k: entry.after[k] for k in ("title", "capacity")} == {"title": "Smaller seminar", "capacity": 2}
+    assert entry.after["starts_at"].endswith("+00:00")  # times ISO 8601 with offset
+    assert entry.subject_label == "Smaller seminar"
+
+    entry = step(web.post(f"{base}/sessions/{small_id}/cancel"), "session.cancelled")
+    assert (entry.before, entry.after) == ({"status": "scheduled"}, {"status": "cancelled"})
+    step(web.post(f"{base}/sessions/{small_id}/restore"), "session.restored")
+
+    people = f"{base}/sessions/{small_id}/people"
+    entry = step(
+        web.post(people, {"add-person_id": str(speaker_id), "add-role": "speaker"}), "person.assigned"
+    )
+    assert entry.after == {"session": "Smaller seminar", "role": "speaker"}
+    assert (entry.subject_type, entry.subject_label) == ("person", "Dana Dudden")
+
+    entry = step(
+        web.post(f"/organise/people/{speaker_id}/edit", person_form("Dana Dudden-Ray")), "person.changed"
+    )
+    assert (entry.before, entry.after) == ({"name": "Dana Dudden"}, {"name": "Dana Dudden-Ray"})
+
+    settings = {"registration_enabled": "y", "capacity_in_person": "", "capacity_online": "",
+                "waitlist_enabled": "y", "approval_required": "y", f"cap_{small_id}": "2"}  # fmt: skip
+    entry = step(web.post(f"{base}/registration-settings", settings), "settings.changed")
+    assert (entry.before, entry.after) == ({"approval_required": False}, {"approval_required": True})
+
+    entry = step(web.post(f"{base}/rooms", {"name": "Hall B", "position": ""}), "room.added")
+    assert entry.after == {"name": "Hall B"}
+
+    question = {"label": "Dietary needs?", "help_text": "", "kind": "short_text", "options": ""}
+    entry = step(web.post(f"{base}/questions/new", question), "question.added")
+    assert entry.after["label"] == "Dietary needs?"
+
+    entry = step(web.post(f"{base}/team", {"email": "newcomer@example.org", "role": "checkin"}), "team.added")
+    assert (entry.subject_label, entry.after) == ("newcomer@example.org", {"role": "checkin"})
+    assert newcomer.id == entry.subject_id
+
+    cy = world["ids"]["bob"]
+    entry = step(web.post(f"{base}/registrations/{cy}/cancel"), "registration.cancelled")
+    assert (entry.subject_label, entry.after) == ("Bob", {"status": "cancelled"})
+
+    entry = step(web.post(f"{base}/unpublish"), "event.unpublished")
+    assert (entry.before, entry.after) == ({"status": "published"}, {"status": "draft"})
+
+    # The page shows them, newest first, with the author and the change.
+    page = web.get(f"{base}/audit").get_data(as_text=True)
+    assert page.index("Event back to draft") < page.index("Session changed")
+    assert "owner@example.org" in page and "Small seminar → Smaller seminar" in page
+
+
+def test_erasing_a_registrant_scrubs_the_earlier_entries_about_them_and_keeps_the_rest(app: Flask):
+    world = build_world()
+    event, owner = world["event"], world["users"]["owner"]
+    ada = world["ids"]["ada"]
+    slug, event_id = event.slug, event.id
+    web = Visitor(app, owner)
+    web.post(f"/organise/events/{slug}/registrations/{ada}/cancel")
+    cancelled = _entries(event_id, "registration.cancelled")
+    assert [e.subject_label for e in cancelled] == ["Ada"]
+
+    web.post(f"/organise/events/{slug}/registrations/{ada}/erase")
+    db.session.expire_all()
+    assert db.session.get(Registration, ada).erased_at is not None
+    entries = [e for e in _entries(event_id) if e.subject_type == "registration" and e.subject_id == ada]
+    assert [e.action for e in entries] == ["registration.cancelled", "registration.erased"]
+    for entry in entries:
+        assert entry.actor_email == "owner@example.org" and entry.created_at is not None
+        text = repr((entry.subject_label, entry.before, entry.after))
+        assert "Ada" not in text and "ada@example.org" not in text, text
+    page = web.get(f"/organise/events/{slug}/audit").get_data(as_text=True)
+    assert "Ada" not in page and "Registration cancelled" in page
+    api = Api(app).get(f"/api/v1/events/{slug}/audit", world["tokens"]["owner"]).get_data(as_text=True)
+    assert "Ada" not in api and "registration.erased" in api
+
+
+def test_another_team_gets_404_on_the_page_and_the_api_and_helpers_get_nothing(app: Flask):
+    world = build_world()
+    slug = world["event"].slug
+    stranger = Visitor(app, world["users"]["stranger"])
+    assert stranger.get(f"/organise/events/{slug}/audit").status_code == 404
+    api = Api(app)
+    assert api.get(f"/api/v1/events/{slug}/audit", world["tokens"]["stranger"]).status_code == 404
+    assert api.get(f"/api/v1/events/{slug}/audit", world["tokens"]["helper"]).status_code == 403
+    assert api.get(f"/api/v1/events/{slug}/audit").status_code == 401
+    assert Visitor(app, world["users"]["helper"]).get(f"/organise/events/{slug}/audit").status_code in (
+        403,
+        404,
+    )
+    assert api.get(f"/api/v1/events/{slug}/audit", world["tokens"]["manager"]).status_code == 200
+
+
+def test_filters_by_subject_and_action_on_the_page_and_in_the_api(app: Flask):
+    world = build_world()
+    event, owner = world["event"], world["users"]["owner"]
+    slug, small_id, large_id = event.slug, world["small"].id, world["large"].id
+    web = Visitor(app, owner)
+    web.post(f"/organise/events/{slug}/sessions/{small_id}/cancel")
+    web.post(f"/organise/events/{slug}/sessions/{large_id}/cancel")
+    web.post(f"/organise/events/{slug}/registrations/{world['ids']['ada']}/cancel")
+    api, token = Api(app), world["tokens"]["owner"]
+
+    def actions(query: str) -> list[str]:
+        body = api.get(f"/api/v1/events/{slug}/audit?{query}", token).json
+        return [e["action"] for e in body["entries"]]
+
+    assert actions("subject=session") == ["session.cancelled", "session.cancelled"]
+    assert actions("subject=registration") == ["registration.cancelled"]
+    assert actions("action=registration.cancelled") == ["registration.cancelled"]
+    every = actions("")
+    assert every[0] == "registration.cancelled"  # newest first
+    first = api.get(f"/api/v1/events/{slug}/audit?per_page=1&subject=session", token).json
+    assert first["total"] == 2 and len(first["entries"]) == 1 and "subject=session" in first["next"]
+    assert first["entries"][0]["actor"] == "owner@example.org"
+    assert first["entries"][0]["created_at"][-6:] in ("-05:00", "-04:00")  # the event's zone, with offset
+    assert api.get(f"/api/v1/events/{slug}/audit?subject=nope", token).status_code == 422
+
+    page = web.get(f"/organise/events/{slug}/audit?subject=registration").get_data(as_text=True)
+    assert "<td>Registration cancelled<br>" in page and "<td>Session cancelled<br>" not in page
+    page = web.get(f"/organise/events/{slug}/audit?action=session.cancelled").get_data(as_text=True)
+    assert page.count("<td>Session cancelled<br>") == 2 and "<td>Registration cancelled<br>" not in page
+
+
+def test_a_deleted_account_leaves_its_email_in_the_log(app: Flask):
+    world = build_world()
+    manager = world["users"]["manager"]
+    web = Visitor(app, manager)
+    web.post(f"/organise/events/{world['event'].slug}/sessions/{world['small'].id}/cancel")
+    db.session.delete(db.session.get(type(manager), manager.id))
+    db.session.commit()
+    (entry,) = _entries(world["event"].id, "session.cancelled")
+    assert (entry.actor_id, entry.actor_email) == (None, "manager@example.org")
+
+
+def test_an_admin_token_reads_any_event_log(app: Flask):
+    world = build_world()
+    admin_token = world["tokens"]["admin"]
+    other = make_user("second-owner@example.org")
+    add_member(world["other"], other, "owner")
+    db.session.commit()
+    _record, token = create_token(other, "t")
+    api = Api(app)
+    assert api.get(f"/api/v1/events/{world['event'].slug}/audit", admin_token).status_code == 200
+    assert api.get(f"/api/v1/events/{world['event'].slug}/audit", token).status_code == 404
