@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     import conference.models  # noqa: F401  (every model registered before the first query)
     from conference import inputs, web
     from conference.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from conference.mail import notices
     from conference.ratelimit import trust_proxies
     from conference.registrations import reactions
     from conference.sessions import changes
@@ -44,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     trust_proxies(app)
     changes.install()
     reactions.connect()  # registrations react to sessions and events cancelled, restored, re-capacitied
+    notices.connect()  # registrants and speakers hear of sessions moved or cancelled
     inputs.init_app(app)  # before the blueprints: URL rules take their converters when they are added
 
     for area in AREAS:
