@@ -18,7 +18,8 @@ from conference.registrations import registering
 from conference.sessions import operations
 from conference.sessions.models import Session
 from conference.speakers.models import Role
-from tests.factories import make_event, make_person, make_room, make_session
+from tests.factories import add_member, login_as, make_event, make_person, make_room, make_session, make_user
+from tests.organise.helpers import post_form
 
 SPEAKER = "speaker@example.org"
 REGISTRANT = "ada@example.org"
@@ -184,6 +185,50 @@ def test_no_notice_without_notify_or_for_a_title_fix(app, smtp) -> None:  # noqa
     assert (
         db.session.scalar(
             sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.kind.like("session_%"))
+        )
+        == 0
+    )
+
+
+def test_the_session_page_says_whom_a_change_notifies_and_may_leave_them_out(app, client) -> None:  # noqa: ANN001
+    event, session, _room = _world(app)
+    owner = make_user()
+    add_member(event, owner)
+    db.session.commit()
+    login_as(client, owner)
+    url = f"/organise/events/{event.slug}/sessions/{session.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert "Tell registrants and speakers" in page
+    assert "this notifies 1 registrant and 1 speaker." in page
+    form = {
+        "title": session.title,
+        "kind": session.kind.value,
+        "starts_at": "2031-03-10T12:00",
+        "ends_at": "2031-03-10T13:30",
+        "room_id": "0",
+        "registration_enabled": "y",
+        "capacity": "",
+        "description": "",
+        "notify": "",  # the box left unticked
+    }
+    assert post_form(client, url, form).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SessionNotice)) == 0
+    form.update(starts_at="2031-03-10T13:00", ends_at="2031-03-10T14:30")
+    form["notify"] = ["", "y"]  # ticked
+    assert post_form(client, url, form).status_code == 302
+    assert sorted(
+        db.session.scalars(sa.select(OutboxMessage.to_address).where(OutboxMessage.kind == "session_moved"))
+    ) == [REGISTRANT, SPEAKER]
+    # Cancelling with the box unticked tells nobody.
+    cancel = f"/organise/events/{event.slug}/sessions/{session.id}/cancel"
+    assert post_form(client, url, {"notify": ""}, action=cancel).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Session, session.id).is_cancelled
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.kind == "session_cancelled")
         )
         == 0
     )
