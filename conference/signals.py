@@ -36,8 +36,9 @@ The sender (the first argument a receiver gets) is the object the signal is abou
 | `registration_checked_in` | Registration | actor | check_in |
 
 Who listens today: `conference.registrations.reactions` (session cancelled or restored, capacity changed,
-event cancelled or restored). A session moved (`session_changed` with moved=True, `event_changed` with
-moved=True) has no receiver yet: notices to registrants and speakers will subscribe to it.
+event cancelled or restored) and `conference.mail.notices` (a session moved: `session_changed` or
+`event_changed` with moved=True; cancelled or restored). `session_changed`, `event_changed` and
+`session_cancelled` also carry `notify` (default True; False: nobody is told of the change).
 """
 
 from __future__ import annotations
