@@ -232,3 +232,25 @@ def test_the_session_page_says_whom_a_change_notifies_and_may_leave_them_out(app
         )
         == 0
     )
+
+
+def test_a_new_time_zone_for_the_event_tells_everyone_in_its_sessions(app, smtp) -> None:  # noqa: ANN001
+    from conference.events import operations as event_operations
+
+    _server, handler = smtp
+    event, session, _room = _world(app)
+    sender.send_due()
+    handler.received.clear()
+    values = {"timezone": "Europe/London", "starts_at": event.starts_at, "ends_at": event.ends_at}
+    event_operations.edit_event(None, event, values)
+    assert sender.send_due().sent == 2
+    notices = _notices(handler)
+    assert sorted(m["To"] for m in notices) == [REGISTRANT, SPEAKER]
+    body = notices[0].get_body(("plain",)).get_content()
+    assert "11:00\u202fAM to 12:30\u202fPM (Europe/Berlin)" in body
+    assert "10:00\u202fAM to 11:30\u202fAM (Europe/London)" in body
+    assert str(Calendar.from_ical(_ics(notices[0]))["METHOD"]) == "REQUEST"
+    # Told not to notify: nobody hears of it.
+    handler.received.clear()
+    event_operations.edit_event(None, event, {**values, "timezone": "Europe/Paris"}, notify=False)
+    assert sender.send_due().sent == 0
