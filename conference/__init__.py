@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     from conference import inputs, web
     from conference.audit import receivers
     from conference.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from conference.mail import notices
     from conference.ratelimit import trust_proxies
     from conference.registrations import reactions
     from conference.sessions import changes
@@ -46,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     changes.install()
     receivers.connect()  # the audit log: one entry per operation (conference/audit)
     reactions.connect()  # registrations react to sessions and events cancelled, restored, re-capacitied
+    notices.connect()  # registrants and speakers hear of sessions moved or cancelled
     inputs.init_app(app)  # before the blueprints: URL rules take their converters when they are added
 
     for area in AREAS:

@@ -91,6 +91,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # A message claimed by a sender is out of other senders' reach this long (then sent again if
         # that sender died); keep it well above the SMTP timeout (20 s).
         "MAIL_LEASE_SECONDS": _count("MAIL_LEASE_SECONDS", 600),
+        # A notice of a moved or cancelled session waits this long, so that further changes fold into it
+        # (0: it goes with the next send-mail).
+        "NOTICE_DELAY_SECONDS": _count("NOTICE_DELAY_SECONDS", 120),
         # At most one link mail (lost link, repeated or revived registration) per address in this time.
         "LINK_MAIL_INTERVAL_SECONDS": _count("LINK_MAIL_INTERVAL_SECONDS", 300),
         # The largest request body (bytes): bigger ones are answered 413 before they are read. No page sends

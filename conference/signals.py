@@ -37,12 +37,13 @@ The sender (the first argument a receiver gets) is the object the signal is abou
 | `settings_changed` | Event | actor, action, subject_type, subject_id, label, changes | team, rooms, questions |
 
 Who listens today: `conference.registrations.reactions` (session cancelled or restored, capacity changed,
-event cancelled or restored) and `conference.audit.receivers` (every signal: one audit entry each;
-`session_capacity_changed` with `in_changes=True` is already in `session_changed`'s changes).
-`settings_changed`'s action names what happened ("team.added", "room.changed", "question.archived",
-"settings.changed"); its changes are {field: (old, new)}. A session moved (`session_changed` with
-moved=True, `event_changed` with moved=True) has no receiver yet: notices to registrants and speakers
-will subscribe to it.
+event cancelled or restored), `conference.mail.notices` (a session moved: `session_changed` or
+`event_changed` with moved=True; cancelled or restored) and `conference.audit.receivers` (every signal: one
+audit entry each; `session_capacity_changed` with `in_changes=True` is already in `session_changed`'s
+changes). `settings_changed`'s action names what happened ("team.added", "room.changed",
+"question.archived", "settings.changed"); its changes are {field: (old, new)}. `session_changed`,
+`event_changed` and `session_cancelled` also carry `notify` (default True; False: nobody is told of the
+change).
 """
 
 from __future__ import annotations

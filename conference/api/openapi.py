@@ -320,8 +320,8 @@ SESSION_FIELDS_IN = {
     "description": TEXT_IN,
     "notify": {
         "type": "boolean",
-        "description": "false: no notices to the people in it. Accepted now; notices come with the notices "
-        "work (docs/api.md).",
+        "description": "false: a move notifies nobody (default true: registrants and speakers of a moved "
+        "session get one notice, folded with other changes within NOTICE_DELAY_SECONDS).",
     },
 }
 ORGANISER_SESSION = {

@@ -489,8 +489,12 @@ def edit_session(slug: str, session_id: int):  # noqa: ANN201
     fields = _session_payload(payload, errors)
     try:
         form = _session_form(fields, event, session, errors)
-        # `notify` is accepted; the operation sends notices once the notices work lands (docs/api.md).
-        session_operations.edit_session(api_user(), session, session_editing.session_values(form, event))
+        session_operations.edit_session(
+            api_user(),
+            session,
+            session_editing.session_values(form, event),
+            notify=payload.get("notify", True) is not False,
+        )
     except InputErrors as invalid:
         return _invalid(invalid.errors)
     except OperationError as error:

@@ -97,7 +97,9 @@ def create_event(actor: User | None, values: dict, slug: str | None = None) -> E
     return event
 
 
-def edit_event(actor: User | None, event: Event, values: dict, slug: str | None = None) -> dict:
+def edit_event(
+    actor: User | None, event: Event, values: dict, slug: str | None = None, *, notify: bool = True
+) -> dict:
     """Change an event's details; returns {field: (old, new)}. A published event keeps its web address.
     Announces `event_changed`, with `moved` when its zone, start or end changed (every session's local
     time or date in calendars moves with it)."""
@@ -115,7 +117,7 @@ def edit_event(actor: User | None, event: Event, values: dict, slug: str | None 
         db.session.flush()
         if changes:
             moved = any(name in changes for name in MOVE_FIELDS)
-            signals.event_changed.send(event, actor=actor, changes=changes, moved=moved)
+            signals.event_changed.send(event, actor=actor, changes=changes, moved=moved, notify=notify)
     return changes
 
 

@@ -39,3 +39,24 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SessionNotice(db.Model):
+    """A notice about a moved or cancelled session, waiting in the outbox (`conference.mail.notices`).
+
+    One row per outbox message: the session it is about and how the session stood before the first change
+    the notice reports, so that later changes within NOTICE_DELAY_SECONDS fold into the same message (the
+    old time stays the one before the first change). `not_before` is the message's send time as the notice
+    set it: while the message is still unsent and waits for exactly that time, it may be rewritten."""
+
+    __tablename__ = "session_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(sa.ForeignKey("outbox.id", ondelete="CASCADE"), unique=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # "moved" or "cancelled"
+    old_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    old_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    old_timezone: Mapped[str] = mapped_column(sa.String(64))
+    old_room: Mapped[str | None] = mapped_column(sa.String(200))
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -13,6 +13,7 @@ from conference.auth.permissions import Action, may_find_person, requires
 from conference.db import db
 from conference.events.models import Event
 from conference.events.queries import programme
+from conference.mail import notices
 from conference.operations import OperationError, current_actor, show_error
 from conference.organise.access import editable_event
 from conference.organise.blueprint import bp
@@ -29,6 +30,13 @@ from conference.timeutil import local
 
 def _session_or_404(event, session_id: int) -> Session:  # noqa: ANN001
     return editing.event_session(event, session_id) or abort(404)
+
+
+def _notify_wanted() -> bool:
+    """The "Tell registrants and speakers" checkbox: the form sends an empty `notify` before the checkbox's
+    "y", so that an unticked box says no; a form without it (nobody to tell when the page was shown) says yes."""
+    values = request.form.getlist("notify")
+    return not values or "y" in values
 
 
 @bp.route("/events/<slug>/sessions/new", methods=["GET", "POST"])
@@ -61,7 +69,9 @@ def edit_session(slug: str, session_id: int):  # noqa: ANN201
         editing.fill_session_form(form, session, event)
     if form.validate_on_submit():
         try:
-            operations.edit_session(current_actor(), session, editing.session_values(form, event))
+            operations.edit_session(
+                current_actor(), session, editing.session_values(form, event), notify=_notify_wanted()
+            )
         except OperationError as error:
             show_error(form, error)
         else:
@@ -97,6 +107,7 @@ def _session_page(  # noqa: ANN202
         similar=similar or [],
         confirm_form=ConfirmForm(),
         may_delete=operations.may_delete_session(event, session),
+        notified=notices.counts(session) if event.first_published_at and not session.is_cancelled else (0, 0),
     )
 
 
@@ -106,7 +117,10 @@ def _session_action(slug: str, session_id: int, operation, message: str):  # noq
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        operation(current_actor(), session)
+        if operation is operations.cancel_session:
+            operation(current_actor(), session, notify=_notify_wanted())
+        else:
+            operation(current_actor(), session)
     except OperationError as error:
         flash(error.message, "error")
         return redirect(url_for("organise.edit_session", slug=event.slug, session_id=session_id))

@@ -155,8 +155,9 @@ def refill(event: Event, modes: Iterable[RegistrationMode] = (), session_ids: It
 def withdraw_session_seats(session_ids: list[int]) -> tuple[int, int]:
     """A session was cancelled: every seat held or waited for in it is cancelled (marked `withdrawn`, so it
     is shown as cancelled with its session and can come back), its counter given back, and nobody is
-    promoted into it. Each active registration that had a seat there is told by mail ("changed"). In the
-    caller's transaction. Returns (seats that were held, registrations told)."""
+    promoted into it. The registrations that had a seat there are told by the session's cancellation notice
+    (`conference.mail.notices`), not here. In the caller's transaction. Returns (seats that were held,
+    active registrations that had a seat there)."""
     seats: list[SessionSeat] = []
     for start in range(0, len(session_ids), 1000):
         seats += db.session.scalars(
@@ -177,7 +178,6 @@ def withdraw_session_seats(session_ids: list[int]) -> tuple[int, int]:
     active = [r for r in told.values() if r.status not in ENDED]
     for registration in active:
         registration.updated_at = utcnow()
-        mails.queue(registration, "changed")
     return released, sum(1 for r in active if not r.erased_at)
 
 

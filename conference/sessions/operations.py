@@ -62,10 +62,11 @@ def create_session(actor: User | None, event: Event, values: dict) -> Session:
     return session
 
 
-def edit_session(actor: User | None, session: Session, values: dict) -> dict:
+def edit_session(actor: User | None, session: Session, values: dict, *, notify: bool = True) -> dict:
     """Change a session (any of SESSION_FIELDS); returns {field: (old, new)}. A capacity below the seats
     taken is refused with the count; a larger one promotes the waiting list (`session_capacity_changed`).
-    Announces `session_changed` with `moved` when the start, end or room changed."""
+    Announces `session_changed` with `moved` when the start, end or room changed, and `notify` (False:
+    nobody is told of the move, `conference.mail.notices`)."""
     _check_values(session.event, values)
     with transaction():
         _event, session = _locked(session)
@@ -77,7 +78,7 @@ def edit_session(actor: User | None, session: Session, values: dict) -> dict:
         db.session.flush()
         if changes:
             moved = any(name in changes for name in MOVE_FIELDS)
-            signals.session_changed.send(session, actor=actor, changes=changes, moved=moved)
+            signals.session_changed.send(session, actor=actor, changes=changes, moved=moved, notify=notify)
         if "capacity" in changes:
             old, new = changes["capacity"]
             signals.session_capacity_changed.send(session, actor=actor, old=old, new=new, in_changes=True)
@@ -97,9 +98,10 @@ def change_capacity(actor: User | None, session: Session, capacity: int | None) 
         signals.session_capacity_changed.send(session, actor=actor, old=old, new=capacity)
 
 
-def cancel_session(actor: User | None, session: Session, *, commit: bool = True) -> None:
+def cancel_session(actor: User | None, session: Session, *, commit: bool = True, notify: bool = True) -> None:
     """Cancel a session: it stays in the programme and feeds, marked cancelled. Registrations react
-    (`session_cancelled`): its seats are given back, nobody is promoted into it, it can no longer be chosen."""
+    (`session_cancelled`): its seats are given back, nobody is promoted into it, it can no longer be chosen;
+    with `notify` its registrants and speakers get a cancellation notice (`conference.mail.notices`)."""
     with transaction(commit):
         if commit:
             _event, session = _locked(session)
@@ -107,7 +109,7 @@ def cancel_session(actor: User | None, session: Session, *, commit: bool = True)
             raise OperationError(_("This session is cancelled already."))
         session.status = SessionStatus.CANCELLED
         db.session.flush()
-        signals.session_cancelled.send(session, actor=actor)
+        signals.session_cancelled.send(session, actor=actor, notify=notify)
 
 
 def restore_session(actor: User | None, session: Session, *, commit: bool = True) -> None:

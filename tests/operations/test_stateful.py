@@ -3,12 +3,15 @@ stateful testing), with the seat invariants checked after every step:
 
 - the seats taken of each session and of each attendance mode equal the confirmed choices;
 - nobody is confirmed in a cancelled session or a cancelled event;
-- a waiting list exists only behind a full capacity (nobody waits for a seat that is free).
+- a waiting list exists only behind a full capacity (nobody waits for a seat that is free);
+- every change that notifies (a session moved or cancelled, unless notify=False) wrote exactly one outbox
+  message to each person it touched, and no other change wrote any (NOTICE_DELAY_SECONDS=0: no folding).
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,6 +29,8 @@ from hypothesis.stateful import (
 from conference.db import db
 from conference.events import operations as event_operations
 from conference.events.models import Event, EventStatus
+from conference.mail import notices
+from conference.mail.models import OutboxMessage, SessionNotice
 from conference.operations import OperationError
 from conference.registrations import capacity, registering
 from conference.registrations import operations as registration_operations
@@ -64,6 +69,10 @@ class Programme(RuleBasedStateMachine):
         db.session.commit()
         self.event_id = event.id
         self.start = start
+        from flask import current_app
+
+        current_app.config["NOTICE_DELAY_SECONDS"] = 0
+        self.notified: Counter = Counter()  # (session id, address) -> notices the changes should have written
         self.session_ids: list[int] = []
         self.create_session(1)  # two small sessions from the start, so that registrations choose some
         self.create_session(2)
@@ -89,13 +98,32 @@ class Programme(RuleBasedStateMachine):
         self.session_ids.append(session_operations.create_session(self.owner, self.event, values).id)
 
     @precondition(lambda self: self.session_ids)
-    @rule(index=st.integers(0, 3))
-    def cancel_session(self, index: int) -> None:
+    @rule(index=st.integers(0, 3), notify=st.booleans())
+    def cancel_session(self, index: int, notify: bool = True) -> None:
         session = self._session(index)
+        touched = self._touched(session)
         try:
-            session_operations.cancel_session(self.owner, session)
+            session_operations.cancel_session(self.owner, session, notify=notify)
         except OperationError:
             assert session.status == SessionStatus.CANCELLED
+        else:
+            if notify:
+                self.notified.update(touched)
+
+    @precondition(lambda self: self.session_ids)
+    @rule(index=st.integers(0, 3), hours=st.integers(1, 3), notify=st.booleans())
+    def move_session(self, index: int, hours: int, notify: bool) -> None:
+        session = self._session(index)
+        touched = self._touched(session) if session.status != SessionStatus.CANCELLED else []
+        shift = timedelta(hours=hours)
+        values = {"starts_at": session.starts_at + shift, "ends_at": session.ends_at + shift}
+        session_operations.edit_session(self.owner, session, values, notify=notify)
+        if notify:
+            self.notified.update(touched)
+
+    def _touched(self, session: Session) -> list[tuple[int, str]]:
+        """Whom a notice about the session reaches now, one entry per address."""
+        return [(session.id, r.address.lower()) for r in notices.recipients(session)]
 
     @precondition(lambda self: self.session_ids)
     @rule(index=st.integers(0, 3))
@@ -209,6 +237,15 @@ class Programme(RuleBasedStateMachine):
             capacity.cancel(registration)
 
     # --- invariants ----------------------------------------------------------------------------------------
+
+    @invariant()
+    def one_notice_per_person_and_change(self) -> None:
+        written = db.session.execute(
+            sa.select(SessionNotice.session_id, OutboxMessage.to_address).join(
+                OutboxMessage, OutboxMessage.id == SessionNotice.outbox_id
+            )
+        ).all()
+        assert Counter((session_id, to.lower()) for session_id, to in written) == self.notified
 
     @invariant()
     def seats_add_up(self) -> None:
