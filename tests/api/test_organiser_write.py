@@ -126,7 +126,7 @@ def test_session_capacity_raised_promotes_and_lowered_is_refused_page_and_api_ag
         "title": "Small",
         "kind": small_page.kind.value,
         "starts_at": "2030-05-04T10:00",
-        "ends_at": "2030-05-04T11:00",
+        "ends_at": "2030-05-04T11:30",  # as it is (10:00-11:30 in Berlin): no move, no notice
         "room_id": "0",
         "description": "",
         "registration_enabled": "y",
