@@ -9,8 +9,38 @@ from dotenv import load_dotenv
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
-# One blueprint per area, each in conference/<area>/blueprint.py with its routes in views.py.
-AREAS = ("events", "sessions", "speakers", "registrations", "feeds", "organise", "auth", "mail", "api")
+# Every blueprint and the modules that add its routes (and `flask` commands): area -> modules. The blueprint
+# is `bp` in conference/<area>/blueprint.py; each module listed decorates that `bp` (`@bp.get`, `@bp.route`,
+# `@bp.cli.command`). `create_app` imports exactly these, and nothing else adds a route: no module imports a
+# route module for its side effect (tests/test_routes_table.py checks both ways).
+ROUTES: dict[str, tuple[str, ...]] = {
+    "events": ("conference.events.views",),
+    "sessions": ("conference.sessions.views",),
+    "speakers": ("conference.speakers.views",),
+    "registrations": (
+        "conference.registrations.views",
+        "conference.registrations.organiser",
+        "conference.registrations.organiser_setup",
+    ),
+    "feeds": ("conference.feeds.views", "conference.feeds.cli"),
+    "organise": (
+        "conference.organise.views",
+        "conference.organise.programme_views",
+        "conference.organise.people_views",
+        "conference.audit.views",
+    ),
+    "auth": ("conference.auth.views", "conference.auth.cli"),
+    "mail": ("conference.mail.views",),
+    "api": (
+        "conference.api.views",
+        "conference.api.registrations",
+        "conference.api.organiser",
+        "conference.api.organiser_write",
+        "conference.audit.api",
+        "conference.api.openapi",
+    ),
+}
+AREAS = tuple(ROUTES)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -31,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     import conference.models  # noqa: F401  (every model registered before the first query)
     from conference import inputs, web
     from conference.audit import receivers
+    from conference.auth import loader
     from conference.extensions import babel, csrf, db, limiter, login_manager, migrate
     from conference.mail import notices
     from conference.ratelimit import trust_proxies
@@ -42,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)
     login_manager.init_app(app)
+    login_manager.user_loader(loader.load_user)
     limiter.init_app(app)
     trust_proxies(app)
     changes.install()
@@ -50,9 +82,10 @@ def create_app(config: dict | None = None) -> Flask:
     notices.connect()  # registrants and speakers hear of sessions moved or cancelled
     inputs.init_app(app)  # before the blueprints: URL rules take their converters when they are added
 
-    for area in AREAS:
+    for area, modules in ROUTES.items():
         blueprint = importlib.import_module(f"conference.{area}.blueprint").bp
-        importlib.import_module(f"conference.{area}.views")  # adds the area's routes to its blueprint
+        for module in modules:
+            importlib.import_module(module)  # adds its routes to the blueprint
         app.register_blueprint(blueprint)
 
     web.init_app(app)

@@ -29,6 +29,10 @@ The sender (the first argument a receiver gets) is the object the signal is abou
 | `session_capacity_changed` | Session | actor, old, new (None: no limit) | edit_session, change_capacity, settings |
 | `person_assigned` | Assignment | actor, session, person | assign_person |
 | `person_unassigned` | Session | actor, person, role | remove_assignment |
+| `person_changed` | Person | actor, changes, event_ids, created | speakers.operations: create_person, edit |
+| `person_merged` | Person (the one kept) | actor, duplicate_name, event_ids (of both) | merge_people |
+| `series_changed` | Series | actor, changes, created | events.operations.save_series |
+| `organisation_changed` | Organisation | actor, changes, created | events.operations.save_organisation |
 | `registration_approved` | Registration | actor | registrations.operations.approve |
 | `registration_rejected` | Registration | actor | reject |
 | `registration_cancelled` | Registration | actor | cancel_registration |
@@ -72,6 +76,11 @@ session_deleted = _signals.signal("session-deleted")
 session_capacity_changed = _signals.signal("session-capacity-changed")
 person_assigned = _signals.signal("person-assigned")
 person_unassigned = _signals.signal("person-unassigned")
+# People, series and organisations are shared by events (the people, series and organisation pages).
+person_changed = _signals.signal("person-changed")
+person_merged = _signals.signal("person-merged")
+series_changed = _signals.signal("series-changed")
+organisation_changed = _signals.signal("organisation-changed")
 
 registration_approved = _signals.signal("registration-approved")
 registration_rejected = _signals.signal("registration-rejected")

@@ -23,10 +23,3 @@ def events():  # noqa: ANN201
 def event(slug: str):  # noqa: ANN201
     found = public_event(slug) or abort(404, description=f"No published event with the slug {slug!r}.")
     return jsonify(event_detail(found, programme(found), utcnow()))
-
-
-import conference.api.openapi  # noqa: E402, F401  (GET /api/v1/openapi.json)
-import conference.api.organiser  # noqa: E402, F401  (organiser endpoints, bearer tokens)
-import conference.api.organiser_write  # noqa: E402, F401  (organiser write endpoints: the operations)
-import conference.api.registrations  # noqa: E402, F401  (registration endpoints on this blueprint)
-import conference.audit.api  # noqa: E402, F401  (GET /api/v1/events/<slug>/audit)

@@ -23,6 +23,8 @@ SUBJECTS = {
     "question": _l("Questions"),
     "room": _l("Rooms"),
     "team": _l("Team"),
+    "series": _l("Series"),
+    "organisation": _l("Organisations"),
 }
 # What an action filter may name (an action that never occurs simply matches nothing).
 ACTION_PATTERN = re.compile(r"[a-z_]{1,30}\.[a-z_]{1,30}")
@@ -89,6 +91,11 @@ ACTIONS = {
     "person.role_changed": _l("Person's role changed"),
     "person.unassigned": _l("Person removed from a session"),
     "person.changed": _l("Person's details changed"),
+    "person.created": _l("Person created"),
+    "series.created": _l("Series created"),
+    "series.changed": _l("Series changed"),
+    "organisation.created": _l("Organisation created"),
+    "organisation.changed": _l("Organisation changed"),
     "registration.approved": _l("Registration approved"),
     "registration.rejected": _l("Registration rejected"),
     "registration.cancelled": _l("Registration cancelled"),

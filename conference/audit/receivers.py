@@ -199,12 +199,38 @@ def person_unassigned(session, *, actor, person, role, **_: object) -> None:  # 
     _person("person.unassigned", session, person, actor, before={"session": session.title, "role": role})
 
 
-def person_edited(actor: object, person, event_ids: list[int], changes: dict) -> None:  # noqa: ANN001
-    """A person's own details changed (the people pages): one entry on each event they take part in."""
+def _shared(action: str, subject_type: str, subject, label: str, actor, event_ids: list[int], changes: dict,
+            created: bool = False) -> None:  # fmt: skip  # noqa: ANN001
+    """One entry on each event the person, series or organisation belongs to (none: one without an event)."""
     before, after = _changes(changes)
     for event_id in event_ids or [None]:
-        record(actor, "person.changed", event_id=event_id, subject_type="person", subject_id=person.id,
-               label=person.name, before=before, after=after)  # fmt: skip
+        record(actor, action, event_id=event_id, subject_type=subject_type, subject_id=subject.id, label=label,
+               before=None if created else before, after=after)  # fmt: skip
+
+
+def person_changed(person, *, actor, changes: dict, event_ids: list[int], created: bool = False,
+                   **_: object) -> None:  # fmt: skip  # noqa: ANN001
+    """A person's own details changed (the people pages): one entry on each event they take part in."""
+    action = "person.created" if created else "person.changed"
+    _shared(action, "person", person, person.name, actor, event_ids, changes, created)
+
+
+def person_merged(person, *, actor, duplicate_name: str, event_ids: list[int], **_: object) -> None:  # noqa: ANN001
+    _shared("person.changed", "person", person, person.name, actor, event_ids,
+            {"merged": (duplicate_name, person.name)})  # fmt: skip
+
+
+def series_changed(series, *, actor, changes: dict, created: bool = False, **_: object) -> None:  # noqa: ANN001
+    action = "series.created" if created else "series.changed"
+    _shared(action, "series", series, series.title, actor, [e.id for e in series.events], changes, created)
+
+
+def organisation_changed(organisation, *, actor, changes: dict, created: bool = False, **_: object) -> None:  # noqa: ANN001
+    from conference.events.operations import organisation_event_ids
+
+    action = "organisation.created" if created else "organisation.changed"
+    _shared(action, "organisation", organisation, organisation.name, actor,
+            organisation_event_ids(organisation), changes, created)  # fmt: skip
 
 
 # --- registrations -----------------------------------------------------------------------------------------
@@ -253,6 +279,10 @@ RECEIVERS = (
     (signals.session_capacity_changed, session_capacity_changed),
     (signals.person_assigned, person_assigned),
     (signals.person_unassigned, person_unassigned),
+    (signals.person_changed, person_changed),
+    (signals.person_merged, person_merged),
+    (signals.series_changed, series_changed),
+    (signals.organisation_changed, organisation_changed),
     (signals.registration_approved, _registration("registration.approved")),
     (signals.registration_rejected, _registration("registration.rejected")),
     (signals.registration_cancelled, _registration("registration.cancelled")),

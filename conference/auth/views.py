@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from conference.auth import cli, loader  # noqa: F401  (registers the CLI command and the user loader)
 from conference.auth.accounts import MIN_PASSWORD_LENGTH, authenticate, set_password
 from conference.auth.api_tokens import create_token, revoke_token, user_tokens
 from conference.auth.blueprint import bp

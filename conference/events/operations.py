@@ -40,6 +40,7 @@ from conference.events.models import (
     Organisation,
     OrganisationRole,
     Publication,
+    Series,
 )
 from conference.operations import OperationError, changed_values, transaction
 from conference.slugs import slug_taken, unique_slug
@@ -254,6 +255,71 @@ def remove_publication(actor: User | None, publication: Publication) -> None:
     db.session.delete(publication)
     signals.event_changed.send(event, actor=actor, changes={"publications": (title, None)}, moved=False)
     db.session.commit()
+
+
+# --- series and organisations (shared by events) ----------------------------------------------------------
+
+
+def _changes_of(obj: object, before: dict) -> dict:
+    return {name: (old, getattr(obj, name)) for name, old in before.items() if old != getattr(obj, name)}
+
+
+def save_series(actor: User | None, series: Series | None, values: dict) -> Series:
+    """Create a series (`series` None) or change one: values title, description, slug (empty: made from the
+    title). A short name another series uses is refused."""
+    with transaction():
+        slug = values.get("slug") or ""
+        if slug and slug_taken(Series, slug, exclude_id=series.id if series else None):
+            raise OperationError(_("Another series uses this short name."), "slug")
+        created = series is None
+        if series is None:
+            series = Series(slug="", title="", description="")
+            db.session.add(series)
+        before = {"title": series.title, "description": series.description, "slug": series.slug}
+        series.title = values["title"].strip()
+        series.description = (values.get("description") or "").strip()
+        series.slug = slug or unique_slug(Series, "", series.title, exclude_id=series.id)
+        db.session.flush()
+        signals.series_changed.send(series, actor=actor, changes=_changes_of(series, before), created=created)
+    return series
+
+
+def organisation_event_ids(organisation: Organisation) -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(EventOrganisation.event_id).where(EventOrganisation.organisation_id == organisation.id)
+        )
+    )
+
+
+def save_organisation(actor: User | None, organisation: Organisation | None, values: dict) -> Organisation:
+    """Create an organisation (`organisation` None) or change one: values name, short_name, url, country.
+    A name another organisation has (ignoring case) is refused."""
+    name = values["name"].strip()
+    with transaction():
+        clash = db.session.scalar(
+            sa.select(Organisation.id).where(
+                sa.func.lower(Organisation.name) == name.lower(),
+                Organisation.id != (organisation.id if organisation else -1),
+            )
+        )
+        if clash:
+            raise OperationError(_("An organisation with this name exists already."), "name")
+        created = organisation is None
+        if organisation is None:
+            organisation = Organisation(name=name)
+            db.session.add(organisation)
+        fields = ("name", "short_name", "url", "country")
+        before = {field: None if created else getattr(organisation, field) for field in fields}
+        organisation.name = name
+        organisation.short_name = (values.get("short_name") or "").strip() or None
+        organisation.url = values.get("url") or None
+        organisation.country = (values.get("country") or "").strip() or None
+        db.session.flush()
+        signals.organisation_changed.send(
+            organisation, actor=actor, changes=_changes_of(organisation, before), created=created
+        )
+    return organisation
 
 
 # --- the event's team ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from flask import abort
 
 from conference.db import db
 from conference.events.models import Event
-from conference.feeds import builders, cli, links, schedule_export  # noqa: F401 (cli registers its command)
+from conference.feeds import builders, links, schedule_export
 from conference.feeds.blueprint import bp
 from conference.feeds.http import conditional_response, feed_response
 from conference.registrations.queries import by_feed_token

@@ -13,7 +13,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from conference.audit import receivers as audit
 from conference.auth.permissions import (
     Action,
     editable_event_ids,
@@ -22,19 +21,16 @@ from conference.auth.permissions import (
     requires,
 )
 from conference.db import db
+from conference.events import operations as events
 from conference.events.forms import OrganisationForm, SeriesForm
-from conference.events.models import EventOrganisation, Organisation, Series
+from conference.events.models import Organisation, Series
 from conference.inputs import parse_id
-from conference.operations import current_actor
+from conference.operations import OperationError, current_actor, show_error
 from conference.organise.blueprint import bp
-from conference.slugs import slug_taken, unique_slug
 from conference.speakers import editing as people
+from conference.speakers import operations
 from conference.speakers.forms import MergeForm, PersonForm
 from conference.speakers.models import Person
-
-
-def _event_ids(person: Person) -> list[int]:
-    return sorted({a.session.event_id for a in person.assignments})
 
 
 def _editable_person(person_id: int) -> Person:
@@ -66,9 +62,9 @@ def new_person():  # noqa: ANN201
     if request.method == "GET":
         form.name.data = (request.args.get("name") or "")[:200]
     if form.validate_on_submit():
-        person, similar = people.create_unless_similar(form, current_user)
-        if person is not None:
-            db.session.commit()
+        links, similar = people.check_new_person(form, current_user)
+        if links is not None:
+            person = operations.create_person(current_actor(), people.person_values(form, links))
             flash(_("%(name)s created.", name=person.name), "success")
             return redirect(url_for("organise.edit_person", person_id=person.id))
     return render_template("organise/person_form.html", form=form, person=None, similar=similar)
@@ -86,13 +82,7 @@ def edit_person(person_id: int):  # noqa: ANN201
         if errors:
             form.links.errors.extend(errors)
         else:
-            fields = ("name", "position", "affiliation", "bio", "email", "links")
-            before = {name: getattr(person, name) for name in fields}
-            people.apply_person_form(person, form, links)
-            changes = {n: (before[n], getattr(person, n)) for n in fields if before[n] != getattr(person, n)}
-            if changes:  # the audit log of every event the person takes part in
-                audit.person_edited(current_actor(), person, _event_ids(person), changes)
-            db.session.commit()
+            operations.edit_person(current_actor(), person, people.person_values(form, links))
             flash(_("Saved."), "success")
             return redirect(url_for("organise.edit_person", person_id=person.id))
     return render_template("organise/person_form.html", form=form, person=person, similar=[])
@@ -115,16 +105,15 @@ def merge_people():  # noqa: ANN201
     if form.validate_on_submit():
         if keep is None or duplicate is None:
             form.merge_id.errors.append(_("Choose two existing people."))
-        elif keep.id == duplicate.id:
-            form.merge_id.errors.append(_("Choose two different people."))
         else:
             name = duplicate.name
-            event_ids = sorted(set(_event_ids(keep)) | set(_event_ids(duplicate)))
-            audit.person_edited(current_actor(), keep, event_ids, {"merged": (name, keep.name)})
-            people.merge_people(keep, duplicate)
-            db.session.commit()
-            flash(_("%(old)s merged into %(name)s.", old=name, name=keep.name), "success")
-            return redirect(url_for("organise.edit_person", person_id=keep.id))
+            try:
+                operations.merge_people(current_actor(), keep, duplicate)
+            except OperationError as error:
+                show_error(form, error)
+            else:
+                flash(_("%(old)s merged into %(name)s.", old=name, name=keep.name), "success")
+                return redirect(url_for("organise.edit_person", person_id=keep.id))
     return render_template("organise/merge.html", form=form, keep=keep, duplicate=duplicate)
 
 
@@ -159,28 +148,15 @@ def edit_series(series_id: int | None = None):  # noqa: ANN201
             abort(404)
     form = SeriesForm(obj=series)
     if form.validate_on_submit():
-        if form.slug.data and slug_taken(Series, form.slug.data, exclude_id=series.id if series else None):
-            form.slug.errors.append(_("Another series uses this short name."))
+        try:
+            events.save_series(current_actor(), series, form.data)
+        except OperationError as error:
+            show_error(form, error)
         else:
-            if series is None:
-                series = Series(slug="", title="")
-                db.session.add(series)
-            series.title = form.title.data.strip()
-            series.description = (form.description.data or "").strip()
-            series.slug = form.slug.data or unique_slug(Series, "", series.title, exclude_id=series.id)
-            db.session.commit()
             flash(_("Series saved."), "success")
             return redirect(url_for("organise.series_index"))
     return render_template("organise/simple_form.html", form=form, title=_("Series"), item=series,
                            back=url_for("organise.series_index"))  # fmt: skip
-
-
-def _organisation_event_ids(organisation: Organisation) -> list[int]:
-    return list(
-        db.session.scalars(
-            sa.select(EventOrganisation.event_id).where(EventOrganisation.organisation_id == organisation.id)
-        )
-    )
 
 
 @bp.get("/organisations/")
@@ -199,28 +175,15 @@ def edit_organisation(organisation_id: int | None = None):  # noqa: ANN201
     organisation = None
     if organisation_id is not None:
         organisation = db.session.get(Organisation, organisation_id) or abort(404)
-        if not may_edit_linked(_organisation_event_ids(organisation)):
+        if not may_edit_linked(events.organisation_event_ids(organisation)):
             abort(404)
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        name = form.name.data.strip()
-        clash = db.session.scalar(
-            sa.select(Organisation.id).where(
-                sa.func.lower(Organisation.name) == name.lower(),
-                Organisation.id != (organisation.id if organisation else -1),
-            )
-        )
-        if clash:
-            form.name.errors.append(_("An organisation with this name exists already."))
+        try:
+            events.save_organisation(current_actor(), organisation, form.data)
+        except OperationError as error:
+            show_error(form, error)
         else:
-            if organisation is None:
-                organisation = Organisation(name=name)
-                db.session.add(organisation)
-            organisation.name = name
-            organisation.short_name = (form.short_name.data or "").strip() or None
-            organisation.url = form.url.data or None
-            organisation.country = (form.country.data or "").strip() or None
-            db.session.commit()
             flash(_("Organisation saved."), "success")
             return redirect(url_for("organise.organisations_index"))
     return render_template("organise/simple_form.html", form=form, title=_("Organisation"), item=organisation,

@@ -11,7 +11,6 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from conference.audit import views as audit_views  # noqa: F401  (the audit log page)
 from conference.auth.models import EventMember, TeamRole, User
 from conference.auth.permissions import Action, may, require_event, requires, team_roles, visible_events
 from conference.db import db
@@ -28,7 +27,6 @@ from conference.events.forms import (
 from conference.events.models import Event, EventOrganisation, OrganisationRole, Publication
 from conference.events.queries import programme
 from conference.operations import OperationError, current_actor, show_error
-from conference.organise import people_views, programme_views  # noqa: F401  (their routes)
 from conference.organise.access import editable_event, session_link
 from conference.organise.blueprint import bp
 from conference.sessions.clashes import event_clashes

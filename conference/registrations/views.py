@@ -10,8 +10,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-import conference.registrations.organiser  # noqa: E402, F401  (organiser routes on this blueprint)
-import conference.registrations.organiser_setup  # noqa: E402, F401
 from conference.db import db, serialized_write, utcnow
 from conference.events.queries import programme, public_event
 from conference.extensions import limiter

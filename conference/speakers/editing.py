@@ -69,13 +69,21 @@ def format_links(links: list[dict] | None) -> str:
     return "\n".join(f"{link.get('label', '')} {link.get('url', '')}".strip() for link in links or [])
 
 
+def person_values(form, links: list[dict]) -> dict:  # noqa: ANN001
+    """A validated person form's details, as `conference.speakers.operations` takes them."""
+    return {
+        "name": form.name.data.strip(),
+        "position": (form.position.data or "").strip(),
+        "affiliation": (form.affiliation.data or "").strip(),
+        "bio": (form.bio.data or "").strip(),
+        "email": (form.email.data or "").strip() or None,
+        "links": links,
+    }
+
+
 def apply_person_form(person: Person, form, links: list[dict]) -> None:  # noqa: ANN001
-    person.name = form.name.data.strip()
-    person.position = (form.position.data or "").strip()
-    person.affiliation = (form.affiliation.data or "").strip()
-    person.bio = (form.bio.data or "").strip()
-    person.email = (form.email.data or "").strip() or None
-    person.links = links
+    for name, value in person_values(form, links).items():
+        setattr(person, name, value)
 
 
 def create_person(form, links: list[dict]) -> Person:  # noqa: ANN001
@@ -92,6 +100,16 @@ def create_unless_similar(form, user: User) -> tuple[Person | None, list[Person]
     """Create the person from a validated form, unless its links are malformed or someone with a similar
     name exists (among those `user` may find) and the form has not confirmed `create_anyway`. Errors go
     onto the form's fields. Returns (the new person or None, the similar people found)."""
+    links, similar = check_new_person(form, user)
+    if links is None:
+        return None, similar
+    return create_person(form, links), similar
+
+
+def check_new_person(form, user: User) -> tuple[list[dict] | None, list[Person]]:  # noqa: ANN001
+    """Whether a validated new-person form may be created: (its links, or None when it may not: malformed
+    links, or someone with a similar name exists among those `user` may find and the form has not confirmed
+    `create_anyway`; the errors go onto the form's fields), and the similar people found."""
     links, errors = parse_links(form.links.data)
     similar = similar_people(form.name.data, user)
     if errors:
@@ -100,7 +118,7 @@ def create_unless_similar(form, user: User) -> tuple[Person | None, list[Person]
     if similar and not form.create_anyway.data:
         form.name.errors.append(_("Someone with a similar name exists. Check the list, or confirm below."))
         return None, similar
-    return create_person(form, links), similar
+    return links, similar
 
 
 def merge_people(keep: Person, duplicate: Person) -> None:

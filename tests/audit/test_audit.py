@@ -204,3 +204,48 @@ def test_an_admin_token_reads_any_event_log(app: Flask):
     api = Api(app)
     assert api.get(f"/api/v1/events/{world['event'].slug}/audit", admin_token).status_code == 200
     assert api.get(f"/api/v1/events/{world['event'].slug}/audit", token).status_code == 404
+
+
+def test_people_series_and_organisation_pages_write_through_operations_that_leave_entries(app: Flask):
+    """Merging two people, renaming a series and an organisation of an event: each through its page leaves
+    one entry on the event naming the author (the operations' signals), and a refused rename writes nothing."""
+    from conference.events.models import EventOrganisation, Organisation, OrganisationRole, Series
+    from tests.factories import make_event, make_session
+
+    event = make_event(title="Audit fair")
+    keep, twin = make_person(name="Ada Lovelace"), make_person(name="A. Lovelace", affiliation="Analytical")
+    make_session(event, people=[(keep, "speaker")])
+    make_session(event, people=[(twin, "speaker")])
+    series = Series(slug="fairs", title="Fairs")
+    event.series = series
+    host, other = Organisation(name="Host Society"), Organisation(name="Other Club")
+    db.session.add_all([series, host, other])
+    db.session.flush()
+    db.session.add(EventOrganisation(event_id=event.id, organisation_id=host.id, role=OrganisationRole.HOST))
+    owner = make_user("fair-owner@example.org")
+    add_member(event, owner, "owner")
+    db.session.commit()
+    event_id, keep_id, twin_id, series_id, host_id = event.id, keep.id, twin.id, series.id, host.id
+    web = Visitor(app, owner)
+
+    response = web.post("/organise/people/merge", {"keep_id": str(keep_id), "merge_id": str(twin_id)})
+    assert response.status_code == 302
+    entry = _one_new(event_id, 0, "person.changed")
+    assert (entry.actor_email, entry.before, entry.after) == (
+        "fair-owner@example.org", {"merged": "A. Lovelace"}, {"merged": "Ada Lovelace"})  # fmt: skip
+
+    response = web.post(f"/organise/series/{series_id}/edit", {"title": "Fairs of reason", "slug": "fairs"})
+    assert response.status_code == 302
+    entry = _one_new(event_id, 1, "series.changed")
+    assert (entry.before, entry.after) == ({"title": "Fairs"}, {"title": "Fairs of reason"})
+
+    clash = web.post(f"/organise/organisations/{host_id}/edit", {"name": "other club"})
+    assert clash.status_code == 200 and "exists already" in clash.get_data(as_text=True)
+    assert len(_entries(event_id)) == 2
+    response = web.post(f"/organise/organisations/{host_id}/edit", {"name": "Host Guild"})
+    assert response.status_code == 302
+    entry = _one_new(event_id, 2, "organisation.changed")
+    assert (entry.actor_email, entry.before, entry.after) == (
+        "fair-owner@example.org", {"name": "Host Society"}, {"name": "Host Guild"})  # fmt: skip
+    db.session.expire_all()
+    assert db.session.get(Organisation, host_id).name == "Host Guild"
