@@ -411,3 +411,19 @@ def connect() -> None:
     """Connect the receivers (idempotent)."""
     for signal, receiver in RECEIVERS:
         signal.connect(receiver)
+
+
+def preview(session: Session, kind: str) -> tuple[str, str] | None:
+    """(subject, plain-text body) of the notice of `kind` as its first recipient would get it now, the
+    session being where it is; None when nobody would get one. Nothing is written."""
+    found = recipients(session)
+    if not found:
+        return None
+    recipient = found[0]
+    subject, body = _render(kind, session, recipient, _place(session))
+    if recipient.registration_id is not None:  # the registrant's own link is theirs, not the organiser's
+        from conference.registrations.mails import manage_url
+
+        registration = db.session.get(Registration, recipient.registration_id)
+        body = body.replace(manage_url(registration.token), _("(their registration's own link)"))
+    return subject, body
