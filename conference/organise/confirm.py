@@ -13,10 +13,10 @@ from flask_babel import ngettext
 from conference.db import db
 from conference.events.models import Event
 from conference.mail import notices
-from conference.registrations.models import Registration, RegistrationStatus, SeatStatus, SessionSeat
+from conference.registrations.models import Registration, SeatStatus, SessionSeat
 from conference.sessions.models import Session
 
-ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
+ACTIVE = notices.ACTIVE  # registrations holding or waiting for a place
 
 
 def confirmed() -> bool:
@@ -82,7 +82,7 @@ def session_cancel_lines(session: Session, notify: tuple[int, int]) -> list[str]
             + _("Untick the box below to tell nobody.")
         )
     else:
-        lines.append(_("Nobody is notified: nobody holds a seat and no speaker has an e-mail address."))
+        lines.append(_("No notice is sent: nobody would receive one."))
     return lines
 
 
