@@ -69,7 +69,11 @@ def edit_session(slug: str, session_id: int):  # noqa: ANN201
     form = SessionForm(rooms=event.rooms)
     if request.method == "GET":
         editing.fill_session_form(form, session, event)
-    if form.validate_on_submit():
+    move_preview = None
+    valid = form.validate_on_submit()
+    if valid and request.form.get("preview_notice"):
+        move_preview = _move_preview(event, session, editing.session_values(form, event))
+    elif valid:
         try:
             operations.edit_session(
                 current_actor(), session, editing.session_values(form, event), notify=_notify_wanted()
@@ -83,7 +87,18 @@ def edit_session(slug: str, session_id: int):  # noqa: ANN201
     new_person = NewSpeakerForm(prefix="new")
     if query and request.method == "GET":
         new_person.name.data = query
-    return _session_page(event, session, form, new_person, query=query)
+    return _session_page(event, session, form, new_person, query=query, move_preview=move_preview)
+
+
+def _move_preview(event: Event, session: Session, values: dict) -> tuple[str, str] | str:
+    """The move notice the form's values would send (subject, text), or why none would be sent. Saves nothing."""
+    room = next((r for r in event.rooms if r.id == values["room_id"]), None)
+    new = notices.Place(values["starts_at"], values["ends_at"], event.timezone, room.name if room else None)
+    if new == notices.place(session):
+        return _("These values do not move the session: no notice is sent.")
+    if event.first_published_at is None or session.is_cancelled:
+        return _("No notice is sent for this session.")
+    return notices.preview(session, notices.MOVED, new) or _("No notice is sent: nobody would receive one.")
 
 
 def _session_page(  # noqa: ANN202
@@ -93,6 +108,7 @@ def _session_page(  # noqa: ANN202
     new_person: NewSpeakerForm,
     query: str = "",
     similar: list[Person] | None = None,
+    move_preview: tuple[str, str] | str | None = None,
 ):
     """The session's edit page: its form, clashes, people search and the forms for its people."""
     return render_template(
@@ -110,6 +126,7 @@ def _session_page(  # noqa: ANN202
         confirm_form=ConfirmForm(),
         may_delete=operations.may_delete_session(event, session),
         notified=notices.counts(session) if event.first_published_at and not session.is_cancelled else (0, 0),
+        move_preview=move_preview,
     )
 
 

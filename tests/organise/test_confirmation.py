@@ -148,3 +148,44 @@ def test_removing_a_team_member_says_who_loses_access(app, client) -> None:  # n
     assert post_form(client, url, {"confirm": "y"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(EventMember, member.id) is None
+
+
+def test_the_session_form_shows_the_move_notice_without_saving(app, client) -> None:  # noqa: ANN001
+    event, session, owner = _world()
+    ada = _register(event, session, "Ada", "ada@example.org")
+    login_as(client, owner)
+    url = f"/organise/events/ev/sessions/{session.id}/edit"
+    assert "Show the notice a move sends" in client.get(url).get_data(as_text=True)
+    form = {
+        "title": "Opening panel",
+        "kind": session.kind.value,
+        "starts_at": "2031-03-10T15:00",
+        "ends_at": "2031-03-10T16:00",
+        "room_id": "0",
+        "registration_enabled": "y",
+        "capacity": "1",
+        "description": "",
+        "notify": ["", "y"],
+        "preview_notice": "y",
+    }
+    before = db.session.get(Session, session.id).starts_at
+    response = post_form(client, url, form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Moved: Opening panel (Spring symposium)" in page
+    assert "Hello Ada," in page
+    assert "Now: Monday, March 10, 2031, 3:00\u202fPM to 4:00\u202fPM (Europe/Berlin)" in page
+    assert ada.token not in page
+    db.session.expire_all()
+    assert db.session.get(Session, session.id).starts_at == before
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "session_moved")
+        )
+        == 0
+    )
+    # The same values without the preview button save and notify.
+    del form["preview_notice"]
+    assert post_form(client, url, form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Session, session.id).starts_at != before
