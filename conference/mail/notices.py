@@ -67,6 +67,11 @@ def delay() -> timedelta:
     return timedelta(seconds=int(current_app.config.get("NOTICE_DELAY_SECONDS", 120)))
 
 
+def place(session: Session) -> Place:
+    """Where and when the session is now."""
+    return _place(session)
+
+
 def _place(session: Session) -> Place:
     return Place(
         session.starts_at,
@@ -159,9 +164,11 @@ def _when(starts_at: datetime, ends_at: datetime, timezone: str) -> str:
     )
 
 
-def _render(kind: str, session: Session, recipient: Recipient, old: Place) -> tuple[str, str]:
+def _render(
+    kind: str, session: Session, recipient: Recipient, old: Place, new: Place | None = None
+) -> tuple[str, str]:
     event = session.event
-    new = _place(session)
+    new = new or _place(session)
     context = {
         "name": recipient.name,
         "session": session,
@@ -411,3 +418,20 @@ def connect() -> None:
     """Connect the receivers (idempotent)."""
     for signal, receiver in RECEIVERS:
         signal.connect(receiver)
+
+
+def preview(session: Session, kind: str, new: Place | None = None) -> tuple[str, str] | None:
+    """(subject, plain-text body) of the notice of `kind` as its first recipient would get it, the session
+    moving from where it is to `new` (default: where it is); None when nobody would get one. Nothing is
+    written."""
+    found = recipients(session)
+    if not found:
+        return None
+    recipient = found[0]
+    subject, body = _render(kind, session, recipient, _place(session), new)
+    if recipient.registration_id is not None:  # the registrant's own link is theirs, not the organiser's
+        from conference.registrations.mails import manage_url
+
+        registration = db.session.get(Registration, recipient.registration_id)
+        body = body.replace(manage_url(registration.token), _("(their registration's own link)"))
+    return subject, body

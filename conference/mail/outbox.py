@@ -104,3 +104,15 @@ def withdraw(message_id: int) -> None:
 def forget_registration(registration_id: int) -> None:
     """Delete every message to or about a registration whose personal data is being erased."""
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.registration_id == registration_id))
+
+
+def registration_message_count(registration_id: int) -> int:
+    """How many messages `forget_registration` would delete."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.registration_id == registration_id)
+        )
+        or 0
+    )

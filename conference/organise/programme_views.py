@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from conference.auth.permissions import Action, may_find_person, requires
@@ -15,6 +16,7 @@ from conference.events.models import Event
 from conference.events.queries import programme
 from conference.mail import notices
 from conference.operations import OperationError, current_actor, show_error
+from conference.organise import confirm
 from conference.organise.access import editable_event
 from conference.organise.blueprint import bp
 from conference.sessions import editing, operations
@@ -67,7 +69,11 @@ def edit_session(slug: str, session_id: int):  # noqa: ANN201
     form = SessionForm(rooms=event.rooms)
     if request.method == "GET":
         editing.fill_session_form(form, session, event)
-    if form.validate_on_submit():
+    move_preview = None
+    valid = form.validate_on_submit()
+    if valid and request.form.get("preview_notice"):
+        move_preview = _move_preview(event, session, editing.session_values(form, event))
+    elif valid:
         try:
             operations.edit_session(
                 current_actor(), session, editing.session_values(form, event), notify=_notify_wanted()
@@ -81,7 +87,18 @@ def edit_session(slug: str, session_id: int):  # noqa: ANN201
     new_person = NewSpeakerForm(prefix="new")
     if query and request.method == "GET":
         new_person.name.data = query
-    return _session_page(event, session, form, new_person, query=query)
+    return _session_page(event, session, form, new_person, query=query, move_preview=move_preview)
+
+
+def _move_preview(event: Event, session: Session, values: dict) -> tuple[str, str] | str:
+    """The move notice the form's values would send (subject, text), or why none would be sent. Saves nothing."""
+    room = next((r for r in event.rooms if r.id == values["room_id"]), None)
+    new = notices.Place(values["starts_at"], values["ends_at"], event.timezone, room.name if room else None)
+    if new == notices.place(session):
+        return _("These values do not move the session: no notice is sent.")
+    if event.first_published_at is None or session.is_cancelled:
+        return _("No notice is sent for this session.")
+    return notices.preview(session, notices.MOVED, new) or _("No notice is sent: nobody would receive one.")
 
 
 def _session_page(  # noqa: ANN202
@@ -91,6 +108,7 @@ def _session_page(  # noqa: ANN202
     new_person: NewSpeakerForm,
     query: str = "",
     similar: list[Person] | None = None,
+    move_preview: tuple[str, str] | str | None = None,
 ):
     """The session's edit page: its form, clashes, people search and the forms for its people."""
     return render_template(
@@ -108,6 +126,7 @@ def _session_page(  # noqa: ANN202
         confirm_form=ConfirmForm(),
         may_delete=operations.may_delete_session(event, session),
         notified=notices.counts(session) if event.first_published_at and not session.is_cancelled else (0, 0),
+        move_preview=move_preview,
     )
 
 
@@ -130,9 +149,26 @@ def _session_action(slug: str, session_id: int, operation, message: str):  # noq
     return redirect(url_for("organise.edit_session", slug=event.slug, session_id=session_id))
 
 
-@bp.post("/events/<slug>/sessions/<int:session_id>/cancel")
+@bp.route("/events/<slug>/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
 @requires(Action.EDIT_EVENT)
 def cancel_session(slug: str, session_id: int):  # noqa: ANN201
+    event = editable_event(slug)
+    session = _session_or_404(event, session_id)
+    if not confirm.confirmed():
+        if request.method == "POST" and not ConfirmForm().validate_on_submit():
+            abort(400)
+        published = event.first_published_at is not None and not session.is_cancelled
+        notify = notices.counts(session) if published else (0, 0)
+        return confirm.page(
+            title=_("Cancel “%(session)s”?", session=session.title),
+            lines=confirm.session_cancel_lines(session, notify),
+            action=url_for("organise.cancel_session", slug=event.slug, session_id=session.id),
+            back=url_for("organise.edit_session", slug=event.slug, session_id=session.id),
+            button=_("Cancel the session"),
+            event=event,
+            notify=notify,
+            preview=confirm.notice_preview(session) if notify[0] or notify[1] else None,
+        )
     return _session_action(
         slug,
         session_id,
@@ -152,9 +188,31 @@ def restore_session(slug: str, session_id: int):  # noqa: ANN201
     )
 
 
-@bp.post("/events/<slug>/sessions/<int:session_id>/delete")
+@bp.route("/events/<slug>/sessions/<int:session_id>/delete", methods=["GET", "POST"])
 @requires(Action.EDIT_EVENT)
 def delete_session(slug: str, session_id: int):  # noqa: ANN201
+    if not confirm.confirmed():
+        event = editable_event(slug)
+        session = _session_or_404(event, session_id)
+        if request.method == "POST" and not ConfirmForm().validate_on_submit():
+            abort(400)
+        people_count = len(session.assignments)
+        return confirm.page(
+            title=_("Delete “%(session)s”?", session=session.title),
+            lines=[
+                _("The session is deleted from the draft programme; this cannot be undone."),
+                ngettext(
+                    "%(num)s person loses their place in it (the person stays in the event's people).",
+                    "%(num)s people lose their place in it (the people stay in the event's people).",
+                    people_count,
+                ),
+                _("No notice is sent: nobody holds a seat in it."),
+            ],
+            action=url_for("organise.delete_session", slug=event.slug, session_id=session.id),
+            back=url_for("organise.edit_session", slug=event.slug, session_id=session.id),
+            button=_("Delete the session"),
+            event=event,
+        )
     return _session_action(slug, session_id, operations.delete_session, _("Session deleted."))
 
 

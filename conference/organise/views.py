@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
@@ -26,7 +27,9 @@ from conference.events.forms import (
 )
 from conference.events.models import Event, EventOrganisation, OrganisationRole, Publication
 from conference.events.queries import programme
+from conference.labels import label
 from conference.operations import OperationError, current_actor, show_error
+from conference.organise import confirm
 from conference.organise.access import editable_event, session_link
 from conference.organise.blueprint import bp
 from conference.sessions.clashes import event_clashes
@@ -143,12 +146,33 @@ def unpublish_event(slug: str):  # noqa: ANN201
     )
 
 
-@bp.post("/events/<slug>/cancel")
+@bp.route("/events/<slug>/cancel", methods=["GET", "POST"])
 @requires(Action.EDIT_EVENT)
 def cancel_event(slug: str):  # noqa: ANN201
     event = editable_event(slug)
-    if not ConfirmForm().validate_on_submit():
+    if request.method == "POST" and not ConfirmForm().validate_on_submit():
         abort(400)
+    if not confirm.confirmed():
+        if event.first_published_at is None:
+            lines = [_("The draft is cancelled; it was never published and stays private.")]
+        else:
+            lines = [_("The event's page stays, marked cancelled; nobody can register any more.")]
+        active = confirm.event_registrations(event)
+        lines.append(
+            ngettext(
+                "%(num)s registration is cancelled (and comes back if you restore the event).",
+                "%(num)s registrations are cancelled (and come back if you restore the event).",
+                active,
+            )
+        )
+        return confirm.page(
+            title=_("Cancel “%(event)s”?", event=event.title),
+            lines=lines,
+            action=url_for("organise.cancel_event", slug=event.slug),
+            back=url_for("organise.event", slug=event.slug),
+            button=_("Cancel the event"),
+            event=event,
+        )
     if event.first_published_at is None:
         message = _("The draft is cancelled; it was never published and stays private.")
     else:
@@ -366,13 +390,32 @@ def team_role(slug: str, member_id: int):  # noqa: ANN201
     return redirect(url_for("organise.team", slug=event.slug))
 
 
-@bp.post("/events/<slug>/team/<int:member_id>/remove")
+@bp.route("/events/<slug>/team/<int:member_id>/remove", methods=["GET", "POST"])
 @requires(Action.MANAGE_TEAM)
 def remove_member(slug: str, member_id: int):  # noqa: ANN201
     event = require_event(slug, *team_roles(Action.MANAGE_TEAM))
     member = _member(event, member_id)
-    if not ConfirmForm().validate_on_submit():
+    if request.method == "POST" and not ConfirmForm().validate_on_submit():
         abort(400)
+    if not confirm.confirmed():
+        who = member.user.name or member.user.email
+        return confirm.page(
+            title=_("Remove %(person)s from the team?", person=who),
+            lines=[
+                _(
+                    "%(person)s (%(email)s) loses access to this event's organiser pages; their role was: "
+                    "%(role)s.",
+                    person=who,
+                    email=member.user.email,
+                    role=label(member.role),
+                ),
+                _("Their account stays; what they did stays in the audit log. You can add them again."),
+            ],
+            action=url_for("organise.remove_member", slug=event.slug, member_id=member.id),
+            back=url_for("organise.team", slug=event.slug),
+            button=_("Remove from the team"),
+            event=event,
+        )
     try:
         operations.remove_team_member(current_actor(), member)
     except OperationError as error:

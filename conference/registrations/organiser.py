@@ -11,10 +11,12 @@ import io
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from conference.auth.permissions import EDITORS, EVERYONE, Action, require_event, requires
 from conference.db import db
 from conference.inputs import parse_id
+from conference.mail import outbox
 from conference.operations import OperationError, current_actor
 from conference.registrations import operations
 from conference.registrations.availability import event_seats_left
@@ -78,6 +80,54 @@ def organiser_detail(slug: str, registration_id: int):  # noqa: ANN201
     )
 
 
+@bp.get(PREFIX + "/registrations/<int:registration_id>/erase")
+@requires(Action.EDIT_EVENT)
+def organiser_erase(slug: str, registration_id: int):  # noqa: ANN201
+    """The confirmation page of erasing a registration's personal data; its form POSTs to organiser_action."""
+    event = require_event(slug, *EDITORS)
+    return _erase_page(event, _registration(event, registration_id))
+
+
+def _erase_page(event, registration: Registration) -> str:  # noqa: ANN001
+    from conference.organise import confirm
+
+    back = url_for("registrations.organiser_detail", slug=event.slug, registration_id=registration.id)
+    if registration.erased_at:
+        lines = [_("This registration's personal data was deleted already; nothing more follows.")]
+    else:
+        lines = [
+            _(
+                "The name, e-mail address, affiliation, country, accessibility needs and answers of "
+                "%(name)s are deleted; their links stop working. This cannot be undone.",
+                name=registration.name or registration.email,
+            ),
+            ngettext(
+                "%(num)s message to or about them in the outbox is deleted.",
+                "%(num)s messages to or about them in the outbox are deleted.",
+                outbox.registration_message_count(registration.id),
+            ),
+            _("The audit log keeps its entries about this registration, without the personal data."),
+        ]
+        if registration.status in confirm.ACTIVE:
+            lines.insert(
+                1,
+                _(
+                    "The registration is cancelled first: its seats go to the waiting list; no mail is sent "
+                    "to the address being erased."
+                ),
+            )
+    return confirm.page(
+        title=_("Delete this registration's personal data?"),
+        lines=lines,
+        action=url_for(
+            "registrations.organiser_action", slug=event.slug, registration_id=registration.id, action="erase"
+        ),
+        back=back,
+        button=_("Delete the personal data"),
+        event=event,
+    )
+
+
 @bp.post(PREFIX + "/registrations/<int:registration_id>/<action>")
 @requires(Action.EDIT_EVENT)
 def organiser_action(slug: str, registration_id: int, action: str):  # noqa: ANN201
@@ -85,6 +135,8 @@ def organiser_action(slug: str, registration_id: int, action: str):  # noqa: ANN
     registration = _registration(event, registration_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if action == "erase" and request.form.get("confirm") != "y":
+        return _erase_page(event, registration)
     actions = {
         "approve": (operations.approve, _("Registration approved.")),
         "reject": (operations.reject, _("Registration rejected.")),

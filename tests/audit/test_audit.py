@@ -66,7 +66,7 @@ def test_each_kind_of_operation_through_its_page_leaves_one_entry_with_author_an
     assert entry.after["starts_at"].endswith("+00:00")  # times ISO 8601 with offset
     assert entry.subject_label == "Smaller seminar"
 
-    entry = step(web.post(f"{base}/sessions/{small_id}/cancel"), "session.cancelled")
+    entry = step(web.post(f"{base}/sessions/{small_id}/cancel", {"confirm": "y"}), "session.cancelled")
     assert (entry.before, entry.after) == ({"status": "scheduled"}, {"status": "cancelled"})
     step(web.post(f"{base}/sessions/{small_id}/restore"), "session.restored")
 
@@ -121,7 +121,7 @@ def test_erasing_a_registrant_scrubs_the_earlier_entries_about_them_and_keeps_th
     cancelled = _entries(event_id, "registration.cancelled")
     assert [e.subject_label for e in cancelled] == ["Ada"]
 
-    web.post(f"/organise/events/{slug}/registrations/{ada}/erase")
+    web.post(f"/organise/events/{slug}/registrations/{ada}/erase", {"confirm": "y"})
     db.session.expire_all()
     assert db.session.get(Registration, ada).erased_at is not None
     entries = [e for e in _entries(event_id) if e.subject_type == "registration" and e.subject_id == ada]
@@ -157,8 +157,8 @@ def test_filters_by_subject_and_action_on_the_page_and_in_the_api(app: Flask):
     event, owner = world["event"], world["users"]["owner"]
     slug, small_id, large_id = event.slug, world["small"].id, world["large"].id
     web = Visitor(app, owner)
-    web.post(f"/organise/events/{slug}/sessions/{small_id}/cancel")
-    web.post(f"/organise/events/{slug}/sessions/{large_id}/cancel")
+    web.post(f"/organise/events/{slug}/sessions/{small_id}/cancel", {"confirm": "y"})
+    web.post(f"/organise/events/{slug}/sessions/{large_id}/cancel", {"confirm": "y"})
     web.post(f"/organise/events/{slug}/registrations/{world['ids']['ada']}/cancel")
     api, token = Api(app), world["tokens"]["owner"]
 
@@ -187,7 +187,7 @@ def test_a_deleted_account_leaves_its_email_in_the_log(app: Flask):
     world = build_world()
     manager = world["users"]["manager"]
     web = Visitor(app, manager)
-    web.post(f"/organise/events/{world['event'].slug}/sessions/{world['small'].id}/cancel")
+    web.post(f"/organise/events/{world['event'].slug}/sessions/{world['small'].id}/cancel", {"confirm": "y"})
     db.session.delete(db.session.get(type(manager), manager.id))
     db.session.commit()
     (entry,) = _entries(world["event"].id, "session.cancelled")

@@ -51,7 +51,7 @@ def shows_anywhere(client, event: Event, session_id: int) -> list[str]:  # noqa:
 
 def test_cancelling_a_draft_keeps_it_private(app, client, draft):
     owner = Visitor(app, draft["owner"])
-    response = owner.post(f"/organise/events/{draft['event'].slug}/cancel")
+    response = owner.post(f"/organise/events/{draft['event'].slug}/cancel", {"confirm": "y"})
     assert response.status_code == 302
     event = db.session.get(Event, draft["event"].id)
     assert event.status == EventStatus.CANCELLED and event.first_published_at is None
@@ -68,7 +68,7 @@ def test_an_event_published_once_stays_visible_when_cancelled(app, client, draft
     event = db.session.get(Event, draft["event"].id)
     assert event.first_published_at is not None
     assert shows_anywhere(client, event, draft["session"].id) == []  # a draft again: private
-    assert owner.post(f"{base}/cancel").status_code == 302
+    assert owner.post(f"{base}/cancel", {"confirm": "y"}).status_code == 302
     db.session.expire_all()
     shown = shows_anywhere(client, event, draft["session"].id)
     assert "/" in shown and "/calendar.ics" in shown and "/api/v1/events" in shown

@@ -221,7 +221,7 @@ def test_the_session_page_says_whom_a_change_notifies_and_may_leave_them_out(app
     ) == [REGISTRANT, SPEAKER]
     # Cancelling with the box unticked tells nobody.
     cancel = f"/organise/events/{event.slug}/sessions/{session.id}/cancel"
-    assert post_form(client, url, {"notify": ""}, action=cancel).status_code == 302
+    assert post_form(client, url, {"notify": "", "confirm": "y"}, action=cancel).status_code == 302
     db.session.expire_all()
     assert db.session.get(Session, session.id).is_cancelled
     assert (

@@ -102,7 +102,9 @@ def test_cancelling_a_session_on_its_page_gives_every_seat_back_and_shows_it_eve
     login_as(client, owner)
     page = f"/organise/events/ev/sessions/{panel.id}/edit"
     with _heard("session_cancelled") as heard:
-        response = post_form(client, page, {}, action=f"/organise/events/ev/sessions/{panel.id}/cancel")
+        response = post_form(
+            client, page, {"confirm": "y"}, action=f"/organise/events/ev/sessions/{panel.id}/cancel"
+        )
     assert response.status_code == 302
     assert [name for name, _s, _k in heard] == ["session_cancelled"] and heard[0][2]["actor"].id == owner.id
     db.session.expire_all()
@@ -137,7 +139,7 @@ def test_restoring_a_session_puts_its_registrants_back_in_their_order(client, ap
     bo = _register(event, "bo@example.org", [panel.id])
     login_as(client, owner)
     page = f"/organise/events/ev/sessions/{panel.id}/edit"
-    post_form(client, page, {}, action=f"/organise/events/ev/sessions/{panel.id}/cancel")
+    post_form(client, page, {"confirm": "y"}, action=f"/organise/events/ev/sessions/{panel.id}/cancel")
     with _heard("session_restored") as heard:
         response = post_form(client, page, {}, action=f"/organise/events/ev/sessions/{panel.id}/restore")
     assert response.status_code == 302 and len(heard) == 1
@@ -226,7 +228,7 @@ def test_cancelling_an_event_cancels_its_registrations_and_restoring_brings_them
     token, feed_token = ana_reg.token, ana_reg.feed_token
     login_as(client, owner)
     with _heard("event_cancelled") as heard:
-        post_form(client, "/organise/events/ev/", {}, action="/organise/events/ev/cancel")
+        post_form(client, "/organise/events/ev/", {"confirm": "y"}, action="/organise/events/ev/cancel")
     assert len(heard) == 1
     db.session.expire_all()
     cancelled = db.session.get(Event, event.id)
@@ -270,7 +272,9 @@ def test_status_moves_outside_the_table_are_refused(client, app, status, action,
     add_member(event, owner)
     db.session.commit()
     login_as(client, owner)
-    response = post_form(client, "/organise/events/ev/", {}, action=f"/organise/events/ev/{action}")
+    response = post_form(
+        client, "/organise/events/ev/", {"confirm": "y"}, action=f"/organise/events/ev/{action}"
+    )
     assert response.status_code == 302
     assert message in client.get(response.location).get_data(as_text=True)
     db.session.expire_all()
@@ -283,7 +287,7 @@ def test_a_cancelled_draft_stays_private_and_comes_back_as_a_draft(client, app) 
     add_member(event, owner)
     db.session.commit()
     login_as(client, owner)
-    post_form(client, "/organise/events/ev/", {}, action="/organise/events/ev/cancel")
+    post_form(client, "/organise/events/ev/", {"confirm": "y"}, action="/organise/events/ev/cancel")
     db.session.expire_all()
     assert db.session.get(Event, event.id).status == EventStatus.CANCELLED
     # An anonymous visitor in its own app context (a second client in this one would share the owner's login
@@ -324,11 +328,11 @@ def test_every_form_path_announces_its_operation(client, app) -> None:
             db.session.scalars(sa.select(Session).where(Session.id == new_id)).one().assignments[0].id
         )
         post_form(client, page, {}, action=f"{page[:-5]}/people/{assignment_id}/remove")
-        post_form(client, page, {}, action=f"{page[:-5]}/cancel")
+        post_form(client, page, {"confirm": "y"}, action=f"{page[:-5]}/cancel")
         post_form(client, page, {}, action=f"{page[:-5]}/restore")
         post_form(client, f"{base}/", {}, action=f"{base}/unpublish")
-        post_form(client, page, {}, action=f"{page[:-5]}/delete")
-        post_form(client, f"{base}/", {}, action=f"{base}/cancel")
+        post_form(client, page, {"confirm": "y"}, action=f"{page[:-5]}/delete")
+        post_form(client, f"{base}/", {"confirm": "y"}, action=f"{base}/cancel")
     sent = [name for name, _sender, _kw in heard]
     assert sent[:8] == [
         "session_created",

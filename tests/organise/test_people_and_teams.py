@@ -201,7 +201,7 @@ def test_an_owner_manages_owners(app, team):
     assert 'value="owner"' in owner.get(base).get_data(as_text=True)
     assert owner.post(f"{base}/{member_id}/role", {"role": "owner"}).status_code == 302
     assert role_of(member_id) == TeamRole.OWNER
-    assert owner.post(f"{base}/{member_id}/remove").status_code == 302
+    assert owner.post(f"{base}/{member_id}/remove", {"confirm": "y"}).status_code == 302
     assert role_of(member_id) is None
 
 

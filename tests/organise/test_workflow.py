@@ -148,8 +148,18 @@ def test_sessions_people_clash_publish_and_revisions(organiser, app):
     assert event_clash_count(client, base) == 0
 
     # Cancel instead of delete once published.
-    post_form(client, f"{base}/sessions/{panel.id}/edit", {}, action=f"{base}/sessions/{panel.id}/delete")
-    post_form(client, f"{base}/sessions/{panel.id}/edit", {}, action=f"{base}/sessions/{panel.id}/cancel")
+    post_form(
+        client,
+        f"{base}/sessions/{panel.id}/edit",
+        {"confirm": "y"},
+        action=f"{base}/sessions/{panel.id}/delete",
+    )
+    post_form(
+        client,
+        f"{base}/sessions/{panel.id}/edit",
+        {"confirm": "y"},
+        action=f"{base}/sessions/{panel.id}/cancel",
+    )
     db.session.expire_all()
     cancelled = db.session.get(Session, panel.id)
     assert (
@@ -276,7 +286,7 @@ def test_team_keeps_an_owner_and_adds_helpers(organiser):
     members = db.session.scalars(sa.select(EventMember).where(EventMember.event_id == event.id)).all()
     assert {(m.user_id, m.role.value) for m in members} == {(user.id, "owner"), (helper.id, "checkin")}
     mine = next(m for m in members if m.user_id == user.id)
-    post_form(client, url, {}, action=f"{url}/{mine.id}/remove")
+    post_form(client, url, {"confirm": "y"}, action=f"{url}/{mine.id}/remove")
     db.session.expire_all()
     assert db.session.get(EventMember, mine.id) is not None
 
@@ -286,7 +296,12 @@ def test_cancelled_event_stays_visible_marked(organiser, app):
     event = build_event(user)
     event.status = EventStatus.PUBLISHED
     db.session.commit()
-    post_form(client, f"/organise/events/{event.slug}/", {}, action=f"/organise/events/{event.slug}/cancel")
+    post_form(
+        client,
+        f"/organise/events/{event.slug}/",
+        {"confirm": "y"},
+        action=f"/organise/events/{event.slug}/cancel",
+    )
     page = app.test_client().get(f"/events/{event.slug}/")
     assert page.status_code == 200 and "This event has been cancelled." in page.get_data(as_text=True)
     assert Assignment  # imported for clarity of the model under test

@@ -76,7 +76,7 @@ def test_approval_and_erase_keep_counts_right(client, app) -> None:  # noqa: ANN
     post_form(client, detail + "/approve", {}, page=detail)
     db.session.rollback()
     assert reg.status == RegistrationStatus.CONFIRMED and panel.seats_taken == 1
-    post_form(client, detail + "/erase", {}, page=detail)
+    post_form(client, detail + "/erase", {"confirm": "y"}, page=detail)
     db.session.rollback()
     assert reg.name == "" and reg.email.endswith("@invalid") and reg.status == RegistrationStatus.CANCELLED
     assert panel.seats_taken == 0
