@@ -103,7 +103,10 @@ def test_cancel_and_restore_a_session_with_registrants_page_and_api_agree(app, a
     assert before == state("by-api")
 
     small_page, small_api = session_of("by-page", "Small").id, session_of("by-api", "Small").id
-    assert page.post(f"/organise/events/by-page/sessions/{small_page}/cancel").status_code == 302
+    assert (
+        page.post(f"/organise/events/by-page/sessions/{small_page}/cancel", data={"confirm": "y"}).status_code
+        == 302
+    )
     response = api.post(f"/api/v1/events/by-api/sessions/{small_api}/cancel", token)
     assert response.status_code == 200 and response.json["status"] == "cancelled"
     assert response.json["seats_taken"] == 0
@@ -188,7 +191,7 @@ def test_status_moves_follow_the_transition_table_as_on_the_page(app, api, owner
     page = Visitor(app, owner)
     assert page.post("/organise/events/by-page/unpublish").status_code == 302
     assert api.post("/api/v1/events/by-api/unpublish", token).json["status"] == "draft"
-    assert page.post("/organise/events/by-page/cancel").status_code == 302
+    assert page.post("/organise/events/by-page/cancel", data={"confirm": "y"}).status_code == 302
     response = api.post("/api/v1/events/by-api/cancel", token)
     assert response.status_code == 200 and response.json["status"] == "cancelled"
     assert state("by-page") == state("by-api")
