@@ -3,30 +3,13 @@ Back; passes axe at laptop and phone width without sideways scrolling."""
 
 from __future__ import annotations
 
-from conference.db import db
-from conference.registrations import registering
-from conference.speakers.models import Role
+from tests.browser.helpers import session_with_audience_as_owner
 from tests.browser_fixtures import LAPTOP, PHONE
-from tests.factories import add_member, make_event, make_person, make_session, make_user
 
 
 def test_the_cancel_session_confirmation_says_what_follows(page, axe, screenshot):  # noqa: ANN001
-    event = make_event(title="Spring symposium")
-    person = make_person(name="Grace Speaker", email="grace@example.org")
-    session = make_session(event, title="Opening panel", people=[(person, Role.SPEAKER)])
-    owner = make_user("owner@example.org", password="a good long password")
-    add_member(event, owner)
-    db.session.commit()
-    registering.register(
-        event, registering.RegistrationInput("Ada", "ada@example.org", "in_person", [session.id])
-    )
-    db.session.commit()
-
-    page.goto("/login")
-    page.get_by_label("Email").fill("owner@example.org")
-    page.get_by_label("Password").fill("a good long password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    session = session_with_audience_as_owner(page)
+    event = session.event
     for viewport, width in ((LAPTOP, "laptop"), (PHONE, "phone")):
         page.set_viewport_size(viewport)
         page.goto(f"/organise/events/{event.slug}/sessions/{session.id}/edit")
