@@ -89,7 +89,7 @@ def me():  # noqa: ANN201
     )
 
 
-def _whole_number(name: str, default: int, low: int, high: int, errors: dict) -> int:
+def whole_number(name: str, default: int, low: int, high: int, errors: dict) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
@@ -107,8 +107,8 @@ def _whole_number(name: str, default: int, low: int, high: int, errors: dict) ->
 def organiser_registrations(slug: str):  # noqa: ANN201
     event: Event = g.api_event
     errors: dict[str, list[str]] = {}
-    page = _whole_number("page", 1, 1, 10**9, errors)
-    per_page = _whole_number("per_page", PER_PAGE, 1, MAX_PER_PAGE, errors)
+    page = whole_number("page", 1, 1, 10**9, errors)
+    per_page = whole_number("per_page", PER_PAGE, 1, MAX_PER_PAGE, errors)
     status = request.args.get("status", "")
     if status and status not in {s.value for s in RegistrationStatus}:
         errors.setdefault("status", []).append(
@@ -141,21 +141,30 @@ def organiser_registrations(slug: str):  # noqa: ANN201
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     registrations = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
     filters = {"status": status, "mode": mode, "session": session_id, "q": q}
-    filters = {key: value for key, value in filters.items() if value}
-    more = page * per_page < total
+    items = [registration_json(event, r) for r in registrations]
     return jsonify(
-        {
-            "registrations": [registration_json(event, r) for r in registrations],
-            "page": page,
-            "per_page": per_page,
-            "total": total,
-            "next": absolute_url_for(
-                "api.organiser_registrations", slug=event.slug, page=page + 1, per_page=per_page, **filters
-            )
-            if more
-            else None,
-        }
+        page_json(
+            "registrations", items, total, page, per_page, "api.organiser_registrations", event, filters
+        )
     )
+
+
+def page_json(key: str, items: list, total: int, page: int, per_page: int, endpoint: str, event: Event,
+              filters: dict) -> dict:  # fmt: skip
+    """One page of a paged list: the items under `key`, the page's numbers and the absolute link to the next
+    page with the same filters (None on the last page)."""
+    filters = {name: value for name, value in filters.items() if value}
+    more = page * per_page < total
+    following = page + 1
+    return {
+        key: items,
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "next": absolute_url_for(endpoint, slug=event.slug, page=following, per_page=per_page, **filters)
+        if more
+        else None,
+    }
 
 
 @bp.post("/events/<slug>/registrations/<int:registration_id>/check-in")

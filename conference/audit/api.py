@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from conference.api.auth import token_required
 from conference.api.blueprint import bp
-from conference.api.organiser import _whole_number
+from conference.api.organiser import page_json, whole_number
 from conference.audit.queries import (
     ACTION_PATTERN,
     MAX_PER_PAGE,
@@ -20,7 +20,6 @@ from conference.audit.queries import (
 )
 from conference.auth.permissions import Action
 from conference.events.models import Event
-from conference.urls import absolute_url_for
 
 
 @bp.get("/events/<slug>/audit")
@@ -28,8 +27,8 @@ from conference.urls import absolute_url_for
 def organiser_audit(slug: str):  # noqa: ANN201
     event: Event = g.api_event
     errors: dict[str, list[str]] = {}
-    page = _whole_number("page", 1, 1, 10**9, errors)
-    per_page = _whole_number("per_page", PER_PAGE, 1, MAX_PER_PAGE, errors)
+    page = whole_number("page", 1, 1, 10**9, errors)
+    per_page = whole_number("per_page", PER_PAGE, 1, MAX_PER_PAGE, errors)
     subject = request.args.get("subject", "")
     if subject and subject not in SUBJECTS:
         errors.setdefault("subject", []).append(_("Choose one of: %(values)s.", values=", ".join(SUBJECTS)))
@@ -39,18 +38,6 @@ def organiser_audit(slug: str):  # noqa: ANN201
     if errors:
         return jsonify({"errors": errors}), 422
     entries, total = page_of(entries_query(event, subject or None, action or None), page, per_page)
-    filters = {key: value for key, value in {"subject": subject, "action": action}.items() if value}
-    more = page * per_page < total
-    return jsonify(
-        {
-            "entries": [entry_json(event, e) for e in entries],
-            "page": page,
-            "per_page": per_page,
-            "total": total,
-            "next": absolute_url_for(
-                "api.organiser_audit", slug=event.slug, page=page + 1, per_page=per_page, **filters
-            )
-            if more
-            else None,
-        }
-    )
+    items = [entry_json(event, e) for e in entries]
+    filters = {"subject": subject, "action": action}
+    return jsonify(page_json("entries", items, total, page, per_page, "api.organiser_audit", event, filters))
