@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 
 from conference.addresses import normalise_email
@@ -11,8 +13,13 @@ from conference.db import db
 
 MIN_PASSWORD_LENGTH = 10
 
-# Verified against when the email is unknown, so a wrong email costs the same time as a wrong password.
-_DUMMY_HASH = hash_password("not a real password")
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so a wrong email costs the same time as a wrong password.
+    Made on first use, not at import: an Argon2 hash costs about a second and a large memory peak, which every
+    gunicorn worker and every CLI call paid at start-up."""
+    return hash_password("not a real password")
 
 
 def find_user(email: str) -> User | None:
@@ -28,7 +35,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None. Upgrades an outdated hash."""
     user = find_user(email)
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         return None
     if not verify_password(user.password_hash, password) or not user.is_active:
         return None

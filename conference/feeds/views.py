@@ -63,7 +63,10 @@ def registration(token: str):  # noqa: ANN201
 @bp.get("/events/<slug>/schedule.json")
 def schedule_json(slug: str):  # noqa: ANN201
     event = _public_event(slug)
-    body = json.dumps(schedule_export.schedule_json(event), ensure_ascii=False, indent=1).encode("utf-8")
+    # Compact, without indent=: indent bypasses json's C encoder (about 5x slower on a large programme).
+    body = json.dumps(schedule_export.schedule_json(event), ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
     return conditional_response(body, event.updated_at, "application/json", filename="schedule.json")
 
 
