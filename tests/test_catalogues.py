@@ -45,8 +45,9 @@ def test_there_is_a_catalogue_for_japanese():
 @pytest.mark.parametrize(("language", "po"), CATALOGUES, ids=[language for language, _ in CATALOGUES])
 def test_every_catalogue_is_complete(template: Catalog, language: str, po: Path):
     found = problems(read_catalogue(po, language), template)
-    assert found == [], f"{len(found)} problems in {language} (run `make translations`, then translate):\n" + "\n".join(
-        found[:40]
+    assert found == [], (
+        f"{len(found)} problems in {language} (run `make translations`, then translate):\n"
+        + "\n".join(found[:40])
     )
 
 

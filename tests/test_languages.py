@@ -71,7 +71,16 @@ def test_lang_parameter_switches_and_is_remembered_in_a_cookie(app, client):
 
 
 @pytest.mark.parametrize(
-    "query", ["lang=xx", "lang=", "lang=JA", "lang=ja%20", "lang=../../etc/passwd", "lang=ja-JP-x-" + "a" * 500, "lang=zz_ZZ"]
+    "query",
+    [
+        "lang=xx",
+        "lang=",
+        "lang=JA",
+        "lang=ja%20",
+        "lang=../../etc/passwd",
+        "lang=ja-JP-x-" + "a" * 500,
+        "lang=zz_ZZ",
+    ],
 )
 def test_an_unknown_lang_is_ignored(app, query: str):
     visitor = Visitor(app)
@@ -244,7 +253,10 @@ def test_plural_of_events_in_a_series(app):
     from conference.events.models import Series
 
     owner = make_user(is_admin=True)
-    one, two = Series(slug="one", title="One", description=""), Series(slug="two", title="Two", description="")
+    one, two = (
+        Series(slug="one", title="One", description=""),
+        Series(slug="two", title="Two", description=""),
+    )
     db.session.add_all([one, two])
     db.session.flush()
     make_event(series_id=one.id)
@@ -292,7 +304,10 @@ def test_api_errors_in_the_requested_language(app):
     assert response.json["error"]["message"] == "スラッグ 'no-such-event' の公開中のイベントはありません。"
     assert "Set-Cookie" not in response.headers  # the API never sets the cookie
     response = visitor.get("/api/v1/events?upcoming=maybe", headers={"Accept-Language": "ja"})
-    assert response.status_code == 400 and response.json["error"]["message"] == "upcoming は 1 または 0 にしてください"
+    assert (
+        response.status_code == 400
+        and response.json["error"]["message"] == "upcoming は 1 または 0 にしてください"
+    )
     response = visitor.get("/api/v1/events/no-such-event?lang=en")
     assert response.json["error"]["message"] == "No published event with the slug 'no-such-event'."
 
@@ -304,4 +319,7 @@ def test_error_pages_in_japanese(app):
     text = page.get_data(as_text=True)
     assert "見つかりません" in text and "このアドレスには何もありません" in text and "Not Found" not in text
     response = visitor.get("/api/v1/no-such-thing?lang=ja")
-    assert response.json["error"]["message"] == "このアドレスには何もありません。移動または削除された可能性があります。"
+    assert (
+        response.json["error"]["message"]
+        == "このアドレスには何もありません。移動または削除された可能性があります。"
+    )

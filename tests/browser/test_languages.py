@@ -17,7 +17,9 @@ def _html_lang(page) -> str:  # noqa: ANN001
     return page.evaluate("() => document.documentElement.lang")
 
 
-def test_switching_to_japanese_without_javascript_and_axe_in_japanese(browser, live_server, demo, axe, screenshot):  # noqa: ANN001
+def test_switching_to_japanese_without_javascript_and_axe_in_japanese(
+    browser, live_server, demo, axe, screenshot
+):  # noqa: ANN001
     from conference.events.queries import public_event
 
     context = browser.new_context(base_url=live_server, java_script_enabled=False, locale="en-GB")
@@ -43,7 +45,9 @@ def test_switching_to_japanese_without_javascript_and_axe_in_japanese(browser, l
     add_member(event, owner, "owner")
     db.session.commit()
 
-    context = browser.new_context(base_url=live_server, locale="ja-JP", extra_http_headers={"Accept-Language": "ja"})
+    context = browser.new_context(
+        base_url=live_server, locale="ja-JP", extra_http_headers={"Accept-Language": "ja"}
+    )
     page = context.new_page()
     for path, name in (
         ("/", "home"),
