@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app conference
 
-.PHONY: run test lint format translations-extract translations-compile clean
+.PHONY: run test lint format translations translations-extract translations-compile translations-check clean
 
 # Re-install whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -16,13 +16,13 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 ## Install, migrate, load the demo into an empty database, serve on http://$(HOST):$(PORT)
-run: $(VENV)/.installed
+run: $(VENV)/.installed translations-compile
 	CONFERENCE_DEMO=1 $(FLASK) db upgrade
 	CONFERENCE_DEMO=1 $(FLASK) demo-if-empty
 	CONFERENCE_DEMO=1 BASE_URL="$${BASE_URL:-http://$(HOST):$(PORT)}" $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Install the test dependencies and run the whole suite (browser tests run where Chromium is installed)
-test: $(VENV)/.installed
+test: $(VENV)/.installed translations-compile
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
@@ -33,11 +33,21 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-translations-extract: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext -k lazy_gettext -o translations/messages.pot .
+# The catalogues (conference/catalogues.py holds the keywords, babel.cfg the files; see docs/languages.md).
+## Extract the messages and merge them into every catalogue (new ones empty, changed ones fuzzy)
+translations: $(VENV)/.installed
+	$(BIN)/python -m conference.catalogues update
 
+translations-extract: $(VENV)/.installed
+	$(BIN)/python -m conference.catalogues extract
+
+## Compile the catalogues (.mo files are built here, never committed)
 translations-compile: $(VENV)/.installed
-	$(BIN)/pybabel compile -d translations
+	$(BIN)/python -m conference.catalogues compile
+
+## Fail when any catalogue misses, leaves empty or fuzzy a message
+translations-check: $(VENV)/.installed
+	$(BIN)/python -m conference.catalogues check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

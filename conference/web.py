@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, has_request_context, jsonify, render_template, request
-from flask_babel import format_date, format_time, get_locale
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import format_time, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from conference import access_log, security
+from conference import access_log, i18n, security
 from conference.db import db
 from conference.labels import label
 from conference.text import render_markdown
@@ -18,9 +18,8 @@ from conference.timeutil import local, zone_label
 
 
 def select_locale() -> str | None:
-    if not has_request_context():  # mail, CLI and feed building outside a request: the default locale
-        return None
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
+    """Flask-Babel's locale selector: `?lang=`, the `lang` cookie, Accept-Language, English (conference/i18n.py)."""
+    return i18n.select_locale()
 
 
 def wants_json() -> bool:
@@ -28,7 +27,7 @@ def wants_json() -> bool:
 
 
 def _local_date(dt: datetime, tzname: str, fmt: str = "full") -> str:
-    return format_date(local(dt, tzname).date(), fmt)
+    return i18n.format_day(local(dt, tzname).date(), fmt)
 
 
 def _local_time(dt: datetime, tzname: str, fmt: str = "short") -> str:
@@ -42,10 +41,11 @@ def _error_response(error: HTTPException):  # noqa: ANN202
     db.session.rollback()
     # The error's own headers (WWW-Authenticate on 401, Allow on 405, Retry-After on 429) go along.
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    title, message = i18n.error_text(error)
     if wants_json():
-        return jsonify({"error": {"code": code, "message": error.description or error.name}}), code, headers
+        return jsonify({"error": {"code": code, "message": message}}), code, headers
     return (
-        render_template("error.html", code=code, title=error.name, message=error.description),
+        render_template("error.html", code=code, title=title, message=message),
         code,
         headers,
     )
@@ -58,7 +58,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["label"] = label  # what a person reads for an enum value: conference/labels.py
     app.jinja_env.globals["zone_label"] = zone_label
     app.jinja_env.globals["local"] = local
-    app.jinja_env.globals["format_date"] = format_date
+    app.jinja_env.globals["format_date"] = i18n.format_day  # a day in the reader's language
+    app.jinja_env.globals["format_time"] = format_time
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")
 
@@ -75,6 +76,7 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):  # noqa: ANN202
         return _error_response(error)
 
+    i18n.init_app(app)  # the lang cookie, the language switcher
     # Caching of private pages and security headers: one hook in conference/security.py.
     security.init_app(app)
     access_log.install_werkzeug_filter()

@@ -26,6 +26,14 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 pytest_plugins = ["tests.browser_fixtures"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests read the compiled catalogues: build them from the committed .po files (as `make test` does),
+    so a run straight from pytest never sees stale or missing translations."""
+    from conference.catalogues import compile_all
+
+    compile_all()
+
+
 def _postgres_worker_url(base_url: str, worker: str) -> str:
     """Each xdist worker gets its own PostgreSQL database, created fresh."""
     url = sa.engine.make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1))

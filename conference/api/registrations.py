@@ -73,11 +73,11 @@ def _check_answer(question, value, errors: dict) -> object:  # noqa: ANN001
 @limiter.limit(_limit)
 def create_registration(slug: str):  # noqa: ANN201
     event = public_event(slug, details=False) or abort(
-        404, description=f"No published event with the slug {slug!r}."
+        404, description=_("No published event with the slug %(slug)s.", slug=repr(slug))
     )
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        abort(400, description="The body must be a JSON object.")
+        abort(400, description=_("The body must be a JSON object."))
     if registration_state(event) != "open":
         return jsonify({"errors": {"event": [_("Registration is not open.")]}}), 422
     errors: dict[str, list[str]] = {}
@@ -181,7 +181,7 @@ def create_registration(slug: str):  # noqa: ANN201
 @bp.get("/registrations/<token>")
 @limiter.limit(_limit)
 def get_registration(token: str):  # noqa: ANN201
-    registration = by_token(token) or abort(404, description="No such registration.")
+    registration = by_token(token) or abort(404, description=_("No such registration."))
     body = registration_json(registering.summarise(registration))
     # What the organisers cancelled shows: the event's status, and each chosen session's.
     body["event_status"] = registration.event.status.value
@@ -195,6 +195,6 @@ def get_registration(token: str):  # noqa: ANN201
 @csrf.exempt
 @limiter.limit(_limit)
 def delete_registration(token: str):  # noqa: ANN201
-    registration = by_token(token) or abort(404, description="No such registration.")
+    registration = by_token(token) or abort(404, description=_("No such registration."))
     capacity.cancel(registration)
     return jsonify({"status": "cancelled"})

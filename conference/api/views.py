@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, jsonify, request
+from flask_babel import gettext as _
 
 from conference.api.blueprint import bp
 from conference.api.serialise import event_detail, event_summary
@@ -14,12 +15,14 @@ from conference.events.queries import programme, public_event, public_events
 def events():  # noqa: ANN201
     upcoming_arg = request.args.get("upcoming", "").strip().lower()
     if upcoming_arg not in ("", "0", "1", "true", "false"):
-        abort(400, description="upcoming must be 1 or 0")
+        abort(400, description=_("upcoming must be 1 or 0"))
     upcoming = True if upcoming_arg in ("1", "true") else None
     return jsonify({"events": [event_summary(e) for e in public_events(upcoming=upcoming)]})
 
 
 @bp.get("/events/<slug>")
 def event(slug: str):  # noqa: ANN201
-    found = public_event(slug) or abort(404, description=f"No published event with the slug {slug!r}.")
+    found = public_event(slug) or abort(
+        404, description=_("No published event with the slug %(slug)s.", slug=repr(slug))
+    )
     return jsonify(event_detail(found, programme(found), utcnow()))

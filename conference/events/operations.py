@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from conference import signals
 from conference.auth.models import EventMember, TeamRole
@@ -138,9 +139,10 @@ def change_status(
         clashes = event_clashes(event)
         if clashes:
             raise OperationError(
-                _(
-                    "This event has %(n)s clash(es). Check them below, then confirm to publish anyway.",
-                    n=len(clashes),
+                ngettext(
+                    "This event has %(num)s clash. Check it below, then confirm to publish anyway.",
+                    "This event has %(num)s clashes. Check them below, then confirm to publish anyway.",
+                    len(clashes),
                 ),
                 "confirm",
             )

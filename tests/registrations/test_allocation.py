@@ -46,7 +46,7 @@ def test_a_session_seat_taken_meanwhile_puts_the_registrant_on_its_waiting_list(
     assert [seat.status for seat in registration.seats] == [SeatStatus.WAITLISTED]
     assert db.session.get(Session, panel.id).seats_taken == 1
     (mail,) = db.session.scalars(sa.select(OutboxMessage)).all()
-    assert mail.kind == "confirmed" and "waitlisted" in mail.body_text
+    assert mail.kind == "confirmed" and "Waiting list" in mail.body_text  # the seat status as people read it
 
 
 def test_an_event_seat_taken_meanwhile_waitlists_the_whole_registration(app) -> None:  # noqa: ANN001
