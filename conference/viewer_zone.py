@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request
 from markupsafe import Markup, escape
 
 from conference.timeutil import local
@@ -20,6 +20,7 @@ from conference.zones import abbreviation, known_zone, same_clock, time_range, w
 COOKIE = "tz"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 _UNSET = object()
+_KEY = "conference.viewer_zone"
 
 
 class _Choice:
@@ -34,7 +35,7 @@ class _Choice:
 def _choice() -> _Choice:
     if not has_request_context():
         return _Choice(None)
-    cached = g.get("_viewer_zone")
+    cached = request.environ.get(_KEY)
     if cached is not None:
         return cached
     if "tz" in request.args:
@@ -53,7 +54,7 @@ def _choice() -> _Choice:
             choice = _Choice(zone)
         else:
             choice = _Choice(None, error=True, remember="")
-    g._viewer_zone = choice
+    request.environ[_KEY] = choice  # per request (an app context may outlive several in tests)
     return choice
 
 
@@ -94,7 +95,7 @@ def zones_named(zone: str, at: datetime) -> str:
 
 def remember(response: Response) -> Response:
     """Set or delete the `tz` cookie as the request asked; pages that read the choice vary by cookie."""
-    choice = g.get("_viewer_zone") if has_request_context() else None
+    choice = request.environ.get(_KEY) if has_request_context() else None
     if choice is None:
         return response
     response.vary.add("Cookie")

@@ -68,15 +68,18 @@ def same_clock(zone: str, other: str, starts_at: datetime, ends_at: datetime) ->
 
 
 def _clock(starts_at: datetime, ends_at: datetime | None, zone: str, locale: str) -> str:
-    """'10:00 AM – 11:30 AM' in the zone; the end's date in front of its time when it falls on a later day."""
+    """'10:00 AM – 11:30 AM' in the zone; the end's date in front of its time when the span is longer than
+    12 hours and ends on another day (a three-day meeting; not a session past midnight)."""
     start = local(starts_at, zone)
     text = format_time(start.time(), "short", locale=locale)
     if ends_at is None:
         return text
     end = local(ends_at, zone)
     end_text = format_time(end.time(), "short", locale=locale)
-    if end.date() != start.date():
+    if end.date() != start.date() and end - start > timedelta(hours=12):
         end_text = f"{format_date(end.date(), 'medium', locale=locale)}, {end_text}"
+        if abbreviation(zone, starts_at) != abbreviation(zone, ends_at):  # summer time begins or ends
+            text = f"{text} {abbreviation(zone, starts_at)}"
     return f"{text}\u2013{end_text}"
 
 
@@ -107,12 +110,12 @@ def time_range(
     end = ends_at or starts_at
     text = _clock(starts_at, ends_at, zone, locale)
     if not other or other == zone or same_clock(zone, other, starts_at, end):
-        return f"{text} {abbreviation(zone, starts_at)}" if name_zone else text
-    other_text = f"{_clock(starts_at, ends_at, other, locale)} {abbreviation(other, starts_at)}"
+        return f"{text} {abbreviation(zone, end)}" if name_zone else text
+    other_text = f"{_clock(starts_at, ends_at, other, locale)} {abbreviation(other, end)}"
     note = _day_note(starts_at, zone, other, locale)
     if note:
         other_text = _("%(times)s, %(day)s", times=other_text, day=note)
-    return f"{text} {abbreviation(zone, starts_at)} \u00b7 {other_text}"
+    return f"{text} {abbreviation(zone, end)} \u00b7 {other_text}"
 
 
 def when(starts_at: datetime, ends_at: datetime | None, zone: str, other: str | None = None) -> str:

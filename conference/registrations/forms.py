@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from babel import Locale
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -86,13 +86,13 @@ class _Country:
 class _Zone:
     def __call__(self, form, field) -> None:  # noqa: ANN001
         if field.data and not known_zone(field.data):
-            raise ValidationError(_l("Choose a time zone from the list."))
+            raise ValidationError(gettext("Choose a time zone from the list."))
 
 
 class _Language:
     def __call__(self, form, field) -> None:  # noqa: ANN001
         if not known_language(field.data):
-            raise ValidationError(_l("Choose a language from the list."))
+            raise ValidationError(gettext("Choose a language from the list."))
 
 
 def zone_field_choices(empty_label: str | None = None) -> list[SelectChoice]:
