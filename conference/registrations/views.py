@@ -35,6 +35,7 @@ from conference.registrations.forms import (
 from conference.registrations.models import Registration, RegistrationMode, RegistrationStatus, SeatStatus
 from conference.registrations.privacy import export_data
 from conference.registrations.queries import active_questions, by_token
+from conference.viewer_zone import viewer_zone
 from conference.zones import page_language, suggested_zone
 
 
@@ -52,6 +53,7 @@ def register(slug: str):  # noqa: ANN201
     form = registration_form(event, sessions, questions)
     if request.method == "GET":
         form.idempotency_key.data = secrets.token_hex(16)
+        form.timezone.data = viewer_zone()  # the zone the visitor views times in, if they chose one
     if state != "open":
         if request.method == "POST":
             form.validate()  # still answer a bad CSRF token with 400
