@@ -10,6 +10,7 @@ from email import message_from_bytes, policy
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
+from flask_babel import get_domain
 
 from conference.db import db
 from conference.mail import sender
@@ -40,7 +41,11 @@ def ja_app(make_app, tmp_path):  # noqa: ANN001, ANN201
         write_mo(file, catalog)
     application = make_app(BABEL_TRANSLATION_DIRECTORIES=str(tmp_path), NOTICE_DELAY_SECONDS=0)
     with application.app_context():
+        # Flask-Babel keeps loaded catalogues in one cache for every app: this app reads its own, and
+        # leaves none of them to the tests after it.
+        get_domain().cache.clear()
         yield application
+        get_domain().cache.clear()
         db.session.remove()
         _empty_all_tables()
 

@@ -343,3 +343,19 @@ def test_a_notice_gives_the_registrant_both_clocks_and_the_speaker_the_event_zon
     # The speaker has no registration: the site's language and the event's zone only.
     assert "Now: Saturday, November 1, 2031, 8:00\u202fPM\u20139:30\u202fPM EDT\n" in grace
     assert "KST" not in grace
+
+
+def test_own_data_holds_language_and_zone_and_erasing_forgets_the_zone(app, client, panel) -> None:  # noqa: ANN001
+    from conference.registrations import operations
+
+    event, _before, _after = panel
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ko"
+    manage_url = _manage_url(client, event)
+    registration = _registration()
+    operations.set_preferences(None, registration, language="ko", timezone=SEOUL)
+    data = client.get(manage_url + "my-data.json").get_json()
+    assert (data["language"], data["timezone"]) == ("ko", SEOUL)
+    operations.erase(None, _registration())
+    db.session.expire_all()
+    erased = db.session.get(Registration, registration.id)
+    assert erased.timezone == "" and erased.name == ""
