@@ -55,7 +55,9 @@ def smtp_ja(ja_app):  # noqa: ANN001, ANN201
     handler = Collect()
     server = SmtpServer(handler)
     server.start()
-    ja_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="Conference <noreply@c.test>")
+    ja_app.config.update(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="Conference <noreply@c.test>"
+    )
     yield handler
     server.stop()
 

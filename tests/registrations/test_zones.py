@@ -70,7 +70,9 @@ def test_time_range_names_both_zones_and_the_day_change(app) -> None:  # noqa: A
         # Seoul's evening is New York's morning of the same day; a Honolulu morning is the day before Seoul's.
         assert time_range(start, end, SEOUL, "Pacific/Honolulu").endswith("HST, previous day")
         with force_locale("ja"):
-            assert time_range(start, end, NY, SEOUL).startswith("10:00\u201311:30 EST \u00b7 0:00\u20131:30 KST")
+            assert time_range(start, end, NY, SEOUL).startswith(
+                "10:00\u201311:30 EST \u00b7 0:00\u20131:30 KST"
+            )
             assert when(start, end, NY, SEOUL).startswith("2031年12月1日月曜日, 10:00")
         with force_locale("ko"):
             assert "오전 12:00" in time_range(start, end, NY, SEOUL)
@@ -101,7 +103,9 @@ def _pages(event, before) -> dict[str, str]:  # noqa: ANN001
 
 
 def _manage_url(client, event) -> str:  # noqa: ANN001
-    before = db.session.scalars(sa.select(Session).where(Session.event_id == event.id).order_by(Session.id)).first()
+    before = db.session.scalars(
+        sa.select(Session).where(Session.event_id == event.id).order_by(Session.id)
+    ).first()
     response = register_via_form(client, event.slug, attendance_mode="in_person", sessions=[before.id])
     assert response.status_code == 302, response.get_data(as_text=True)
     return response.headers["Location"]
@@ -212,7 +216,10 @@ def test_without_a_chosen_zone_the_country_or_the_event_zone_is_taken(app, clien
     register_via_form(client, event.slug, email="kim@example.org", country="KR", timezone="")
     register_via_form(client, event.slug, email="bob@example.org", timezone="")
     assert _registration("kim@example.org").timezone == SEOUL
-    assert (_registration("bob@example.org").timezone, _registration("bob@example.org").language) == (NY, "en")
+    assert (_registration("bob@example.org").timezone, _registration("bob@example.org").language) == (
+        NY,
+        "en",
+    )
 
 
 @pytest.mark.parametrize("value", ["Mars/Olympus", "Asia/Seoul\x01", "A" * 500])
@@ -231,11 +238,9 @@ def test_the_register_form_offers_the_zones_with_the_browser_suggestion(app, cli
     assert "From my country, or the event&#39;s zone" in page
 
 
-def _api(client, event, **fields):  # noqa: ANN001, ANN202
+def _api(client, event, headers: dict | None = None, **fields):  # noqa: ANN001, ANN202
     body = {"name": "Ada", "email": "ada@example.org", "consent": True, "attendance_mode": "in_person"}
     body.update(fields)
-    headers = fields.pop("headers", None) if "headers" in fields else None
-    body.pop("headers", None)
     return client.post(f"/api/v1/events/{event.slug}/registrations", json=body, headers=headers)
 
 
@@ -333,7 +338,9 @@ def test_a_notice_gives_the_registrant_both_clocks_and_the_speaker_the_event_zon
     )
     registering.register(event, data)
     start = before.starts_at + timedelta(hours=1)
-    session_operations.edit_session(None, before, {"starts_at": start, "ends_at": start + timedelta(minutes=90)})
+    session_operations.edit_session(
+        None, before, {"starts_at": start, "ends_at": start + timedelta(minutes=90)}
+    )
     notices = {m.to_address: m for m in outbox("session_moved")}
     kim = notices["kim@example.org"].body_text
     # In Korean (Babel's dates and times), the old and the new time in New York's and Seoul's clocks.
