@@ -149,6 +149,17 @@ SCHEMAS: dict[str, dict] = {
                 },
             },
             "idempotency_key": {"type": "string", "minLength": KEY_LENGTH[0], "maxLength": KEY_LENGTH[1]},
+            "language": {
+                "type": "string",
+                "description": "The language of the registrant's mails, one of the site's languages (en, ja, "
+                "ko, th); default: the best match of Accept-Language.",
+            },
+            "timezone": {
+                "type": "string",
+                "maxLength": 64,
+                "description": "The registrant's IANA time zone (Asia/Seoul): mails give times in the event's "
+                "zone and in this one; default: the country's zone, else the event's.",
+            },
         },
     },
     "RegistrationSummary": _object(
@@ -161,6 +172,8 @@ SCHEMAS: dict[str, dict] = {
             },
             "manage_url": URL,
             "calendar_url": URL,
+            "language": STRING,
+            "timezone": STRING,
         }
     ),
     "OwnRegistration": _object(
@@ -180,6 +193,8 @@ SCHEMAS: dict[str, dict] = {
             },
             "manage_url": URL,
             "calendar_url": URL,
+            "language": STRING,
+            "timezone": STRING,
         }
     ),
     "LinkSent": _object({"status": {"const": "link_sent"}}),

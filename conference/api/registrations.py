@@ -19,6 +19,7 @@ from conference.registrations.forms import country_codes
 from conference.registrations.models import QuestionKind, RegistrationMode
 from conference.registrations.queries import active_questions, by_token
 from conference.text import clean_text
+from conference.zones import default_language, known_language, known_zone, languages, suggested_zone
 
 MAX_SESSIONS = 200
 
@@ -34,6 +35,8 @@ def registration_json(summary: registering.RegistrationSummary) -> dict:
         "sessions": [{"id": session_id, "status": status.value} for session_id, status in summary.seats],
         "manage_url": mails.manage_url(summary.token),
         "calendar_url": mails.calendar_url(summary.feed_token),
+        "language": summary.language,
+        "timezone": summary.timezone,
     }
 
 
@@ -148,6 +151,18 @@ def create_registration(slug: str):  # noqa: ANN201
         errors.setdefault("idempotency_key", []).append(
             _("Give a string of %(low)s to %(high)s characters.", low=low, high=high)
         )
+    language = payload.get("language")
+    if language is None:
+        language = request.accept_languages.best_match(languages()) or default_language()
+    elif not known_language(language):
+        errors.setdefault("language", []).append(_("Choose one of: %(modes)s.", modes=", ".join(languages())))
+    timezone = payload.get("timezone")
+    if timezone is None:
+        timezone = suggested_zone(country, event.timezone)
+    elif not known_zone(timezone):
+        errors.setdefault("timezone", []).append(
+            _("Give an IANA time zone name, such as Asia/Seoul or America/New_York.")
+        )
     if errors:
         return jsonify({"errors": errors}), 422
     data = registering.RegistrationInput(
@@ -160,6 +175,8 @@ def create_registration(slug: str):  # noqa: ANN201
         accessibility_needs=accessibility,
         answers=answers,
         idempotency_key=key,
+        language=language,
+        timezone=timezone,
     )
     try:
         result = registering.register(event, data)

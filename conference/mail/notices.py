@@ -23,12 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from babel.dates import format_date, format_time
 from flask import current_app, render_template
-from flask_babel import get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import vCalAddress
 
@@ -40,6 +38,7 @@ from conference.mail.models import OutboxMessage, OutboxStatus, SessionNotice
 from conference.registrations.models import Registration, RegistrationStatus, SeatStatus, SessionSeat
 from conference.sessions.models import Room, Session, SessionStatus
 from conference.speakers.models import Assignment, Person
+from conference.zones import mail_language, when
 
 MOVED = "moved"
 CANCELLED = "cancelled"
@@ -61,6 +60,9 @@ class Recipient:
     address: str
     name: str
     registration_id: int | None
+    # A registrant's language and zone (conference.zones); speakers: the site's default and the event's.
+    language: str = ""
+    timezone: str = ""
 
 
 def delay() -> timedelta:
@@ -94,7 +96,13 @@ def _seat_condition(session_id: int) -> sa.ColumnElement[bool]:
 def recipients(session: Session) -> list[Recipient]:
     """Everyone a notice about the session goes to, one per address (registrants first)."""
     rows = db.session.execute(
-        sa.select(Registration.email, Registration.name, Registration.id)
+        sa.select(
+            Registration.email,
+            Registration.name,
+            Registration.id,
+            Registration.language,
+            Registration.timezone,
+        )
         .join(SessionSeat, SessionSeat.registration_id == Registration.id)
         .where(_seat_condition(session.id))
         .order_by(Registration.id)
@@ -106,8 +114,8 @@ def recipients(session: Session) -> list[Recipient]:
         .order_by(Assignment.position, Assignment.id)
     ).all()
     found: dict[str, Recipient] = {}
-    for email, name, registration_id in rows:
-        found.setdefault(email.lower(), Recipient(email, name, registration_id))
+    for email, name, registration_id, language, timezone in rows:
+        found.setdefault(email.lower(), Recipient(email, name, registration_id, language, timezone))
     for email, name in people:
         found.setdefault(email.lower(), Recipient(email, name, None))
     return list(found.values())
@@ -140,32 +148,21 @@ def counts(session: Session) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _when(starts_at: datetime, ends_at: datetime, timezone: str) -> str:
-    """ "Monday, 10 March 2031, 11:00 to 12:30 (Europe/Berlin)" in the event's zone and the mail's language."""
-    zone, locale = ZoneInfo(timezone), get_locale()
-    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
-    day = format_date(start.date(), "full", locale=locale)
-    if end.date() != start.date():
-        day_end = format_date(end.date(), "full", locale=locale)
-        return _(
-            "%(day)s, %(start)s to %(day_end)s, %(end)s (%(zone)s)",
-            day=day,
-            start=format_time(start.time(), "short", locale=locale),
-            day_end=day_end,
-            end=format_time(end.time(), "short", locale=locale),
-            zone=timezone,
-        )
-    return _(
-        "%(day)s, %(start)s to %(end)s (%(zone)s)",
-        day=day,
-        start=format_time(start.time(), "short", locale=locale),
-        end=format_time(end.time(), "short", locale=locale),
-        zone=timezone,
-    )
+def _when(starts_at: datetime, ends_at: datetime, timezone: str, reader_zone: str = "") -> str:
+    """ "Monday, March 10, 2031, 11:00 AM – 12:30 PM CET" in the session's zone and, where it differs, the
+    reader's (conference.zones.when), in the mail's language."""
+    return when(starts_at, ends_at, timezone, reader_zone or None)
 
 
 def _render(
     kind: str, session: Session, recipient: Recipient, old: Place, new: Place | None = None
+) -> tuple[str, str]:
+    with force_locale(mail_language(recipient.language)):
+        return _render_in_language(kind, session, recipient, old, new)
+
+
+def _render_in_language(
+    kind: str, session: Session, recipient: Recipient, old: Place, new: Place | None
 ) -> tuple[str, str]:
     event = session.event
     new = new or _place(session)
@@ -173,8 +170,8 @@ def _render(
         "name": recipient.name,
         "session": session,
         "event": event,
-        "old_when": _when(old.starts_at, old.ends_at, old.timezone),
-        "new_when": _when(new.starts_at, new.ends_at, new.timezone),
+        "old_when": _when(old.starts_at, old.ends_at, old.timezone, recipient.timezone),
+        "new_when": _when(new.starts_at, new.ends_at, new.timezone, recipient.timezone),
         "old_room": old.room,
         "new_room": new.room,
         "site_name": current_app.config["SITE_NAME"],

@@ -415,6 +415,7 @@ def _scrub(registration: Registration) -> None:
     registration.affiliation = ""
     registration.country = ""
     registration.accessibility_needs = ""
+    registration.timezone = ""  # where they live is theirs; the language (of the event's page) says nothing
     registration.idempotency_key = None
     registration.token = new_token()
     registration.feed_token = new_token()  # both links stop working, whatever the queries check

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from babel import Locale
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -29,6 +29,7 @@ from conference.events.models import AttendanceMode, Event
 from conference.inputs import FlaskForm
 from conference.labels import choices
 from conference.registrations.models import CHOICE_KINDS, Question, QuestionKind, RegistrationMode
+from conference.zones import known_language, known_zone, language_choices, zone_options
 
 # Territory codes that are not countries for our purposes.
 _NOT_COUNTRIES = {"EU", "EZ", "UN"}
@@ -82,11 +83,35 @@ class _Country:
             raise ValidationError(_l("Choose a country from the list."))
 
 
+class _Zone:
+    def __call__(self, form, field) -> None:  # noqa: ANN001
+        if field.data and not known_zone(field.data):
+            raise ValidationError(gettext("Choose a time zone from the list."))
+
+
+class _Language:
+    def __call__(self, form, field) -> None:  # noqa: ANN001
+        if not known_language(field.data):
+            raise ValidationError(gettext("Choose a language from the list."))
+
+
+def zone_field_choices(empty_label: str | None = None) -> list[SelectChoice]:
+    """The zones as a select offers them ('Asia/Seoul (UTC+09:00)'), after an empty choice if labelled."""
+    zones = [SelectChoice(zone, text) for zone, text in zone_options()]
+    return [SelectChoice("", empty_label), *zones] if empty_label else zones
+
+
 class BaseRegistrationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320), EmailAddress()])
     affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=300)])
     country = SelectField(_l("Country"), validators=[Optional(), _Country()], validate_choice=False)
+    timezone = SelectField(
+        _l("Your time zone"),
+        validators=[Optional(), _Zone()],
+        validate_choice=False,
+        description=_l("Our mails give each time in the event's zone and in yours."),
+    )
     attendance_mode = RadioField(_l("How will you attend?"), validators=[InputRequired()])
     sessions = MultiCheckboxField(_l("Sessions you want to attend"), coerce=int, validate_choice=False)
     accessibility_needs = TextAreaField(
@@ -140,6 +165,7 @@ def registration_form(
     form.sessions.choices = [SelectChoice(s.id, s.title) for s in sessions]
     countries = [SelectChoice("", "—"), *country_choices()]
     form.country.choices = countries
+    form.timezone.choices = zone_field_choices(str(_l("From my country, or the event's zone")))
     for question in questions:
         if question.kind == QuestionKind.COUNTRY:
             getattr(form, question_field_name(question)).choices = countries
@@ -161,6 +187,18 @@ def answers_from(form: BaseRegistrationForm, questions: list[Question]) -> dict[
 class ManageForm(FlaskForm):
     attendance_mode = RadioField(_l("How will you attend?"), validators=[InputRequired()])
     sessions = MultiCheckboxField(_l("Sessions"), coerce=int, validate_choice=False)
+
+
+class PreferencesForm(FlaskForm):
+    """The registrant's language and time zone, in which every mail to them is written."""
+
+    language = SelectField(_l("Language of our mails"), validators=[_Language()], validate_choice=False)
+    timezone = SelectField(_l("Your time zone"), validators=[DataRequired(), _Zone()], validate_choice=False)
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice(code, name) for code, name in language_choices()]
+        self.timezone.choices = zone_field_choices()
 
 
 class EmptyForm(FlaskForm):

@@ -10,6 +10,7 @@ import io
 
 import segno
 from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from conference.db import db
@@ -18,6 +19,7 @@ from conference.mail import outbox
 from conference.mail.models import OutboxMessage
 from conference.registrations.models import Registration, RegistrationStatus, SeatStatus
 from conference.urls import absolute_url_for
+from conference.zones import mail_language
 
 SUBJECTS = {
     "confirmed": lambda: _("Your registration is confirmed"),
@@ -94,6 +96,12 @@ def queue(registration: Registration, kind: str, *, revived: bool = False) -> in
     if registration.erased_at and kind != "manage_link":
         return None
     event = registration.event
+    # In the registrant's language, with each time in the event's zone and in theirs.
+    with force_locale(mail_language(registration.language)):
+        return _queue(registration, event, kind, revived)
+
+
+def _queue(registration: Registration, event, kind: str, revived: bool) -> int | None:  # noqa: ANN001
     context = {
         "registration": registration,
         "event": event,
@@ -105,6 +113,7 @@ def queue(registration: Registration, kind: str, *, revived: bool = False) -> in
         "join_url": registration.join_url,
         "kind": kind,
         "revived": revived,
+        "zone": registration.timezone or event.timezone,
     }
     body = render_template(f"mail/{kind}.txt", **context)
     attachments = []

@@ -97,6 +97,10 @@ class Registration(db.Model):
     country: Mapped[str] = mapped_column(sa.String(2), default="")
     attendance_mode: Mapped[RegistrationMode] = mapped_column(str_enum(RegistrationMode))
     accessibility_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    # The language of the page the registration was made on (one of LANGUAGES; empty: the site's default)
+    # and the registrant's IANA time zone (empty: the event's): every mail to them is written in these.
+    language: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
     status: Mapped[RegistrationStatus] = mapped_column(str_enum(RegistrationStatus), index=True)
     # Whether this registration holds one of the event's seats for its attendance mode.
     holds_event_seat: Mapped[bool] = mapped_column(default=False)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from conference import signals
-from conference.db import db
+from conference.db import db, utcnow
 from conference.events.models import Event
 from conference.operations import OperationError, changed_values, check_capacity, transaction
 from conference.registrations import capacity
@@ -100,6 +100,26 @@ def check_in(actor: User | None, registration: Registration) -> bool:
             signals.registration_checked_in.send(registration, actor=actor)
     db.session.refresh(registration)
     return done
+
+
+def set_preferences(actor: User | None, registration: Registration, *, language: str, timezone: str) -> bool:
+    """Set the language and IANA time zone every mail to the registrant is written in (the registrant on
+    their manage page, `actor` None). Refuses a language not in LANGUAGES and an unknown zone; False when
+    nothing changed."""
+    from conference.zones import known_language, known_zone
+
+    if not known_language(language):
+        raise OperationError(_("Choose a language from the list."), "language")
+    if not known_zone(timezone):
+        raise OperationError(_("Choose a time zone from the list."), "timezone")
+    with transaction():
+        _event, registration = capacity.lock(registration)
+        if (registration.language, registration.timezone) == (language, timezone):
+            return False
+        registration.language = language
+        registration.timezone = timezone
+        registration.updated_at = utcnow()
+    return True
 
 
 # --- settings --------------------------------------------------------------------------------------------

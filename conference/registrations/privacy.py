@@ -16,6 +16,8 @@ def export_data(registration: Registration) -> dict:
         "country": registration.country,
         "attendance_mode": registration.attendance_mode.value,
         "accessibility_needs": registration.accessibility_needs,
+        "language": registration.language,
+        "timezone": registration.timezone,
         "status": registration.status.value,
         "registered_at": isoformat(registration.created_at),
         "consent_at": isoformat(registration.consent_at),

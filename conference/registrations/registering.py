@@ -75,6 +75,10 @@ class RegistrationInput:
     # {question_id: (label, value)}
     answers: dict[int, tuple[str, object]] = field(default_factory=dict)
     idempotency_key: str | None = None
+    # The page's language (one of LANGUAGES; empty: the site's default) and the registrant's IANA zone
+    # (empty: the event's): every mail to them is written in these (conference.registrations.mails).
+    language: str = ""
+    timezone: str = ""
 
     def __post_init__(self) -> None:
         # A plain "online" becomes the member, so the new registration holds what a loaded one would.
@@ -91,6 +95,8 @@ class RegistrationSummary:
     attendance_mode: RegistrationMode
     idempotency_key: str | None
     seats: tuple[tuple[int, SeatStatus], ...]
+    language: str = ""
+    timezone: str = ""
 
 
 def summarise(registration: Registration) -> RegistrationSummary:
@@ -101,6 +107,8 @@ def summarise(registration: Registration) -> RegistrationSummary:
         attendance_mode=registration.attendance_mode,
         idempotency_key=registration.idempotency_key,
         seats=tuple((seat.session_id, seat.status) for seat in registration.seats),
+        language=registration.language,
+        timezone=registration.timezone,
     )
 
 
@@ -197,6 +205,8 @@ def _fill(registration: Registration, data: RegistrationInput, now: datetime) ->
     registration.affiliation = data.affiliation
     registration.country = data.country
     registration.accessibility_needs = data.accessibility_needs
+    registration.language = data.language
+    registration.timezone = data.timezone
     registration.attendance_mode = data.attendance_mode
     registration.idempotency_key = data.idempotency_key
     registration.consent_at = now

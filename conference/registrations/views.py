@@ -14,8 +14,9 @@ from conference.db import db, serialized_write, utcnow
 from conference.events.queries import programme, public_event
 from conference.extensions import limiter
 from conference.mail import throttle
+from conference.operations import OperationError
 from conference.ratelimit import registration_limit, too_many_requests
-from conference.registrations import capacity, mails, registering, tokens
+from conference.registrations import capacity, mails, operations, registering, tokens
 from conference.registrations.availability import (
     event_seats_left,
     registrable_sessions,
@@ -26,6 +27,7 @@ from conference.registrations.forms import (
     EmptyForm,
     LostLinkForm,
     ManageForm,
+    PreferencesForm,
     answers_from,
     mode_choices,
     registration_form,
@@ -33,6 +35,8 @@ from conference.registrations.forms import (
 from conference.registrations.models import Registration, RegistrationMode, RegistrationStatus, SeatStatus
 from conference.registrations.privacy import export_data
 from conference.registrations.queries import active_questions, by_token
+from conference.viewer_zone import viewer_zone
+from conference.zones import page_language, suggested_zone
 
 
 def _registration_or_404(token: str) -> Registration:
@@ -49,6 +53,7 @@ def register(slug: str):  # noqa: ANN201
     form = registration_form(event, sessions, questions)
     if request.method == "GET":
         form.idempotency_key.data = secrets.token_hex(16)
+        form.timezone.data = viewer_zone()  # the zone the visitor views times in, if they chose one
     if state != "open":
         if request.method == "POST":
             form.validate()  # still answer a bad CSRF token with 400
@@ -72,6 +77,8 @@ def register(slug: str):  # noqa: ANN201
                 accessibility_needs=(form.accessibility_needs.data or "").strip(),
                 answers=answers_from(form, questions),
                 idempotency_key=key if registering.valid_key(key) else None,
+                language=page_language(),
+                timezone=form.timezone.data or suggested_zone(form.country.data or "", event.timezone),
             )
             try:
                 result = registering.register(event, data)
@@ -171,6 +178,7 @@ def manage(token: str):  # noqa: ANN201
         registration=registration,
         event=event,
         form=_manage_form(registration, sessions),
+        preferences=_preferences_form(registration),
         button=EmptyForm(),
         active=active,
         can_change=active and registration_state(event) == "open",
@@ -182,6 +190,38 @@ def manage(token: str):  # noqa: ANN201
         # Seats the registrant gave up are gone; those a cancelled session or event took stay, marked.
         seats=[s for s in registration.seats if s.status != SeatStatus.CANCELLED or s.withdrawn],
     )
+
+
+def _preferences_form(registration: Registration) -> PreferencesForm:
+    form = PreferencesForm()
+    if request.method == "GET":
+        form.language.data = registration.language or page_language()
+        form.timezone.data = registration.timezone or registration.event.timezone
+    return form
+
+
+@bp.post("/registrations/<token>/preferences")
+def preferences(token: str):  # noqa: ANN201
+    """The registrant's language and time zone for mail (any status: a cancelled registration still hears
+    of a revival or of the event's cancellation)."""
+    registration = _registration_or_404(token)
+    form = PreferencesForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash(
+            _("Please check the form: %(errors)s", errors="; ".join(sum(form.errors.values(), []))), "error"
+        )
+        return redirect(url_for("registrations.manage", token=token))
+    try:
+        operations.set_preferences(
+            None, registration, language=form.language.data, timezone=form.timezone.data
+        )
+    except OperationError as error:
+        flash(error.message, "error")
+        return redirect(url_for("registrations.manage", token=token))
+    flash(_("Your language and time zone were saved: our mails use them from now on."))
+    return redirect(url_for("registrations.manage", token=token))
 
 
 @bp.post("/registrations/<token>/")
