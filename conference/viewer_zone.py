@@ -89,7 +89,8 @@ def zones_named(zone: str, at: datetime) -> str:
     named = f"{zone} ({abbreviation(zone, at)})"
     viewer = viewer_zone()
     if viewer and viewer != zone:
-        return _("%(zone)s and %(viewer)s", zone=named, viewer=f"{viewer} ({abbreviation(viewer, at)})")
+        viewer_named = f"{viewer} ({abbreviation(viewer, at)})"
+        return _("%(zone)s and %(viewer)s", zone=named, viewer=viewer_named)
     return named
 
 
