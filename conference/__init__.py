@@ -19,8 +19,8 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "speakers": ("conference.speakers.views",),
     "registrations": (
         "conference.registrations.views",
-        "conference.registrations.organiser",
-        "conference.registrations.organiser_setup",
+        "conference.organise.registrations",
+        "conference.organise.registration_setup",
     ),
     "feeds": ("conference.feeds.views", "conference.feeds.cli"),
     "organise": (
@@ -30,7 +30,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
         "conference.audit.views",
     ),
     "auth": ("conference.auth.views", "conference.auth.cli"),
-    "mail": ("conference.mail.views",),
+    "mail": ("conference.mail.views", "conference.organise.outbox"),
     "api": (
         "conference.api.views",
         "conference.api.registrations",

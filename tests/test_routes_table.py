@@ -59,7 +59,8 @@ def test_no_module_imports_a_route_module_for_its_routes() -> None:
 
 def test_routes_and_commands_of_the_modules_outside_views_py_are_there(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    # people_views, programme_views, audit.views, registrations.organiser(_setup), api.openapi, audit.api
+    # people_views, programme_views, audit.views, organise.registrations, organise.registration_setup, api.openapi,
+    # audit.api
     assert {"organise.people_index", "organise.edit_session", "organise.audit", "api.openapi",
             "api.organiser_audit", "registrations.organiser_list"} <= endpoints  # fmt: skip
     result = app.test_cli_runner().invoke(args=["--help"])

@@ -56,7 +56,7 @@ def organiser_list(slug: str):  # noqa: ANN201
     session_id = request.args.get("session", type=parse_id)
     q = request.args.get("q", "").strip()[:200]
     return render_template(
-        "registrations/organiser/list.html",
+        "organise/registrations/list.html",
         event=event,
         registrations=event_registrations(event, status or None, session_id, mode or None, q),
         counts=status_counts(event),
@@ -73,7 +73,7 @@ def organiser_list(slug: str):  # noqa: ANN201
 def organiser_detail(slug: str, registration_id: int):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     return render_template(
-        "registrations/organiser/detail.html",
+        "organise/registrations/detail.html",
         event=event,
         registration=_registration(event, registration_id),
         form=EmptyForm(),
@@ -246,7 +246,7 @@ def checkin(slug: str):  # noqa: ANN201
     found = event_registrations(event, q=q) if q else []
     found = [r for r in found if not r.erased_at]
     return render_template(
-        "registrations/organiser/checkin.html",
+        "organise/registrations/checkin.html",
         event=event,
         q=q,
         found=found,

@@ -11,6 +11,7 @@ from conference.auth.permissions import EDITORS, Action, require_event, requires
 from conference.db import db
 from conference.inputs import parse_id
 from conference.operations import current_actor
+from conference.organise.registrations import PREFIX
 from conference.registrations import operations
 from conference.registrations.blueprint import bp
 from conference.registrations.forms import EmptyForm, QuestionForm, SettingsForm
@@ -19,7 +20,6 @@ from conference.registrations.models import (
     QuestionKind,
     RegistrationMode,
 )
-from conference.registrations.organiser import PREFIX
 from conference.registrations.queries import (
     all_questions,
 )
@@ -63,7 +63,7 @@ def organiser_settings(slug: str):  # noqa: ANN201
             else:
                 getattr(form, field).errors = [*getattr(form, field).errors, message]
     return render_template(
-        "registrations/organiser/settings.html",
+        "organise/registrations/settings.html",
         event=event,
         form=form,
         sessions=sessions,
@@ -106,7 +106,7 @@ def _apply_settings(event, form: SettingsForm, caps: dict) -> dict:  # noqa: ANN
 def questions(slug: str):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     return render_template(
-        "registrations/organiser/questions.html",
+        "organise/registrations/questions.html",
         event=event,
         questions=all_questions(event),
         form=EmptyForm(),
@@ -143,7 +143,7 @@ def question_edit(slug: str, question_id: int | None = None):  # noqa: ANN201
         flash(_("Question saved."))
         return redirect(url_for("registrations.questions", slug=slug))
     return render_template(
-        "registrations/organiser/question_form.html", event=event, form=form, question=question
+        "organise/registrations/question_form.html", event=event, form=form, question=question
     ), (422 if form.errors else 200)
 
 
