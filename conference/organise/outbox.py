@@ -11,8 +11,8 @@ from conference.auth.models import EventMember, TeamRole
 from conference.auth.permissions import Action, requires
 from conference.db import db
 from conference.mail import sender
-from conference.mail.blueprint import bp
 from conference.mail.models import OutboxMessage, OutboxStatus
+from conference.organise.blueprint import bp
 from conference.registrations.forms import EmptyForm
 
 
@@ -26,7 +26,7 @@ def _visible_messages():  # noqa: ANN202
     return query
 
 
-@bp.get("/organise/outbox/")
+@bp.get("/outbox/")
 @requires(Action.ORGANISE)
 @login_required
 def outbox():  # noqa: ANN201
@@ -36,14 +36,18 @@ def outbox():  # noqa: ANN201
         query = query.where(OutboxMessage.status == status)
     messages = db.session.scalars(query.limit(200)).all()
     return render_template(
-        "organise/outbox.html", messages=messages, form=EmptyForm(), status=status, statuses=list(OutboxStatus)
+        "organise/outbox.html",
+        messages=messages,
+        form=EmptyForm(),
+        status=status,
+        statuses=list(OutboxStatus),
     )
 
 
-@bp.post("/organise/outbox/<int:message_id>/resend")
+@bp.post("/outbox/<int:message_id>/resend")
 @requires(Action.EDIT_EVENT)  # on the message's event: _visible_messages()
 @login_required
-def resend(message_id: int):  # noqa: ANN201
+def resend_message(message_id: int):  # noqa: ANN201
     message = db.session.scalars(_visible_messages().where(OutboxMessage.id == message_id)).first() or abort(
         404
     )
@@ -51,4 +55,4 @@ def resend(message_id: int):  # noqa: ANN201
         abort(400)
     sender.resend(message)
     flash(_("The message will be sent again."))
-    return redirect(url_for("mail.outbox"))
+    return redirect(url_for("organise.outbox"))

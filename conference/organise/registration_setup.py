@@ -11,9 +11,9 @@ from conference.auth.permissions import EDITORS, Action, require_event, requires
 from conference.db import db
 from conference.inputs import parse_id
 from conference.operations import current_actor
+from conference.organise.blueprint import bp
 from conference.organise.registrations import PREFIX
 from conference.registrations import operations
-from conference.registrations.blueprint import bp
 from conference.registrations.forms import EmptyForm, QuestionForm, SettingsForm
 from conference.registrations.models import (
     Question,
@@ -31,7 +31,7 @@ from conference.timeutil import from_local, local
 
 @bp.route(PREFIX + "/registration-settings", methods=["GET", "POST"])
 @requires(Action.EDIT_EVENT)
-def organiser_settings(slug: str):  # noqa: ANN201
+def registration_settings(slug: str):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     sessions = list(
         db.session.scalars(sa.select(Session).where(Session.event_id == event.id).order_by(Session.starts_at))
@@ -56,7 +56,7 @@ def organiser_settings(slug: str):  # noqa: ANN201
         errors = _apply_settings(event, form, session_values)
         if not errors:
             flash(_("Registration settings saved."))
-            return redirect(url_for("registrations.organiser_settings", slug=slug))
+            return redirect(url_for("organise.registration_settings", slug=slug))
         for field, message in errors.items():
             if isinstance(field, int):
                 session_errors[field] = message
@@ -116,7 +116,7 @@ def questions(slug: str):  # noqa: ANN201
 @bp.route(PREFIX + "/questions/new", methods=["GET", "POST"])
 @bp.route(PREFIX + "/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @requires(Action.EDIT_EVENT)
-def question_edit(slug: str, question_id: int | None = None):  # noqa: ANN201
+def edit_question(slug: str, question_id: int | None = None):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     question = None
     if question_id is not None:
@@ -141,7 +141,7 @@ def question_edit(slug: str, question_id: int | None = None):  # noqa: ANN201
             options=form.option_list(),
         )
         flash(_("Question saved."))
-        return redirect(url_for("registrations.questions", slug=slug))
+        return redirect(url_for("organise.questions", slug=slug))
     return render_template(
         "organise/registrations/question_form.html", event=event, form=form, question=question
     ), (422 if form.errors else 200)
@@ -163,4 +163,4 @@ def question_action(slug: str, question_id: int, action: str):  # noqa: ANN201
         operations.archive_question(current_actor(), question, archived=action == "archive")
     else:
         abort(404)
-    return redirect(url_for("registrations.questions", slug=slug))
+    return redirect(url_for("organise.questions", slug=slug))
