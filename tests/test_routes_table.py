@@ -65,3 +65,16 @@ def test_routes_and_commands_of_the_modules_outside_views_py_are_there(app: Flas
             "api.organiser_audit", "organise.registrations"} <= endpoints  # fmt: skip
     result = app.test_cli_runner().invoke(args=["--help"])
     assert "import-schedule" in result.output and "create-api-token" in result.output
+
+
+def test_no_page_module_writes_to_the_database_itself() -> None:
+    """Views parse, call one operation and render: the commit (and the write lock) is the operation's. The
+    `flask` command modules (`*.cli`) are left out: a command may run several operations in its own way."""
+    writes = re.compile(r"\.commit\(|serialized_write\(")
+    offenders = [
+        module
+        for module in _listed()
+        if not module.endswith(".cli")
+        and writes.search(Path(importlib.import_module(module).__file__).read_text("utf-8"))
+    ]
+    assert offenders == []
