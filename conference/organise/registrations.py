@@ -18,6 +18,7 @@ from conference.db import db
 from conference.inputs import parse_id
 from conference.mail import outbox
 from conference.operations import OperationError, current_actor
+from conference.organise import confirm
 from conference.organise.blueprint import bp
 from conference.registrations import operations
 from conference.registrations.availability import event_seats_left
@@ -89,8 +90,6 @@ def erase_registration(slug: str, registration_id: int):  # noqa: ANN201
 
 
 def _erase_page(event, registration: Registration) -> str:  # noqa: ANN001
-    from conference.organise import confirm
-
     back = url_for("organise.registration", slug=event.slug, registration_id=registration.id)
     if registration.erased_at:
         lines = [_("This registration's personal data was deleted already; nothing more follows.")]
