@@ -7,8 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from conference.auth.models import EventMember, TeamRole
-from conference.auth.permissions import Action, requires
+from conference.auth.permissions import Action, editable_event_ids, requires
 from conference.db import db
 from conference.mail import sender
 from conference.mail.models import OutboxMessage, OutboxStatus
@@ -17,12 +16,11 @@ from conference.registrations.forms import EmptyForm
 
 
 def _visible_messages():  # noqa: ANN202
+    """The messages of the events the user may edit (the role matrix's); an admin sees every message, those
+    about no event too."""
     query = sa.select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     if not current_user.is_admin:
-        events = sa.select(EventMember.event_id).where(
-            EventMember.user_id == current_user.id, EventMember.role.in_((TeamRole.OWNER, TeamRole.MANAGER))
-        )
-        query = query.where(OutboxMessage.event_id.in_(events))
+        query = query.where(OutboxMessage.event_id.in_(editable_event_ids(current_user)))
     return query
 
 
