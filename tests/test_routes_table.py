@@ -59,8 +59,22 @@ def test_no_module_imports_a_route_module_for_its_routes() -> None:
 
 def test_routes_and_commands_of_the_modules_outside_views_py_are_there(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    # people_views, programme_views, audit.views, registrations.organiser(_setup), api.openapi, audit.api
+    # people_views, programme_views, audit.views, organise.registrations, organise.registration_setup, api.openapi,
+    # audit.api
     assert {"organise.people_index", "organise.edit_session", "organise.audit", "api.openapi",
-            "api.organiser_audit", "registrations.organiser_list"} <= endpoints  # fmt: skip
+            "api.organiser_audit", "organise.registrations"} <= endpoints  # fmt: skip
     result = app.test_cli_runner().invoke(args=["--help"])
     assert "import-schedule" in result.output and "create-api-token" in result.output
+
+
+def test_no_page_module_writes_to_the_database_itself() -> None:
+    """Views parse, call one operation and render: the commit (and the write lock) is the operation's. The
+    `flask` command modules (`*.cli`) are left out: a command may run several operations in its own way."""
+    writes = re.compile(r"\.commit\(|serialized_write\(")
+    offenders = [
+        module
+        for module in _listed()
+        if not module.endswith(".cli")
+        and writes.search(Path(importlib.import_module(module).__file__).read_text("utf-8"))
+    ]
+    assert offenders == []

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Response, abort, g, jsonify, request
@@ -34,9 +33,9 @@ from conference.events import operations as event_operations
 from conference.events.forms import EventForm
 from conference.events.models import Event, EventStatus
 from conference.operations import OperationError
+from conference.registrations import editing as registration_editing
 from conference.registrations import operations as registration_operations
 from conference.registrations.forms import SettingsForm
-from conference.registrations.models import RegistrationMode
 from conference.sessions import editing as session_editing
 from conference.sessions import operations as session_operations
 from conference.sessions.forms import SessionForm
@@ -301,10 +300,8 @@ def _settings_form(payload: object, event: Event, zone: str, errors: dict) -> Se
     _unknown(payload, REGISTRATION_FIELDS, errors)
     if errors:
         raise InputErrors({f"registration.{k}" if k != "registration" else k: v for k, v in errors.items()})
-    current = SettingsForm(formdata=None, obj=event, meta=_no_csrf())
-    for name in ("registration_opens_at", "registration_closes_at"):
-        value = getattr(event, name)
-        getattr(current, name).data = local(value, zone).replace(tzinfo=None) if value else None
+    current = SettingsForm(formdata=None, meta=_no_csrf())
+    registration_editing.fill_settings_form(current, event, zone)
     data = _current(current)
     _overlay(data, payload, REGISTRATION_FIELDS, zone, errors)
     form = SettingsForm(formdata=data, meta=_no_csrf())
@@ -349,7 +346,7 @@ def edit_event(slug: str):  # noqa: ANN201
         # The registration settings first: the only step that can still be refused (a capacity below the
         # seats taken), so that a refusal leaves the event's details unchanged too.
         if settings is not None:
-            _save_settings(event, settings, zone)
+            registration_editing.save_settings(api_user(), event, settings, zone)
         if form is not None:
             event_operations.edit_event(api_user(), event, event_editing.event_values(form), None)
     except InputErrors as invalid:
@@ -366,27 +363,6 @@ def edit_event(slug: str):  # noqa: ANN201
         return _refused(error, EVENT_FIELDS)
     db.session.refresh(event)
     return jsonify(organiser_event_json(event))
-
-
-def _save_settings(event: Event, form: SettingsForm, zone: str) -> None:
-    """The registration-settings operation, with the settings page's arguments."""
-
-    def utc(value: datetime | None) -> datetime | None:
-        return value.replace(tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC")) if value else None
-
-    registration_operations.update_settings(
-        api_user(),
-        event,
-        enabled=form.registration_enabled.data,
-        opens_at=utc(form.registration_opens_at.data),
-        closes_at=utc(form.registration_closes_at.data),
-        capacities={
-            RegistrationMode.IN_PERSON: form.capacity_in_person.data,
-            RegistrationMode.ONLINE: form.capacity_online.data,
-        },
-        waitlist=form.waitlist_enabled.data,
-        approval=form.approval_required.data,
-    )
 
 
 def _status_move(event: Event, move: Callable[[], object]) -> tuple[Response, int] | Response:

@@ -8,15 +8,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from conference.auth.accounts import MIN_PASSWORD_LENGTH, authenticate, set_password
+from conference.auth import operations
+from conference.auth.accounts import MIN_PASSWORD_LENGTH, authenticate
 from conference.auth.api_tokens import create_token, revoke_token, user_tokens
 from conference.auth.blueprint import bp
 from conference.auth.forms import ApiTokenForm, ChangePasswordForm, LoginForm
-from conference.auth.passwords import verify_password
 from conference.auth.redirects import safe_next
-from conference.db import db
 from conference.extensions import limiter, login_manager
 from conference.inputs import FlaskForm
+from conference.operations import OperationError
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please log in to see this page.")
@@ -54,8 +54,7 @@ def login():  # noqa: ANN201
 @bp.post("/logout")
 @login_required
 def logout():  # noqa: ANN201
-    current_user.end_all_sessions()  # logging out here logs out everywhere
-    db.session.commit()
+    operations.log_out_everywhere(current_user._get_current_object())
     logout_user()
     _renew_session()
     flash(_("You are logged out."), "success")
@@ -69,14 +68,15 @@ def change_password():  # noqa: ANN201
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if verify_password(user.password_hash, form.current_password.data or ""):
-            set_password(user, form.new_password.data)
-            db.session.commit()
+        try:
+            operations.change_password(user, form.current_password.data or "", form.new_password.data)
+        except OperationError as error:
+            form.current_password.errors.append(error.message)
+        else:
             _renew_session()
             login_user(user)  # this session goes on under the new session version; all others end
             flash(_("Your password was changed. You are logged out everywhere else."), "success")
             return redirect(url_for("organise.home"))
-        form.current_password.errors.append(_("This is not your current password."))
     return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD_LENGTH), (
         422 if form.errors else 200
     )

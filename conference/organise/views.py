@@ -39,7 +39,12 @@ from conference.timeutil import local
 
 @bp.context_processor
 def organise_context() -> dict:
-    return {"session_link": session_link}
+    """For every organiser page: links to sessions in clash warnings; which of the event's tabs to show."""
+    return {
+        "session_link": session_link,
+        "may": lambda action, event=None: may(current_user, action, event),
+        "Action": Action,
+    }
 
 
 @bp.get("/")

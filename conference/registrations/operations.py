@@ -1,5 +1,6 @@
 """The organiser's operations on registrations: approve, reject, cancel, erase, check in; the registration
-settings (opening times, capacities, waiting list, approval) and the organiser's questions.
+settings (opening times, capacities, waiting list, approval) and the organiser's questions; and the
+registrant's request for their links again (lost link).
 
 Organiser pages (and later the organiser API) call these. Each takes the acting user, refuses with
 `OperationError` what the rules forbid, writes in one transaction (`serialized_write()`, the event row
@@ -18,8 +19,9 @@ from flask_babel import gettext as _
 from conference import signals
 from conference.db import db, utcnow
 from conference.events.models import Event
+from conference.mail import throttle
 from conference.operations import OperationError, changed_values, check_capacity, transaction
-from conference.registrations import capacity
+from conference.registrations import capacity, mails
 from conference.registrations.capacity import ENDED
 from conference.registrations.models import (
     Question,
@@ -290,3 +292,25 @@ def archive_question(actor: User | None, question: Question, archived: bool = Tr
         _question_changed(actor, event, action, question, {"archived": (question.archived, archived)})
     question.archived = archived
     db.session.commit()
+
+
+def mail_manage_links(email: str) -> None:
+    """The lost-link request of a registrant: mail the manage link of each of the address's live registrations
+    (`email` normalised to lower case), at most once per LINK_MAIL_INTERVAL_SECONDS for the address (all its
+    registrations). Says nothing of whether the address is registered: the page answers the same either way."""
+    with transaction():
+        # Locked (PostgreSQL) before the address's mail record, in the order registering takes them
+        # (registration, then record), so that a repeat registration at the same time cannot deadlock.
+        found = db.session.scalars(
+            sa.select(Registration)
+            .where(
+                sa.func.lower(Registration.email) == email,
+                Registration.status != RegistrationStatus.CANCELLED,
+                Registration.erased_at.is_(None),
+            )
+            .order_by(Registration.id)
+            .with_for_update()
+        ).all()
+        if found and throttle.claim(email):
+            for registration in found:
+                mails.queue(registration, "manage_link")

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import secrets
 
-import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from conference.db import db, serialized_write, utcnow
+from conference.db import utcnow
 from conference.events.queries import programme, public_event
 from conference.extensions import limiter
-from conference.mail import throttle
 from conference.operations import OperationError
 from conference.ratelimit import registration_limit, too_many_requests
 from conference.registrations import capacity, mails, operations, registering, tokens
@@ -129,24 +127,7 @@ def sent(slug: str):  # noqa: ANN201
 def lost_link():  # noqa: ANN201
     form = LostLinkForm()
     if form.validate_on_submit():
-        with serialized_write():
-            # Locked (PostgreSQL) before the address's mail record, in the order registering takes them
-            # (registration, then record), so that a repeat registration at the same time cannot deadlock.
-            found = db.session.scalars(
-                sa.select(Registration)
-                .where(
-                    sa.func.lower(Registration.email) == form.email.data,  # normalised to lower case
-                    Registration.status != RegistrationStatus.CANCELLED,
-                    Registration.erased_at.is_(None),
-                )
-                .order_by(Registration.id)
-                .with_for_update()
-            ).all()
-            # At most one link mail per address per LINK_MAIL_INTERVAL_SECONDS (all its registrations).
-            if found and throttle.claim(form.email.data):
-                for registration in found:
-                    mails.queue(registration, "manage_link")
-            db.session.commit()
+        operations.mail_manage_links(form.email.data)  # normalised to lower case by the form
         # The same answer whether or not the address is registered, and whether or not a mail was written.
         flash(_("If this address is registered, a mail with the link is on its way."))
         return redirect(url_for("registrations.lost_link"))

@@ -37,8 +37,8 @@ ACCOUNT_ROLES = {"stranger": {TeamRole.OWNER}, "helper": {TeamRole.CHECKIN}, "ma
                  "owner": {TeamRole.OWNER}, "admin": {ADMIN}}  # fmt: skip
 # URL values that name something real for routes with a free-form part.
 ENDPOINT_VALUES = {
-    "registrations.organiser_action": {"action": "approve"},
-    "registrations.question_action": {"action": "up"},
+    "organise.registration_action": {"action": "approve"},
+    "organise.question_action": {"action": "up"},
 }
 # The world's member_id is the owner's membership: changing or removing it takes the owners' right.
 ACTION_ON_WORLD = {"organise.team_role": Action.MANAGE_OWNERS, "organise.remove_member": Action.MANAGE_OWNERS}

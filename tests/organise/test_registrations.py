@@ -105,6 +105,24 @@ def test_settings_refuse_capacity_below_seats_taken(client, app) -> None:  # noq
     assert panel.capacity == 5 and event.capacity_in_person == 10
 
 
+def test_settings_leave_a_session_capacity_alone_unless_its_field_is_sent(client, app) -> None:  # noqa: ANN001
+    """A session whose field the form did not send (added by another organiser after the page was loaded,
+    or a client posting only some fields) keeps its capacity; a field sent empty clears it."""
+    event, panel, owner = _setup()
+    other = make_session(event, capacity=7, title="Workshop")
+    db.session.commit()
+    login_as(client, owner)
+    url = "/organise/events/ev/registration-settings"
+    response = post_form(client, url, {"registration_enabled": "y", f"cap_{panel.id}": "4"})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert (panel.capacity, other.capacity) == (4, 7)
+    response = post_form(client, url, {"registration_enabled": "y", f"cap_{other.id}": ""})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert (panel.capacity, other.capacity) == (4, None)
+
+
 def test_question_builder_and_answers_keep_their_label(client, app) -> None:  # noqa: ANN001
     _event, _panel, owner = _setup()
     login_as(client, owner)

@@ -1,4 +1,4 @@
-"""Organiser pages of the registration area, under /organise/events/<slug>/...
+"""Organiser pages of an event's registrations, under /organise/events/<slug>/...
 
 Registrants' data is shown only to the event's team (require_event); the check-in helper role sees
 the check-in page only.
@@ -18,9 +18,10 @@ from conference.db import db
 from conference.inputs import parse_id
 from conference.mail import outbox
 from conference.operations import OperationError, current_actor
+from conference.organise import confirm
+from conference.organise.blueprint import bp
 from conference.registrations import operations
 from conference.registrations.availability import event_seats_left
-from conference.registrations.blueprint import bp
 from conference.registrations.forms import EmptyForm
 from conference.registrations.models import (
     Registration,
@@ -35,7 +36,7 @@ from conference.registrations.queries import (
     status_counts,
 )
 
-PREFIX = "/organise/events/<slug>"
+PREFIX = "/events/<slug>"  # under the blueprint's /organise
 
 
 def _registration(event, registration_id: int) -> Registration:  # noqa: ANN001
@@ -47,7 +48,7 @@ def _registration(event, registration_id: int) -> Registration:  # noqa: ANN001
 
 @bp.get(PREFIX + "/registrations/")
 @requires(Action.EDIT_EVENT)
-def organiser_list(slug: str):  # noqa: ANN201
+def registrations(slug: str):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     status = request.args.get("status", "")
     mode = request.args.get("mode", "")
@@ -56,7 +57,7 @@ def organiser_list(slug: str):  # noqa: ANN201
     session_id = request.args.get("session", type=parse_id)
     q = request.args.get("q", "").strip()[:200]
     return render_template(
-        "registrations/organiser/list.html",
+        "organise/registrations/list.html",
         event=event,
         registrations=event_registrations(event, status or None, session_id, mode or None, q),
         counts=status_counts(event),
@@ -70,10 +71,10 @@ def organiser_list(slug: str):  # noqa: ANN201
 
 @bp.get(PREFIX + "/registrations/<int:registration_id>")
 @requires(Action.EDIT_EVENT)
-def organiser_detail(slug: str, registration_id: int):  # noqa: ANN201
+def registration(slug: str, registration_id: int):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     return render_template(
-        "registrations/organiser/detail.html",
+        "organise/registrations/detail.html",
         event=event,
         registration=_registration(event, registration_id),
         form=EmptyForm(),
@@ -82,16 +83,14 @@ def organiser_detail(slug: str, registration_id: int):  # noqa: ANN201
 
 @bp.get(PREFIX + "/registrations/<int:registration_id>/erase")
 @requires(Action.EDIT_EVENT)
-def organiser_erase(slug: str, registration_id: int):  # noqa: ANN201
-    """The confirmation page of erasing a registration's personal data; its form POSTs to organiser_action."""
+def erase_registration(slug: str, registration_id: int):  # noqa: ANN201
+    """The confirmation page of erasing a registration's personal data; its form POSTs to registration_action."""
     event = require_event(slug, *EDITORS)
     return _erase_page(event, _registration(event, registration_id))
 
 
 def _erase_page(event, registration: Registration) -> str:  # noqa: ANN001
-    from conference.organise import confirm
-
-    back = url_for("registrations.organiser_detail", slug=event.slug, registration_id=registration.id)
+    back = url_for("organise.registration", slug=event.slug, registration_id=registration.id)
     if registration.erased_at:
         lines = [_("This registration's personal data was deleted already; nothing more follows.")]
     else:
@@ -120,7 +119,7 @@ def _erase_page(event, registration: Registration) -> str:  # noqa: ANN001
         title=_("Delete this registration's personal data?"),
         lines=lines,
         action=url_for(
-            "registrations.organiser_action", slug=event.slug, registration_id=registration.id, action="erase"
+            "organise.registration_action", slug=event.slug, registration_id=registration.id, action="erase"
         ),
         back=back,
         button=_("Delete the personal data"),
@@ -130,7 +129,7 @@ def _erase_page(event, registration: Registration) -> str:  # noqa: ANN001
 
 @bp.post(PREFIX + "/registrations/<int:registration_id>/<action>")
 @requires(Action.EDIT_EVENT)
-def organiser_action(slug: str, registration_id: int, action: str):  # noqa: ANN201
+def registration_action(slug: str, registration_id: int, action: str):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     registration = _registration(event, registration_id)
     if not EmptyForm().validate_on_submit():
@@ -155,7 +154,7 @@ def organiser_action(slug: str, registration_id: int, action: str):  # noqa: ANN
         flash(error.message, "error")
     else:
         flash(message)
-    return redirect(url_for("registrations.organiser_detail", slug=slug, registration_id=registration_id))
+    return redirect(url_for("organise.registration", slug=slug, registration_id=registration_id))
 
 
 def neutralise(value: object) -> str:
@@ -168,7 +167,7 @@ def neutralise(value: object) -> str:
 
 @bp.get(PREFIX + "/registrations/export.csv")
 @requires(Action.EDIT_EVENT)
-def organiser_export(slug: str):  # noqa: ANN201
+def export_registrations(slug: str):  # noqa: ANN201
     event = require_event(slug, *EDITORS)
     registrations = event_registrations(event)
     questions = all_questions(event)
@@ -241,12 +240,12 @@ def checkin(slug: str):  # noqa: ANN201
                 flash(_("%(name)s is checked in.", name=registration.name))
             else:
                 flash(_("%(name)s is already checked in.", name=registration.name), "warning")
-        return redirect(url_for("registrations.checkin", slug=slug, q=request.form.get("q", "")))
+        return redirect(url_for("organise.checkin", slug=slug, q=request.form.get("q", "")))
     q = request.args.get("q", "").strip()[:200]
     found = event_registrations(event, q=q) if q else []
     found = [r for r in found if not r.erased_at]
     return render_template(
-        "registrations/organiser/checkin.html",
+        "organise/registrations/checkin.html",
         event=event,
         q=q,
         found=found,
