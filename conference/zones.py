@@ -120,7 +120,9 @@ def time_range(
 
 def when(starts_at: datetime, ends_at: datetime | None, zone: str, other: str | None = None) -> str:
     """The day (in `zone`) and `time_range`: 'Tuesday, December 1, 2026, 10:00 AM – 11:30 AM EST · …'."""
-    day = format_date(local(starts_at, zone).date(), "full", locale=_locale())
+    from conference.i18n import format_day  # the one way a day is written (Japanese 2026年12月28日(月))
+
+    day = format_day(local(starts_at, zone).date(), "full", locale=_locale())
     return _("%(day)s, %(times)s", day=day, times=time_range(starts_at, ends_at, zone, other))
 
 

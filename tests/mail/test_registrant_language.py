@@ -93,7 +93,7 @@ def test_a_registration_in_japanese_gets_japanese_mail_with_both_zones(ja_app, s
     assert japanese["Subject"] == "登録が完了しました: Online panel"
     body = japanese.get_body(("plain",)).get_content()
     assert "ご登録ありがとうございます。" in body
-    both = "2031年12月1日月曜日, 19:00\u201320:30 EST \u00b7 9:00\u201310:30 KST, 翌日"
+    both = "2031年12月1日(月), 19:00\u201320:30 EST \u00b7 9:00\u201310:30 KST, 翌日"
     assert f"日時： {both}" in body
     assert (
         f"参加するセッション：\n- Keynote ({both}): Confirmed"
