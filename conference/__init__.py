@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # `@bp.cli.command`). `create_app` imports exactly these, and nothing else adds a route: no module imports a
 # route module for its side effect (tests/test_routes_table.py checks both ways).
 ROUTES: dict[str, tuple[str, ...]] = {
-    "events": ("conference.events.views",),
+    "events": ("conference.events.views", "conference.events.series_views"),
     "sessions": ("conference.sessions.views",),
     "speakers": ("conference.speakers.views",),
     "registrations": (
@@ -33,6 +33,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "mail": ("conference.mail.views",),
     "api": (
         "conference.api.views",
+        "conference.api.series",
         "conference.api.registrations",
         "conference.api.organiser",
         "conference.api.organiser_write",
