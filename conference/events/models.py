@@ -126,7 +126,7 @@ class Event(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     timezone: Mapped[str] = mapped_column(sa.String(64))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # upcoming or past (home page)
     venue_name: Mapped[str] = mapped_column(sa.String(300), default="")
     venue_address: Mapped[str] = mapped_column(sa.String(500), default="")
     city: Mapped[str] = mapped_column(sa.String(120), default="")
