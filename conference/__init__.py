@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # `@bp.cli.command`). `create_app` imports exactly these, and nothing else adds a route: no module imports a
 # route module for its side effect (tests/test_routes_table.py checks both ways).
 ROUTES: dict[str, tuple[str, ...]] = {
-    "events": ("conference.events.views",),
+    "events": ("conference.events.views", "conference.events.series_views", "conference.events.follow_views"),
     "sessions": ("conference.sessions.views",),
     "speakers": ("conference.speakers.views",),
     "registrations": ("conference.registrations.views",),
@@ -32,6 +32,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "mail": ("conference.mail.views",),
     "api": (
         "conference.api.views",
+        "conference.api.series",
         "conference.api.registrations",
         "conference.api.organiser",
         "conference.api.organiser_write",
@@ -61,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     from conference import inputs, viewer_zone, web
     from conference.audit import receivers
     from conference.auth import loader
+    from conference.events import follow
     from conference.extensions import babel, csrf, db, limiter, login_manager, migrate
     from conference.mail import notices
     from conference.ratelimit import trust_proxies
@@ -79,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     receivers.connect()  # the audit log: one entry per operation (conference/audit)
     reactions.connect()  # registrations react to sessions and events cancelled, restored, re-capacitied
     notices.connect()  # registrants and speakers hear of sessions moved or cancelled
+    follow.connect()  # followers of a series hear of its new events (conference/events/follow.py)
     inputs.init_app(app)  # before the blueprints: URL rules take their converters when they are added
 
     for area, modules in ROUTES.items():

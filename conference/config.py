@@ -71,6 +71,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Absolute links in mail and feeds are built from this, never from the request's Host header.
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "CALENDAR_UID_DOMAIN": os.environ.get("CALENDAR_UID_DOMAIN", ""),
+        # Where an event's hashtag links to ({tag}: the tag without "#"); empty: shown as text.
+        "HASHTAG_URL": os.environ.get("HASHTAG_URL", "https://mastodon.social/tags/{tag}"),
         "DEMO_MODE": demo,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

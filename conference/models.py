@@ -12,6 +12,8 @@ from conference.events.models import (
     OrganisationRole,
     Publication,
     Series,
+    SeriesFollower,
+    SeriesNotice,
 )
 from conference.mail.models import OutboxMessage, OutboxStatus
 from conference.mail.throttle import LinkMailThrottle
@@ -33,6 +35,7 @@ __all__ = [
     "EventOrganisation", "EventStatus", "LinkMailThrottle", "Organisation", "OrganisationRole", "OutboxMessage",
     "OutboxStatus", "Person", "Publication", "Question", "QuestionKind", "Registration", "RegistrationMode",
     "RegistrationStatus",
-    "Role", "Room", "SeatStatus", "Series", "Session", "SessionKind", "SessionSeat", "SessionStatus",
+    "Role", "Room", "SeatStatus", "Series", "SeriesFollower", "SeriesNotice",
+    "Session", "SessionKind", "SessionSeat", "SessionStatus",
     "TeamRole", "User",
 ]  # fmt: skip

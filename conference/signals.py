@@ -44,10 +44,11 @@ Who listens today: `conference.registrations.reactions` (session cancelled or re
 event cancelled or restored), `conference.mail.notices` (a session moved: `session_changed` or
 `event_changed` with moved=True; cancelled or restored) and `conference.audit.receivers` (every signal: one
 audit entry each; `session_capacity_changed` with `in_changes=True` is already in `session_changed`'s
-changes). `settings_changed`'s action names what happened ("team.added", "room.changed",
-"question.archived", "settings.changed"); its changes are {field: (old, new)}. `session_changed`,
-`event_changed` and `session_cancelled` also carry `notify` (default True; False: nobody is told of the
-change).
+changes) and `conference.events.follow` (followers of a series: `event_published`, `event_unpublished`,
+`event_cancelled`, `settings_changed` of the registration opening). `settings_changed`'s action names what
+happened ("team.added", "room.changed", "question.archived", "settings.changed"); its changes are
+{field: (old, new)}. `session_changed`, `event_changed` and `session_cancelled` also carry `notify` (default
+True; False: nobody is told of the change).
 """
 
 from __future__ import annotations

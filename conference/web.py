@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from conference import access_log, i18n, security
+from conference import access_log, i18n, security, sharing
 from conference.db import db
 from conference.labels import label
 from conference.text import render_markdown
@@ -79,4 +79,5 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)  # the lang cookie, the language switcher
     # Caching of private pages and security headers: one hook in conference/security.py.
     security.init_app(app)
+    sharing.init_app(app)  # Open Graph addresses and hashtag links (conference/sharing.py)
     access_log.install_werkzeug_filter()

@@ -67,6 +67,15 @@ EVENT_SUMMARY = {
     "url": URL,
 }
 
+SERIES_SUMMARY = {
+    "slug": STRING,
+    "title": STRING,
+    "description": {"type": "string", "description": "Markdown."},
+    "event_count": {"type": "integer", "description": "Its published (and publicly cancelled) events."},
+    "url": URL,
+    "calendar": {**URL, "description": "The series' calendar feed: every session of its events."},
+}
+
 SCHEMAS: dict[str, dict] = {
     "Error": _object(
         {"error": _object({"code": {"type": "integer"}, "message": STRING})},
@@ -111,10 +120,36 @@ SCHEMAS: dict[str, dict] = {
                 ]
             },
             "hashtag": NULLABLE_STRING,
-            "series": NULLABLE_STRING,
+            "series": {"type": ["string", "null"], "description": "The series' title."},
+            "series_slug": {
+                "type": ["string", "null"],
+                "description": "The series' slug (`/api/v1/series/{slug}`).",
+            },
             "hosts": {"type": "array", "items": STRING},
             "partners": {"type": "array", "items": STRING},
             "sessions": {"type": "array", "items": _ref("Session")},
+        }
+    ),
+    "SeriesSummary": _object(SERIES_SUMMARY),
+    "SeriesDetail": _object(
+        {
+            **SERIES_SUMMARY,
+            "organisers": {"type": "array", "items": STRING, "description": "Hosts of its events."},
+            "upcoming": {"type": "array", "items": _ref("EventSummary"), "description": "Soonest first."},
+            "past": {"type": "array", "items": _ref("EventSummary"), "description": "Latest first."},
+            "publications": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "title": STRING,
+                        "kind": NULLABLE_STRING,
+                        "published_on": {"type": ["string", "null"], "format": "date"},
+                        "authors": NULLABLE_STRING,
+                        "url": {"type": ["string", "null"]},
+                        "event": {"type": "string", "description": "The slug of the event it belongs to."},
+                    }
+                ),
+            },
         }
     ),
     "NewRegistration": {
@@ -312,6 +347,10 @@ EVENT_FIELDS_IN = {
     "city": TEXT_IN,
     "country": TEXT_IN,
     "hashtag": TEXT_IN,
+    "series": {
+        "type": ["string", "null"],
+        "description": "The slug of a series (`GET /api/v1/series`); null: none.",
+    },
     "summary": TEXT_IN,
     "description": TEXT_IN,
 }
@@ -493,7 +532,35 @@ def _operation(
     return operation
 
 
+SERIES_SLUG = {
+    "name": "slug",
+    "in": "path",
+    "required": True,
+    "schema": STRING,
+    "description": "The series' slug.",
+}
+
 PATHS: dict[str, dict] = {
+    "/api/v1/series": {
+        "get": _operation(
+            "listSeries",
+            "Every series with at least one published (or publicly cancelled) event, by title.",
+            {
+                200: _json(
+                    _object({"series": {"type": "array", "items": _ref("SeriesSummary")}}), "The series."
+                )
+            },
+        ),
+    },
+    "/api/v1/series/{slug}": {
+        "get": _operation(
+            "getSeries",
+            "One series: its public events (upcoming, then past), organisers and related publications.",
+            {200: _json(_ref("SeriesDetail"), "The series.")},
+            errors=(404,),
+            parameters=[SERIES_SLUG],
+        ),
+    },
     "/api/v1/events": {
         "get": _operation(
             "listEvents",

@@ -31,7 +31,7 @@ from conference.db import db, utcnow
 from conference.events import editing as event_editing
 from conference.events import operations as event_operations
 from conference.events.forms import EventForm
-from conference.events.models import Event, EventStatus
+from conference.events.models import Event, EventStatus, Series
 from conference.operations import OperationError
 from conference.registrations import editing as registration_editing
 from conference.registrations import operations as registration_operations
@@ -46,6 +46,7 @@ from conference.speakers.models import Person, Role
 from conference.timeutil import all_timezones, isoformat, local
 
 TEXT, CHOICE, TIME, OPTIONAL_TIME, BOOL, COUNT = "text", "choice", "time", "optional_time", "bool", "count"
+SERIES = "series"  # a series' slug (or null) for the form's series choice
 
 # API field -> (form field, kind). The forms are the organiser pages'.
 EVENT_FIELDS = {
@@ -61,6 +62,7 @@ EVENT_FIELDS = {
     "city": ("city", TEXT),
     "country": ("country", TEXT),
     "hashtag": ("hashtag", TEXT),
+    "series": ("series_id", SERIES),
     "summary": ("summary", TEXT),
     "description": ("description", TEXT),
 }
@@ -193,6 +195,14 @@ def _overlay(
                 errors.setdefault(api_name, []).append(_("Give a whole number, or null for no limit."))
                 continue
             data[form_name] = "" if value is None else str(value)
+        elif kind == SERIES:
+            series_id = _series_id(value)
+            if series_id is None:
+                errors.setdefault(api_name, []).append(
+                    _("Give the short name of a series (see /api/v1/series), or null.")
+                )
+            else:
+                data[form_name] = str(series_id)
         elif kind == "room":
             if value is None:
                 data[form_name] = "0"
@@ -202,6 +212,15 @@ def _overlay(
                 errors.setdefault(api_name, []).append(
                     _("Give the name of one of this event's rooms, or null.")
                 )
+
+
+def _series_id(value: object) -> int | None:
+    """The id of the series with the slug `value` (0 for null: no series); None when there is none."""
+    if value is None:
+        return 0
+    if not isinstance(value, str):
+        return None
+    return db.session.scalar(sa.select(Series.id).where(Series.slug == value))
 
 
 def _unknown(payload: dict, known: tuple | dict, errors: dict) -> None:

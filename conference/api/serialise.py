@@ -59,6 +59,7 @@ def event_detail(event: Event, sessions: list[Session], now: datetime) -> dict:
             else None,
             "hashtag": event.hashtag or None,
             "series": event.series.title if event.series else None,
+            "series_slug": event.series.slug if event.series else None,
             "hosts": [o.name for o in event.hosts],
             "partners": [o.name for o in event.partners],
             "sessions": [session_detail(event, s, now) for s in sessions],

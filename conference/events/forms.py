@@ -110,3 +110,15 @@ class TeamMemberForm(FlaskForm):
 
 class TeamRoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=choices(TeamRole))
+
+
+class FollowSeriesForm(FlaskForm):
+    email = EmailField(
+        _l("Your e-mail address"),
+        validators=[DataRequired(), Length(max=320), EmailAddress()],
+        description=_l("Used only to tell you of this series' new events. You can stop in one click."),
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button, with its CSRF token."""

@@ -126,7 +126,7 @@ class Event(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     timezone: Mapped[str] = mapped_column(sa.String(64))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # upcoming or past (home page)
     venue_name: Mapped[str] = mapped_column(sa.String(300), default="")
     venue_address: Mapped[str] = mapped_column(sa.String(500), default="")
     city: Mapped[str] = mapped_column(sa.String(120), default="")
@@ -230,3 +230,36 @@ def _remember_publication(event: Event, value: EventStatus, _old: object, _initi
     """Whatever publishes an event (organiser, import, demo) records that it was public once."""
     if value == EventStatus.PUBLISHED and event.first_published_at is None:
         event.first_published_at = utcnow()
+
+
+class SeriesFollower(db.Model):
+    """An e-mail address that follows a series (conference/events/follow.py), stored only for that.
+
+    Pending until its owner opens the confirmation link (double opt-in); the link's token is stored only as
+    its SHA-256 (`confirm_hash`). The unsubscribe link carries an HMAC of the row's id and `salt` with
+    SECRET_KEY, so nothing in the table opens it either. Unsubscribing deletes the row."""
+
+    __tablename__ = "series_followers"
+    __table_args__ = (sa.UniqueConstraint("series_id", "email", name="series_follower"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("series.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(320))
+    confirm_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    salt: Mapped[str] = mapped_column(sa.String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    series: Mapped[Series] = relationship()
+
+
+class SeriesNotice(db.Model):
+    """A mail to a series' followers about one of its events: "published" (sent once, at its first
+    publication) or "opens" (its registration opening, waiting in the outbox until then)."""
+
+    __tablename__ = "series_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    outbox_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox.id", ondelete="SET NULL"), index=True)

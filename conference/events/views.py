@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from conference.db import utcnow
 from conference.events.blueprint import bp
-from conference.events.queries import event_for_viewer, group_by_day, programme, public_events
+from conference.events.browse import browse, parse_filters
+from conference.events.models import EventKind
+from conference.events.queries import event_for_viewer, group_by_day, programme
 from conference.speakers.queries import event_speakers
 
 
 @bp.get("/")
 def index():  # noqa: ANN201
-    now = utcnow()
-    return render_template(
-        "events/index.html",
-        upcoming=public_events(upcoming=True, now=now),
-        past=public_events(upcoming=False, now=now),
+    """Every public event, upcoming first then the past, searchable and filtered by plain links
+    (conference/events/browse.py). A bad value is dropped with a message (400); a page past the last: 404."""
+    filters, problems = parse_filters(request.args)
+    listing = browse(filters)
+    status = 400 if problems else 200
+    if filters.page > listing.pages:
+        problems.append(
+            _("There is no page %(page)s; the last is %(last)s.", page=filters.page, last=listing.pages)
+        )
+        status = 404
+    return (
+        render_template(
+            "events/index.html", listing=listing, filters=filters, problems=problems, kinds=list(EventKind)
+        ),
+        status,
     )
 
 

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from conference.db import db, utcnow
-from conference.events.models import Event
+from conference.events.models import Event, Series
 from conference.feeds.entries import (
     Entry,
     Feed,
@@ -106,6 +106,65 @@ def event_feed(event: Event, now: datetime | None = None) -> Feed:
             event.title, description, [entry], lambda _e, _s: event_vevent(event), event.updated_at
         )
     feed.last_modified = event.updated_at
+    feed_cache.put(key, feed)
+    return feed
+
+
+def series_feed(series: Series, now: datetime | None = None) -> Feed:
+    """Every session of every public event of the series (an event without sessions: one VEVENT for the
+    event); an event added to the series, published or changed appears by itself.
+
+    Cached like `event_feed`: the key holds each public event's `updated_at` and context and the
+    programmes' fingerprint (two queries when nothing changed)."""
+    now = now or utcnow()
+    _entries_cache, feed_cache = caches()
+    events = db.session.scalars(
+        sa.select(Event)
+        .where(Event.series_id == series.id, Event.is_published)
+        .order_by(Event.starts_at, Event.id)
+    ).all()
+    ids = [event.id for event in events]
+    fingerprint = db.session.execute(
+        sa.select(
+            sa.func.count(Session.id),
+            sa.func.coalesce(sa.func.sum(Session.revision), 0),
+            sa.func.coalesce(sa.func.sum(Session.id), 0),
+        ).where(Session.event_id.in_(ids))
+    ).one()
+    contexts = tuple((event.updated_at, event_context(event)) for event in events)
+    key = ("series", series.id, series.title, series.description, contexts, tuple(fingerprint), config_key())
+    cached = feed_cache.get(key)
+    if cached is not None and (cached.valid_until is None or now < cached.valid_until):
+        return cached
+    by_id = {event.id: event for event in events}
+    rows = [
+        row
+        for row in _session_rows(Session.event_id.in_(ids))
+        if kept(row.status, row.cancelled_at, row.ends_at, now)
+    ]
+    with_sessions = {row.event_id for row in rows}
+    entries = []
+    for row in rows:
+        event = by_id[row.event_id]
+        entries.append(_session_entry(row, event_context(event), event.timezone, now))
+    for event in events:
+        if event.id not in with_sessions:
+            entry = Entry(
+                ("event", event.id, event.updated_at, event_context(event), config_key()),
+                None,
+                event.starts_at,
+                event.updated_at,
+                event.timezone,
+            )
+            entry.extra["event"] = event
+            entries.append(entry)
+    entries.sort(key=lambda e: (e.starts_at, e.session_id or 0))
+
+    def build(entry: Entry, session: object) -> object:
+        return session_vevent(session) if entry.session_id is not None else event_vevent(entry.extra["event"])
+
+    epoch = datetime(2000, 1, 1, tzinfo=UTC)
+    feed = assemble(series.title, series.description.strip(), entries, build, epoch)
     feed_cache.put(key, feed)
     return feed
 

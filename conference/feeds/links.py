@@ -12,6 +12,7 @@ ENDPOINTS = {
     "event": "feeds.event",
     "session": "feeds.session",
     "speaker": "feeds.speaker",
+    "series": "feeds.series",
     "registration": "feeds.registration",
 }
 

@@ -9,6 +9,7 @@ from flask import abort
 
 from conference.db import db
 from conference.events.models import Event
+from conference.events.series import public_series
 from conference.feeds import builders, links, schedule_export
 from conference.feeds.blueprint import bp
 from conference.feeds.http import conditional_response, feed_response
@@ -51,6 +52,12 @@ def session(slug: str, session_id: int):  # noqa: ANN201
 def speaker(slug: str):  # noqa: ANN201
     person = public_person(slug) or abort(404)
     return feed_response(builders.speaker_feed(person), f"{slug}.ics")
+
+
+@bp.get("/series/<slug>/calendar.ics")
+def series(slug: str):  # noqa: ANN201
+    found = public_series(slug) or abort(404)
+    return feed_response(builders.series_feed(found), f"{slug}.ics")
 
 
 @bp.get("/registrations/<token>/calendar.ics")

@@ -14,6 +14,7 @@ from openapi_spec_validator import validate
 
 from conference.auth.permissions import required_action
 from conference.db import db
+from conference.events.models import Series
 from conference.sessions import operations as sessions
 from conference.speakers.models import Assignment, Role
 from tests.api.organiser_world import Api, build_world
@@ -143,6 +144,12 @@ def test_real_answers_of_every_endpoint_match_the_document(app, make_app, world)
     event = "/api/v1/events/{slug}"
     check(api.get("/api/v1/events/target"), event, "get")
     check(api.get("/api/v1/events/nope"), event, "get")
+
+    world["event"].series = Series(slug="essays", title="Essays")
+    db.session.commit()
+    check(api.get("/api/v1/series"), "/api/v1/series", "get")
+    check(api.get("/api/v1/series/essays"), "/api/v1/series/{slug}", "get")
+    check(api.get("/api/v1/series/nope"), "/api/v1/series/{slug}", "get")
 
     registrations = "/api/v1/events/{slug}/registrations"
     body = {"name": "Eve", "email": "eve@example.org", "attendance_mode": "in_person", "consent": True}
