@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_series"
-down_revision = "0009_notices"
+down_revision = "0011_person_language_zone"
 branch_labels = None
 depends_on = None
 
