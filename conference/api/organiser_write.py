@@ -424,7 +424,15 @@ def unpublish_event(slug: str):  # noqa: ANN201
 @token_required(Action.EDIT_EVENT)
 def cancel_event(slug: str):  # noqa: ANN201
     event: Event = g.api_event
-    return _status_move(event, lambda: event_operations.cancel_event(api_user(), event))
+    payload = _body()
+    errors: dict[str, list[str]] = {}
+    _unknown(payload, ("notify",), errors)
+    if "notify" in payload and not isinstance(payload["notify"], bool):
+        errors.setdefault("notify", []).append(_("Give true or false."))
+    if errors:
+        return _invalid(errors)
+    notify = payload.get("notify", True) is not False
+    return _status_move(event, lambda: event_operations.cancel_event(api_user(), event, notify=notify))
 
 
 # --- sessions --------------------------------------------------------------------------------------------

@@ -14,10 +14,12 @@ An event's status moves only along `TRANSITIONS`, the one table of allowed moves
 | published | unpublish | – | cancel |
 | cancelled | restore | – (restore first) | – |
 
-Cancelling an event cancels every active registration with its seats (they are marked withdrawn); restoring
-it makes it a draft again and puts those registrations back on the waiting list in their original order,
-promoted up to capacity (`conference.registrations.reactions`). A cancelled event is public only if it was
-ever published (`Event.is_published`).
+Cancelling an event cancels every active registration with its seats (they are marked withdrawn) and, unless
+called with notify=False, tells every registrant and assigned person once (`conference.mail.notices`);
+restoring it makes it a draft again and puts those registrations back on the waiting list in their original
+order, promoted up to capacity (`conference.registrations.reactions`; those promoted get the usual mail),
+and takes back the cancellation notices still waiting in the outbox (sent ones stay sent). A cancelled event
+is public only if it was ever published (`Event.is_published`).
 """
 
 from __future__ import annotations
@@ -123,11 +125,17 @@ def edit_event(
 
 
 def change_status(
-    actor: User | None, event: Event, wanted: EventStatus, *, clashes_confirmed: bool = True
+    actor: User | None,
+    event: Event,
+    wanted: EventStatus,
+    *,
+    clashes_confirmed: bool = True,
+    notify: bool = True,
 ) -> str:
     """Move the event's status along `TRANSITIONS` (anything else is refused with the reason) and announce
-    the move's signal; registrations react to cancel and restore. Publishing a programme with clashes needs
-    `clashes_confirmed`. Returns the move's name."""
+    the move's signal; registrations react to cancel and restore, and a cancellation is announced with
+    `notify` (False: nobody is told). Publishing a programme with clashes needs `clashes_confirmed`.
+    Returns the move's name."""
     if event.status == wanted:
         raise OperationError(str(SAME[wanted]), "status")
     if not allowed(event.status, wanted):
@@ -151,7 +159,10 @@ def change_status(
         name, signal = TRANSITIONS[(event.status, wanted)]
         event.status = wanted
         db.session.flush()
-        signal.send(event, actor=actor)
+        if signal is signals.event_cancelled:
+            signal.send(event, actor=actor, notify=notify)
+        else:
+            signal.send(event, actor=actor)
     return name
 
 
@@ -163,8 +174,10 @@ def unpublish(actor: User | None, event: Event) -> None:
     change_status(actor, event, DRAFT)
 
 
-def cancel_event(actor: User | None, event: Event) -> None:
-    change_status(actor, event, CANCELLED)
+def cancel_event(actor: User | None, event: Event, *, notify: bool = True) -> None:
+    """Cancel the event; with `notify` its registrants and speakers get one notice each
+    (`conference.mail.notices`)."""
+    change_status(actor, event, CANCELLED, notify=notify)
 
 
 def restore_event(actor: User | None, event: Event) -> None:

@@ -1,7 +1,7 @@
-"""The confirmation step of a destructive organiser action (cancel an event or a session, delete a session,
-erase a registration's personal data, remove a team member): a GET page that says what follows, whose form
-POSTs `confirm=y` to the same route; a POST without `confirm` shows the page again and changes nothing.
-Each count comes from one query."""
+"""The confirmation step of a destructive organiser action (cancel an event or a session, delete an event or
+a session, cancel a registration, erase a registration's personal data, remove a team member): a GET page
+that says what follows, whose form POSTs `confirm=y` to the same route; a POST without `confirm` shows the
+page again and changes nothing. Each count comes from one query."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from conference.db import db
-from conference.events.models import Event
+from conference.events.models import Event, EventStatus
 from conference.mail import notices
 from conference.registrations.models import Registration, SeatStatus, SessionSeat
 from conference.sessions.models import Session
@@ -22,6 +22,29 @@ ACTIVE = notices.ACTIVE  # registrations holding or waiting for a place
 def confirmed() -> bool:
     """Whether the POST comes from the confirmation page's form."""
     return request.method == "POST" and request.form.get("confirm") == "y"
+
+
+def notify_wanted() -> bool:
+    """The "Tell registrants and speakers" checkbox: the form sends an empty `notify` before the checkbox's
+    "y", so that an unticked box says no; a form without it (nobody to tell when the page was shown) says yes."""
+    values = request.form.getlist("notify")
+    return not values or "y" in values
+
+
+def _notice_line(notify: tuple[int, int]) -> str:
+    if not (notify[0] or notify[1]):
+        return _("No notice is sent: nobody would receive one.")
+    return (
+        ngettext(
+            "A cancellation notice goes to %(num)s registrant",
+            "A cancellation notice goes to %(num)s registrants",
+            notify[0],
+        )
+        + " "
+        + ngettext("and %(num)s speaker.", "and %(num)s speakers.", notify[1])
+        + " "
+        + _("Untick the box below to tell nobody.")
+    )
 
 
 def page(
@@ -69,20 +92,7 @@ def session_cancel_lines(session: Session, notify: tuple[int, int]) -> list[str]
             "%(num)s waiting-list place is withdrawn.", "%(num)s waiting-list places are withdrawn.", waiting
         ),
     ]
-    if notify[0] or notify[1]:
-        lines.append(
-            ngettext(
-                "A cancellation notice goes to %(num)s registrant",
-                "A cancellation notice goes to %(num)s registrants",
-                notify[0],
-            )
-            + " "
-            + ngettext("and %(num)s speaker.", "and %(num)s speakers.", notify[1])
-            + " "
-            + _("Untick the box below to tell nobody.")
-        )
-    else:
-        lines.append(_("No notice is sent: nobody would receive one."))
+    lines.append(_notice_line(notify))
     return lines
 
 
@@ -101,3 +111,40 @@ def event_registrations(event: Event) -> int:
 def notice_preview(session: Session) -> tuple[str, str] | None:
     """The cancellation notice as the first recipient would get it (subject, plain-text body)."""
     return notices.preview(session, notices.CANCELLED)
+
+
+def event_cancel_notify(event: Event) -> tuple[int, int]:
+    """(registrants, speakers) a cancellation of the event would tell: nobody for a draft never published."""
+    if event.first_published_at is None or event.status == EventStatus.CANCELLED:
+        return (0, 0)
+    return notices.event_counts(event)
+
+
+def event_cancel_lines(event: Event, notify: tuple[int, int]) -> list[str]:
+    if event.first_published_at is None:
+        lines = [_("The draft is cancelled; it was never published and stays private.")]
+    else:
+        lines = [_("The event's page stays, marked cancelled; nobody can register any more.")]
+    lines.append(
+        ngettext(
+            "%(num)s registration is cancelled (and comes back if you restore the event).",
+            "%(num)s registrations are cancelled (and come back if you restore the event).",
+            event_registrations(event),
+        )
+    )
+    if event.first_published_at is None:
+        lines.append(_("No notice is sent: the event was never public."))
+    else:
+        lines.append(_notice_line(notify))
+    lines.append(
+        _(
+            "Restoring the event later makes it a draft again: its registrations come back on the waiting "
+            "list in their order and take the free seats (those get the usual mail); notices still waiting "
+            "in the outbox are taken back, those sent stay sent."
+        )
+    )
+    return lines
+
+
+def event_notice_preview(event: Event) -> tuple[str, str] | None:
+    return notices.event_preview(event)

@@ -35,10 +35,7 @@ def _session_or_404(event, session_id: int) -> Session:  # noqa: ANN001
 
 
 def _notify_wanted() -> bool:
-    """The "Tell registrants and speakers" checkbox: the form sends an empty `notify` before the checkbox's
-    "y", so that an unticked box says no; a form without it (nobody to tell when the page was shown) says yes."""
-    values = request.form.getlist("notify")
-    return not values or "y" in values
+    return confirm.notify_wanted()
 
 
 @bp.route("/events/<slug>/sessions/new", methods=["GET", "POST"])

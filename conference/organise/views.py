@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
@@ -153,25 +152,16 @@ def cancel_event(slug: str):  # noqa: ANN201
     if request.method == "POST" and not ConfirmForm().validate_on_submit():
         abort(400)
     if not confirm.confirmed():
-        if event.first_published_at is None:
-            lines = [_("The draft is cancelled; it was never published and stays private.")]
-        else:
-            lines = [_("The event's page stays, marked cancelled; nobody can register any more.")]
-        active = confirm.event_registrations(event)
-        lines.append(
-            ngettext(
-                "%(num)s registration is cancelled (and comes back if you restore the event).",
-                "%(num)s registrations are cancelled (and come back if you restore the event).",
-                active,
-            )
-        )
+        notify = confirm.event_cancel_notify(event)
         return confirm.page(
             title=_("Cancel “%(event)s”?", event=event.title),
-            lines=lines,
+            lines=confirm.event_cancel_lines(event, notify),
             action=url_for("organise.cancel_event", slug=event.slug),
             back=url_for("organise.event", slug=event.slug),
             button=_("Cancel the event"),
             event=event,
+            notify=notify,
+            preview=confirm.event_notice_preview(event) if notify[0] or notify[1] else None,
         )
     if event.first_published_at is None:
         message = _("The draft is cancelled; it was never published and stays private.")
@@ -179,7 +169,10 @@ def cancel_event(slug: str):  # noqa: ANN201
         message = _(
             "The event is cancelled; its page stays, marked cancelled. Its registrations are cancelled."
         )
-    return _status_action(event, lambda: operations.cancel_event(current_actor(), event), message)
+    notify = confirm.notify_wanted()
+    return _status_action(
+        event, lambda: operations.cancel_event(current_actor(), event, notify=notify), message
+    )
 
 
 @bp.post("/events/<slug>/restore")
