@@ -200,20 +200,27 @@ def duplicate_event(
     return copy
 
 
-def delete_event(actor: User | None, event: Event) -> None:
-    """Delete a draft that was never published and has no registrations; every other event is cancelled
-    instead, so that nothing anyone saw or registered for disappears."""
+def deletion_refusal(event: Event) -> str | None:
+    """Why the event may not be deleted (None: it may): only a draft that was never published and has no
+    registrations can go; every other event is cancelled instead, so that nothing anyone saw or registered
+    for disappears."""
     from conference.registrations.models import Registration
 
+    has_registrations = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Registration).where(Registration.event_id == event.id)
+    )
+    if event.status != DRAFT or event.first_published_at is not None or has_registrations:
+        return _("Only a draft that was never published and has no registrations can be deleted; cancel it.")
+    return None
+
+
+def delete_event(actor: User | None, event: Event) -> None:
+    """Delete the event with its programme and rooms if `deletion_refusal` allows it."""
     with transaction():
         event = lock_row(Event, event.id)
-        has_registrations = db.session.scalar(
-            sa.select(sa.func.count()).select_from(Registration).where(Registration.event_id == event.id)
-        )
-        if event.status != DRAFT or event.first_published_at is not None or has_registrations:
-            raise OperationError(
-                _("Only a draft that was never published and has no registrations can be deleted; cancel it.")
-            )
+        refusal = deletion_refusal(event)
+        if refusal:
+            raise OperationError(refusal)
         signals.event_deleted.send(event, actor=actor)
         db.session.delete(event)
 

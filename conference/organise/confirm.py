@@ -148,3 +148,94 @@ def event_cancel_lines(event: Event, notify: tuple[int, int]) -> list[str]:
 
 def event_notice_preview(event: Event) -> tuple[str, str] | None:
     return notices.event_preview(event)
+
+
+def event_delete_lines(event: Event) -> list[str]:
+    """What deleting a draft takes with it, counted in one query."""
+    from conference.auth.models import EventMember
+    from conference.sessions.models import Room
+    from conference.speakers.models import Assignment
+
+    def count(model: type, *where: sa.ColumnElement[bool]) -> sa.ScalarSelect:
+        return sa.select(sa.func.count()).select_from(model).where(*where).scalar_subquery()
+
+    sessions, rooms, places, team = db.session.execute(
+        sa.select(
+            count(Session, Session.event_id == event.id),
+            count(Room, Room.event_id == event.id),
+            count(
+                Assignment,
+                Assignment.session_id.in_(sa.select(Session.id).where(Session.event_id == event.id)),
+            ),
+            count(EventMember, EventMember.event_id == event.id),
+        )
+    ).one()
+    return [
+        _(
+            "The draft was never published and nobody registered: it is deleted for good; this cannot be undone."
+        ),
+        ngettext("%(num)s session is deleted", "%(num)s sessions are deleted", sessions)
+        + " "
+        + ngettext("with %(num)s room.", "with %(num)s rooms.", rooms),
+        ngettext(
+            "%(num)s place of a person in its sessions goes (the people stay in the people list).",
+            "%(num)s places of people in its sessions go (the people stay in the people list).",
+            places,
+        ),
+        ngettext("%(num)s team member loses access to it.", "%(num)s team members lose access to it.", team),
+        _("The audit log keeps a record of the deletion; no notice is sent: nobody was told of the draft."),
+    ]
+
+
+def registration_cancel_lines(registration: Registration) -> list[str]:
+    """What cancelling a registration on the registrant's behalf does (`registrations.operations.
+    cancel_registration`)."""
+    if registration.status not in ACTIVE:
+        return [_("This registration is cancelled already; nothing more follows.")]
+    rows = db.session.execute(
+        sa.select(SessionSeat.status, sa.func.count())
+        .where(SessionSeat.registration_id == registration.id)
+        .group_by(SessionSeat.status)
+    ).all()
+    found = dict(rows)
+    seats = int(found.get(SeatStatus.CONFIRMED, 0))
+    waiting = int(found.get(SeatStatus.WAITLISTED, 0))
+    who = registration.name or registration.email
+    lines = [
+        _("The registration of %(name)s is cancelled; it stays in the list, marked cancelled.", name=who)
+    ]
+    if registration.holds_event_seat:
+        lines.append(
+            _(
+                "Their seat at the event is given back: the next person on the event's waiting list gets it "
+                "and is told by mail."
+            )
+        )
+    if seats:
+        lines.append(
+            ngettext(
+                "Their seat in %(num)s session is given back: the next person on its waiting list gets it "
+                "and is told by mail.",
+                "Their seats in %(num)s sessions are given back: the next person on each waiting list gets "
+                "it and is told by mail.",
+                seats,
+            )
+        )
+    if waiting:
+        lines.append(
+            ngettext(
+                "Their place on %(num)s waiting list is withdrawn.",
+                "Their places on %(num)s waiting lists are withdrawn.",
+                waiting,
+            )
+        )
+    if registration.erased_at:
+        lines.append(_("No mail goes to them: their personal data was deleted."))
+    else:
+        lines.append(
+            _(
+                "%(name)s is told by mail that the organisers cancelled their registration.",
+                name=who,
+            )
+        )
+    return lines

@@ -85,6 +85,7 @@ def event(slug: str):  # noqa: ANN201
         clashes=event_clashes(event),
         publish_form=PublishForm(),
         confirm_form=ConfirmForm(),
+        deletable=operations.deletion_refusal(event) is None,
     )
 
 
@@ -189,6 +190,37 @@ def restore_event(slug: str):  # noqa: ANN201
             "and those with a free seat have it again."
         ),
     )
+
+
+@bp.route("/events/<slug>/delete", methods=["GET", "POST"])
+@requires(Action.EDIT_EVENT)
+def delete_event(slug: str):  # noqa: ANN201
+    """Delete a draft that was never published (`operations.deletion_refusal`), after a confirmation page
+    that says what goes with it; any other event is cancelled instead, which the page says."""
+    event = editable_event(slug)
+    if request.method == "POST" and not ConfirmForm().validate_on_submit():
+        abort(400)
+    refusal = operations.deletion_refusal(event)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for("organise.event", slug=event.slug))
+    if not confirm.confirmed():
+        return confirm.page(
+            title=_("Delete “%(event)s”?", event=event.title),
+            lines=confirm.event_delete_lines(event),
+            action=url_for("organise.delete_event", slug=event.slug),
+            back=url_for("organise.event", slug=event.slug),
+            button=_("Delete the event"),
+            event=event,
+        )
+    title = event.title
+    try:
+        operations.delete_event(current_actor(), event)
+    except OperationError as error:
+        flash(error.message, "error")
+        return redirect(url_for("organise.event", slug=slug))
+    flash(_("“%(event)s” is deleted.", event=title), "success")
+    return redirect(url_for("organise.home"))
 
 
 @bp.route("/events/<slug>/duplicate", methods=["GET", "POST"])

@@ -99,7 +99,7 @@ def test_each_kind_of_operation_through_its_page_leaves_one_entry_with_author_an
     assert newcomer.id == entry.subject_id
 
     cy = world["ids"]["bob"]
-    entry = step(web.post(f"{base}/registrations/{cy}/cancel"), "registration.cancelled")
+    entry = step(web.post(f"{base}/registrations/{cy}/cancel", {"confirm": "y"}), "registration.cancelled")
     assert (entry.subject_label, entry.after) == ("Bob", {"status": "cancelled"})
 
     entry = step(web.post(f"{base}/unpublish"), "event.unpublished")
@@ -117,7 +117,7 @@ def test_erasing_a_registrant_scrubs_the_earlier_entries_about_them_and_keeps_th
     ada = world["ids"]["ada"]
     slug, event_id = event.slug, event.id
     web = Visitor(app, owner)
-    web.post(f"/organise/events/{slug}/registrations/{ada}/cancel")
+    web.post(f"/organise/events/{slug}/registrations/{ada}/cancel", {"confirm": "y"})
     cancelled = _entries(event_id, "registration.cancelled")
     assert [e.subject_label for e in cancelled] == ["Ada"]
 
@@ -159,7 +159,7 @@ def test_filters_by_subject_and_action_on_the_page_and_in_the_api(app: Flask):
     web = Visitor(app, owner)
     web.post(f"/organise/events/{slug}/sessions/{small_id}/cancel", {"confirm": "y"})
     web.post(f"/organise/events/{slug}/sessions/{large_id}/cancel", {"confirm": "y"})
-    web.post(f"/organise/events/{slug}/registrations/{world['ids']['ada']}/cancel")
+    web.post(f"/organise/events/{slug}/registrations/{world['ids']['ada']}/cancel", {"confirm": "y"})
     api, token = Api(app), world["tokens"]["owner"]
 
     def actions(query: str) -> list[str]:
