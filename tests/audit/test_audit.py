@@ -109,6 +109,11 @@ def test_each_kind_of_operation_through_its_page_leaves_one_entry_with_author_an
     page = web.get(f"{base}/audit").get_data(as_text=True)
     assert page.index("Event back to draft") < page.index("Session changed")
     assert "owner@example.org" in page and "Small seminar → Smaller seminar" in page
+    from conference.audit.fields import FIELDS, SUBJECT_FIELDS
+
+    for logged in _entries(event_id):  # every field these operations log has a label
+        for name in [*logged.before, *logged.after]:
+            assert name in FIELDS or (logged.subject_type, name) in SUBJECT_FIELDS, (logged.action, name)
 
 
 def test_erasing_a_registrant_scrubs_the_earlier_entries_about_them_and_keeps_the_rest(app: Flask):
@@ -249,3 +254,66 @@ def test_people_series_and_organisation_pages_write_through_operations_that_leav
         "fair-owner@example.org", {"name": "Host Society"}, {"name": "Host Guild"})  # fmt: skip
     db.session.expire_all()
     assert db.session.get(Organisation, host_id).name == "Host Guild"
+
+
+def test_the_page_shows_labelled_fields_and_readable_values_and_the_api_keeps_them_raw(app: Flask):
+    """Field names become labels, times show in the event's zone, enum values by their labels, an empty
+    capacity as "no limit"; the API keeps the stored names and values. Every field the receivers wrote has a
+    label in the one table."""
+    from datetime import UTC, datetime, timedelta
+
+    from conference.audit.fields import FIELDS, SUBJECT_FIELDS
+    from conference.events import operations as event_operations
+    from conference.registrations import operations as registration_operations
+    from conference.registrations.models import RegistrationMode
+    from conference.sessions import operations as session_operations
+    from tests.factories import make_event, make_session
+
+    start = datetime(2031, 3, 10, 0, 0, tzinfo=UTC)
+    event = make_event(slug="fmt", title="Format fair", starts_at=start, timezone="Asia/Tokyo")
+    session = make_session(event, title="Talk", starts_at=start + timedelta(hours=1), capacity=3)
+    owner = make_user("fmt-owner@example.org")
+    add_member(event, owner, "owner")
+    db.session.commit()
+    token = create_token(owner, "fmt")[1]
+    session_operations.edit_session(
+        owner,
+        session,
+        {"starts_at": start + timedelta(hours=2), "ends_at": start + timedelta(hours=3), "capacity": None},
+        notify=False,
+    )
+    session_operations.cancel_session(owner, db.session.get(Session, session.id), notify=False)
+    registration_operations.update_settings(
+        owner,
+        event,
+        enabled=True,
+        opens_at=None,
+        closes_at=None,
+        capacities={RegistrationMode.IN_PERSON: 40, RegistrationMode.ONLINE: None},
+        waitlist=True,
+        approval=True,
+    )
+    event_operations.change_status(owner, event, event_operations.DRAFT)
+
+    page = Visitor(app, owner).get("/organise/events/fmt/audit").get_data(as_text=True)
+    table = page[page.index("<tbody>") : page.index("</tbody>")]
+    for raw in ("starts_at", "ends_at", "capacity_in_person", "approval_required", "+00:00", ">scheduled"):
+        assert raw not in table, raw
+    # 02:00 UTC is 11:00 in Tokyo; the capacity left empty has no limit; statuses by their labels.
+    assert "Starts:</span> Mar 10, 2031, 10:00\u202fAM → Mar 10, 2031, 11:00\u202fAM" in table
+    assert "Seats:</span> 3 → no limit" in table
+    assert "Status:</span> Scheduled → Cancelled" in table
+    assert "Status:</span> Published → Draft" in table
+    assert "Seats in person:</span> no limit → 40" in table
+    assert "Approval required:</span> no → yes" in table
+
+    body = Api(app).get("/api/v1/events/fmt/audit", token).json
+    changed = next(e for e in body["entries"] if e["action"] == "session.changed")
+    assert changed["before"]["capacity"] == 3 and changed["after"]["capacity"] is None
+    assert changed["after"]["starts_at"] == "2031-03-10T02:00:00+00:00"
+    cancelled = next(e for e in body["entries"] if e["action"] == "session.cancelled")
+    assert cancelled["after"] == {"status": "cancelled"}
+
+    for entry in _entries(event.id):
+        for name in [*entry.before, *entry.after]:
+            assert name in FIELDS or (entry.subject_type, name) in SUBJECT_FIELDS, name
