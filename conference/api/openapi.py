@@ -556,7 +556,7 @@ PATHS: dict[str, dict] = {
         for move, summary in (
             ("publish", "Publish a draft event."),
             ("unpublish", "Make a published event a draft again."),
-            ("cancel", "Cancel an event; its registrations are cancelled with their seats; everyone is told."),
+            ("cancel", "Cancel an event: its registrations go with their seats; each person is told once."),
         )
     },
     "/api/v1/events/{slug}/sessions": {

@@ -548,7 +548,7 @@ def _person_by_slug(payload: dict, errors: dict) -> Person | None:
     return person
 
 
-def _new_person(payload: dict, errors: dict) -> Person | None:
+def _new_person(payload: dict, errors: dict, event: Event) -> Person | None:
     """Create the person as the session page's "new person" form does, unless a similar name exists
     (`create_anyway: true` confirms)."""
     _missing(payload, ("name",), errors)
@@ -560,7 +560,7 @@ def _new_person(payload: dict, errors: dict) -> Person | None:
         data["create_anyway"] = "y"
     form = NewSpeakerForm(formdata=data, meta=_no_csrf())
     _validated(form, PERSON_FIELDS, errors)
-    person, similar = people.create_unless_similar(form, api_user())
+    person, similar = people.create_unless_similar(form, api_user(), event_ids=[event.id])
     if person is None:
         messages = [str(m) for m in form.name.errors]
         if similar:
@@ -598,7 +598,7 @@ def add_person(slug: str, session_id: int):  # noqa: ANN201
             if errors:
                 raise InputErrors(errors)
         else:
-            person = _new_person(payload, errors)
+            person = _new_person(payload, errors, event)
         assignment = session_operations.assign_person(api_user(), session, person, Role(role_value))
     except InputErrors as invalid:
         db.session.rollback()

@@ -264,7 +264,7 @@ def new_person_in_session(slug: str, session_id: int):  # noqa: ANN201
     new_person = NewSpeakerForm(prefix="new")
     similar: list[Person] = []
     if new_person.validate_on_submit():
-        person, similar = people.create_unless_similar(new_person, current_user)
+        person, similar = people.create_unless_similar(new_person, current_actor(), event_ids=[event.id])
         if person is not None:
             operations.assign_person(current_actor(), session, person, Role(new_person.role.data))
             flash(_("%(name)s created and added.", name=person.name), "success")

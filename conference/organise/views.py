@@ -201,9 +201,18 @@ def delete_event(slug: str):  # noqa: ANN201
     if request.method == "POST" and not ConfirmForm().validate_on_submit():
         abort(400)
     refusal = operations.deletion_refusal(event)
-    if refusal:
+    if refusal and request.method == "POST":
         flash(refusal, "error")
         return redirect(url_for("organise.event", slug=event.slug))
+    if refusal:  # the page says why, and what to do instead
+        return confirm.page(
+            title=_("“%(event)s” cannot be deleted", event=event.title),
+            lines=[refusal],
+            action=url_for("organise.cancel_event", slug=event.slug),
+            back=url_for("organise.event", slug=event.slug),
+            button="",
+            event=event,
+        )
     if not confirm.confirmed():
         return confirm.page(
             title=_("Delete “%(event)s”?", event=event.title),

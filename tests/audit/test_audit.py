@@ -317,3 +317,42 @@ def test_the_page_shows_labelled_fields_and_readable_values_and_the_api_keeps_th
     for entry in _entries(event.id):
         for name in [*entry.before, *entry.after]:
             assert name in FIELDS or (entry.subject_type, name) in SUBJECT_FIELDS, name
+
+
+def test_a_person_created_from_the_session_page_or_the_api_is_logged_on_the_event(app: Flask):
+    """Both paths create the person through `speakers.operations.create_person`: one `person.created` entry
+    on the event (with the author), then `person.assigned`; a refused creation (similar name) logs nothing."""
+    world = build_world()
+    event, small = world["event"], world["small"]
+    owner = world["users"]["owner"]
+    slug, event_id, small_id = event.slug, event.id, small.id
+    web = Visitor(app, owner)
+    seen = len(_entries(event_id))
+
+    response = web.post(
+        f"/organise/events/{slug}/sessions/{small_id}/people/new",
+        {"new-name": "Page Person", "new-affiliation": "Page College", "new-role": "chair"},
+    )
+    assert response.status_code == 302
+    entries = _entries(event_id)[seen:]
+    assert [e.action for e in entries] == ["person.created", "person.assigned"]
+    created = entries[0]
+    assert (created.subject_label, created.actor_email) == ("Page Person", "owner@example.org")
+    assert created.after == {"name": "Page Person", "affiliation": "Page College"}
+    seen += 2
+
+    api = Api(app)
+    url = f"/api/v1/events/{slug}/sessions/{small_id}/people"
+    response = api.post(
+        url, world["tokens"]["manager"], json={"name": "Zora Quill", "email": "api@example.org"}
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    entries = _entries(event_id)[seen:]
+    assert [e.action for e in entries] == ["person.created", "person.assigned"]
+    assert (entries[0].subject_label, entries[0].actor_email) == ("Zora Quill", "manager@example.org")
+    assert entries[0].after == {"name": "Zora Quill", "email": "api@example.org"}
+    seen += 2
+
+    refused = api.post(url, world["tokens"]["manager"], json={"name": "zora  quill"})
+    assert refused.status_code == 422
+    assert len(_entries(event_id)) == seen
