@@ -356,3 +356,35 @@ def test_a_person_created_from_the_session_page_or_the_api_is_logged_on_the_even
     refused = api.post(url, world["tokens"]["manager"], json={"name": "zora  quill"})
     assert refused.status_code == 422
     assert len(_entries(event_id)) == seen
+
+
+def test_entries_of_the_same_second_come_newest_first_by_their_order_of_writing(app: Flask):
+    """Times are stored to the second, so several entries often share one: the page and the API order them
+    by time and then by id, never by time alone (which leaves ties to the database's whim)."""
+    from datetime import UTC, datetime
+
+    from conference.audit.receivers import record
+    from tests.factories import make_event
+
+    event = make_event(slug="same-second")
+    owner = make_user("second@example.org")
+    add_member(event, owner, "owner")
+    db.session.flush()
+    moment = datetime(2031, 1, 1, 12, 0, tzinfo=UTC)
+    for title in ("first", "second", "third", "fourth"):
+        entry = record(owner, "session.changed", event_id=event.id, subject_type="session", subject_id=1,
+                       label=title, after={"title": title})  # fmt: skip
+        entry.created_at = moment
+        db.session.flush()
+    db.session.commit()
+    token = create_token(owner, "t")[1]
+    body = Api(app).get("/api/v1/events/same-second/audit", token).json
+    assert [e["subject"]["label"] for e in body["entries"]] == ["fourth", "third", "second", "first"]
+    paged = [
+        Api(app).get(f"/api/v1/events/same-second/audit?per_page=1&page={n}", token).json["entries"][0]
+        for n in (1, 2, 3, 4)
+    ]
+    assert [e["subject"]["label"] for e in paged] == ["fourth", "third", "second", "first"]
+    page = Visitor(app, owner).get("/organise/events/same-second/audit").get_data(as_text=True)
+    at = [page.index(f"Title:</span> {title}") for title in ("fourth", "third", "second", "first")]
+    assert at == sorted(at)
