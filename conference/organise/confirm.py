@@ -170,21 +170,29 @@ def event_delete_lines(event: Event) -> list[str]:
             count(EventMember, EventMember.event_id == event.id),
         )
     ).one()
-    return [
+    lines = [
         _(
             "The draft was never published and nobody registered: it is deleted for good; this cannot be undone."
         ),
         ngettext("%(num)s session is deleted", "%(num)s sessions are deleted", sessions)
         + " "
         + ngettext("with %(num)s room.", "with %(num)s rooms.", rooms),
-        ngettext(
-            "%(num)s place of a person in its sessions goes (the people stay in the people list).",
-            "%(num)s places of people in its sessions go (the people stay in the people list).",
-            places,
-        ),
-        ngettext("%(num)s team member loses access to it.", "%(num)s team members lose access to it.", team),
-        _("The audit log keeps a record of the deletion; no notice is sent: nobody was told of the draft."),
     ]
+    if places:
+        lines.append(
+            ngettext(
+                "%(num)s place of a person in its sessions goes (the people stay in the people list).",
+                "%(num)s places of people in its sessions go (the people stay in the people list).",
+                places,
+            )
+        )
+    lines.append(
+        ngettext("%(num)s team member loses access to it.", "%(num)s team members lose access to it.", team)
+    )
+    lines.append(
+        _("The audit log keeps a record of the deletion; no notice is sent: nobody was told of the draft.")
+    )
+    return lines
 
 
 def registration_cancel_lines(registration: Registration) -> list[str]:
