@@ -16,7 +16,7 @@ The sender (the first argument a receiver gets) is the object the signal is abou
 | `event_changed` | Event | actor, changes: {field: (old, new)}, moved (zone, start or end) | edit_event |
 | `event_published` | Event | actor | publish |
 | `event_unpublished` | Event | actor | unpublish |
-| `event_cancelled` | Event | actor | cancel_event |
+| `event_cancelled` | Event | actor, notify | cancel_event |
 | `event_restored` | Event | actor (a cancelled event became a draft again) | restore_event |
 | `event_duplicated` | the new Event | actor, source: the Event copied | duplicate_event |
 | `event_deleted` | Event (before its rows go) | actor | delete_event |
@@ -49,6 +49,8 @@ changes) and `conference.events.follow` (followers of a series: `event_published
 happened ("team.added", "room.changed", "question.archived", "settings.changed"); its changes are
 {field: (old, new)}. `session_changed`, `event_changed` and `session_cancelled` also carry `notify` (default
 True; False: nobody is told of the change).
+`event_cancelled` carries `notify` too: `conference.mail.notices` tells the event's registrants and speakers
+(and takes back its waiting notices on `event_restored`).
 """
 
 from __future__ import annotations

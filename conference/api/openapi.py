@@ -469,6 +469,17 @@ SCHEMAS.update(
             "properties": {"confirm": {"type": "boolean", "description": "Publish although sessions clash."}},
             "additionalProperties": False,
         },
+        "CancelEvent": {
+            "type": "object",
+            "properties": {
+                "notify": {
+                    "type": "boolean",
+                    "description": "false: nobody is told (default true: every registrant and assigned "
+                    "person with an e-mail address gets one notice with a METHOD:CANCEL calendar).",
+                }
+            },
+            "additionalProperties": False,
+        },
     }
 )
 
@@ -615,9 +626,9 @@ PATHS: dict[str, dict] = {
                 f"{move}Event",
                 summary,
                 {200: _json(_ref("OrganiserEvent"), "The event as it is now.")},
-                errors=(400, 403, 404, 409, 422) if move == "publish" else (403, 404, 409),
+                errors=(400, 403, 404, 409, 422) if move in ("publish", "cancel") else (403, 404, 409),
                 parameters=[SLUG],
-                body=_ref("Publish") if move == "publish" else None,
+                body={"publish": _ref("Publish"), "cancel": _ref("CancelEvent")}.get(move),
                 body_required=False,
                 organiser=Action.EDIT_EVENT,
                 description="409 with the reason when the status table does not allow the move"
@@ -627,7 +638,7 @@ PATHS: dict[str, dict] = {
         for move, summary in (
             ("publish", "Publish a draft event."),
             ("unpublish", "Make a published event a draft again."),
-            ("cancel", "Cancel an event; its registrations are cancelled with their seats."),
+            ("cancel", "Cancel an event: its registrations go with their seats; each person is told once."),
         )
     },
     "/api/v1/events/{slug}/sessions": {

@@ -419,7 +419,15 @@ def unpublish_event(slug: str):  # noqa: ANN201
 @token_required(Action.EDIT_EVENT)
 def cancel_event(slug: str):  # noqa: ANN201
     event: Event = g.api_event
-    return _status_move(event, lambda: event_operations.cancel_event(api_user(), event))
+    payload = _body()
+    errors: dict[str, list[str]] = {}
+    _unknown(payload, ("notify",), errors)
+    if "notify" in payload and not isinstance(payload["notify"], bool):
+        errors.setdefault("notify", []).append(_("Give true or false."))
+    if errors:
+        return _invalid(errors)
+    notify = payload.get("notify", True) is not False
+    return _status_move(event, lambda: event_operations.cancel_event(api_user(), event, notify=notify))
 
 
 # --- sessions --------------------------------------------------------------------------------------------
@@ -535,7 +543,7 @@ def _person_by_slug(payload: dict, errors: dict) -> Person | None:
     return person
 
 
-def _new_person(payload: dict, errors: dict) -> Person | None:
+def _new_person(payload: dict, errors: dict, event: Event) -> Person | None:
     """Create the person as the session page's "new person" form does, unless a similar name exists
     (`create_anyway: true` confirms)."""
     _missing(payload, ("name",), errors)
@@ -547,7 +555,7 @@ def _new_person(payload: dict, errors: dict) -> Person | None:
         data["create_anyway"] = "y"
     form = NewSpeakerForm(formdata=data, meta=_no_csrf())
     _validated(form, PERSON_FIELDS, errors)
-    person, similar = people.create_unless_similar(form, api_user())
+    person, similar = people.create_unless_similar(form, api_user(), event_ids=[event.id])
     if person is None:
         messages = [str(m) for m in form.name.errors]
         if similar:
@@ -585,7 +593,7 @@ def add_person(slug: str, session_id: int):  # noqa: ANN201
             if errors:
                 raise InputErrors(errors)
         else:
-            person = _new_person(payload, errors)
+            person = _new_person(payload, errors, event)
         assignment = session_operations.assign_person(api_user(), session, person, Role(role_value))
     except InputErrors as invalid:
         db.session.rollback()

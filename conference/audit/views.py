@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from conference.audit import fields
 from conference.audit.queries import (
     ACTION_PATTERN,
     ACTIONS,
@@ -40,7 +41,7 @@ def audit(slug: str):  # noqa: ANN201
     return render_template(
         "organise/audit.html",
         event=event,
-        entries=entries,
+        entries=[(entry, fields.changes(entry, event)) for entry in entries],
         total=total,
         page=page,
         more=page * PER_PAGE < total,

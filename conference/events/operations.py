@@ -14,10 +14,12 @@ An event's status moves only along `TRANSITIONS`, the one table of allowed moves
 | published | unpublish | – | cancel |
 | cancelled | restore | – (restore first) | – |
 
-Cancelling an event cancels every active registration with its seats (they are marked withdrawn); restoring
-it makes it a draft again and puts those registrations back on the waiting list in their original order,
-promoted up to capacity (`conference.registrations.reactions`). A cancelled event is public only if it was
-ever published (`Event.is_published`).
+Cancelling an event cancels every active registration with its seats (they are marked withdrawn) and, unless
+called with notify=False, tells every registrant and assigned person once (`conference.mail.notices`);
+restoring it makes it a draft again and puts those registrations back on the waiting list in their original
+order, promoted up to capacity (`conference.registrations.reactions`; those promoted get the usual mail),
+and takes back the cancellation notices still waiting in the outbox (sent ones stay sent). A cancelled event
+is public only if it was ever published (`Event.is_published`).
 """
 
 from __future__ import annotations
@@ -124,11 +126,17 @@ def edit_event(
 
 
 def change_status(
-    actor: User | None, event: Event, wanted: EventStatus, *, clashes_confirmed: bool = True
+    actor: User | None,
+    event: Event,
+    wanted: EventStatus,
+    *,
+    clashes_confirmed: bool = True,
+    notify: bool = True,
 ) -> str:
     """Move the event's status along `TRANSITIONS` (anything else is refused with the reason) and announce
-    the move's signal; registrations react to cancel and restore. Publishing a programme with clashes needs
-    `clashes_confirmed`. Returns the move's name."""
+    the move's signal; registrations react to cancel and restore, and a cancellation is announced with
+    `notify` (False: nobody is told). Publishing a programme with clashes needs `clashes_confirmed`.
+    Returns the move's name."""
     if event.status == wanted:
         raise OperationError(str(SAME[wanted]), "status")
     if not allowed(event.status, wanted):
@@ -153,7 +161,10 @@ def change_status(
         name, signal = TRANSITIONS[(event.status, wanted)]
         event.status = wanted
         db.session.flush()
-        signal.send(event, actor=actor)
+        if signal is signals.event_cancelled:
+            signal.send(event, actor=actor, notify=notify)
+        else:
+            signal.send(event, actor=actor)
     return name
 
 
@@ -165,8 +176,10 @@ def unpublish(actor: User | None, event: Event) -> None:
     change_status(actor, event, DRAFT)
 
 
-def cancel_event(actor: User | None, event: Event) -> None:
-    change_status(actor, event, CANCELLED)
+def cancel_event(actor: User | None, event: Event, *, notify: bool = True) -> None:
+    """Cancel the event; with `notify` its registrants and speakers get one notice each
+    (`conference.mail.notices`)."""
+    change_status(actor, event, CANCELLED, notify=notify)
 
 
 def restore_event(actor: User | None, event: Event) -> None:
@@ -189,20 +202,27 @@ def duplicate_event(
     return copy
 
 
-def delete_event(actor: User | None, event: Event) -> None:
-    """Delete a draft that was never published and has no registrations; every other event is cancelled
-    instead, so that nothing anyone saw or registered for disappears."""
+def deletion_refusal(event: Event) -> str | None:
+    """Why the event may not be deleted (None: it may): only a draft that was never published and has no
+    registrations can go; every other event is cancelled instead, so that nothing anyone saw or registered
+    for disappears."""
     from conference.registrations.models import Registration
 
+    has_registrations = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Registration).where(Registration.event_id == event.id)
+    )
+    if event.status != DRAFT or event.first_published_at is not None or has_registrations:
+        return _("Only a draft that was never published and has no registrations can be deleted; cancel it.")
+    return None
+
+
+def delete_event(actor: User | None, event: Event) -> None:
+    """Delete the event with its programme and rooms if `deletion_refusal` allows it."""
     with transaction():
         event = lock_row(Event, event.id)
-        has_registrations = db.session.scalar(
-            sa.select(sa.func.count()).select_from(Registration).where(Registration.event_id == event.id)
-        )
-        if event.status != DRAFT or event.first_published_at is not None or has_registrations:
-            raise OperationError(
-                _("Only a draft that was never published and has no registrations can be deleted; cancel it.")
-            )
+        refusal = deletion_refusal(event)
+        if refusal:
+            raise OperationError(refusal)
         signals.event_deleted.send(event, actor=actor)
         db.session.delete(event)
 

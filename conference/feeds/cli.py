@@ -1,4 +1,5 @@
-"""`flask --app conference import-schedule FILE [--event SLUG --as EMAIL] [--draft | --publish] [--dry-run]`.
+"""`flask --app conference import-schedule FILE [--event SLUG --as EMAIL] [--draft | --publish]
+[--notify | --no-notify] [--dry-run]`.
 
 The summary of what changes goes to stderr, the event's slug alone to stdout (for scripts).
 """
@@ -41,9 +42,22 @@ def _account(email: str) -> User:
 @click.option(
     "--publish", is_flag=True, help="Publish an existing event (a new one is published unless --draft)."
 )
+@click.option(
+    "--notify/--no-notify",
+    default=True,
+    show_default=True,
+    help="Tell registrants and speakers of the sessions the import moves or cancels (a notice each, through "
+    "the outbox), as the organiser's pages do; --no-notify tells nobody.",
+)
 @click.option("--dry-run", is_flag=True, help="Print what would change and write nothing.")
 def import_schedule_command(
-    file: Path, event_slug: str | None, email: str | None, draft: bool, publish: bool, dry_run: bool
+    file: Path,
+    event_slug: str | None,
+    email: str | None,
+    draft: bool,
+    publish: bool,
+    notify: bool,
+    dry_run: bool,
 ) -> None:
     """Create an event from a frab / pretalx schedule.json or schedule.xml, or update the event imported
     from the same schedule (or the one named with --event); prints what changes, then the event's slug.
@@ -59,7 +73,11 @@ def import_schedule_command(
         with serialized_write():  # seats given back in cancelled sessions: no registration races the import
             user = _account(email) if email else None
             result = import_schedule(
-                data, event=find_target(data, slug=event_slug, user=user), user=user, status=status
+                data,
+                event=find_target(data, slug=event_slug, user=user),
+                user=user,
+                status=status,
+                notify=notify,
             )
             summary, slug = result.summary(), result.event.slug
             if dry_run:

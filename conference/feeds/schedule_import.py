@@ -12,7 +12,8 @@ file has none, a GUID derived from the file's base URL and the person's code / i
 attributes that differ are written, so only sessions that really changed get a new revision
 (conference.sessions.changes does the bumping). Sessions that disappeared from the file are cancelled,
 through the same operation as the organiser's button (`conference.sessions.operations.cancel_session`):
-their seats are given back and their registrants told; a cancelled session that is back in the file is
+their seats are given back and their registrants told (unless `notify=False`, the CLI's `--no-notify`, as
+the organiser's "Tell registrants and speakers" box unticked); a cancelled session that is back in the file is
 restored (`restore_session`), with the same consequences as on the organiser's page. A person who also
 appears in events the import may not edit is assigned but not changed. Everything happens in one
 transaction, and the caller commits: a bad file changes nothing. The work grows linearly with the file:
@@ -64,6 +65,7 @@ class ImportResult:
     people_added: int = 0
     people_changed: int = 0
     people_kept: int = 0
+    notify: bool = True
 
     def summary(self) -> list[str]:
         event = self.event
@@ -85,9 +87,19 @@ class ImportResult:
             f"{self.sessions_cancelled} cancelled (not in the file), {self.sessions_unchanged} unchanged"
         )
         if self.sessions_cancelled:
+            told = self.registrations_told if self.notify else "none (--no-notify)"
             lines.append(
-                f"  seats given back in cancelled sessions: {self.seats_released}; "
-                f"registrations told by mail: {self.registrations_told}"
+                f"  seats given back in cancelled sessions: {self.seats_released}; registrations told by mail: {told}"
+            )
+        if self.created:
+            pass  # nothing was there to move
+        elif not self.notify:
+            lines.append("  notices: none, nobody is told of moved or cancelled sessions (--no-notify)")
+        elif event.first_published_at is None:
+            lines.append("  notices: none, the event was never published")
+        else:
+            lines.append(
+                "  notices: registrants and speakers of moved or cancelled sessions are told (send-mail)"
             )
         people = f"  people: {self.people_added} added, {self.people_changed} changed"
         if self.people_kept:
@@ -142,11 +154,13 @@ def import_schedule(
     event: Event | None = None,
     user: User | None = None,
     status: EventStatus | None = None,
+    notify: bool = True,
 ) -> ImportResult:
     """Update `event` (from find_target) from `data`, or create a new event when it is None; the caller
     commits (or rolls back). `status` changes the event's status; a new event is published unless a
     status is given. `user`, when given, becomes a new event's owner and limits which people may be
-    changed to those appearing only in events the user may edit."""
+    changed to those appearing only in events the user may edit. `notify` (as on the organiser's pages):
+    False tells nobody of the sessions it moves or cancels."""
     _check_session_guids(data, event)
     starts, ends = _event_times(data)
     if event is None:
@@ -164,7 +178,7 @@ def import_schedule(
         db.session.flush()
         if user is not None:
             db.session.add(EventMember(event_id=event.id, user_id=user.id, role=TeamRole.OWNER))
-        result = ImportResult(event, data.acronym, created=True)
+        result = ImportResult(event, data.acronym, created=True, notify=notify)
     else:
         result = ImportResult(
             event,
@@ -172,6 +186,7 @@ def import_schedule(
             source_before=event.import_source,
             title_before=event.title,
             status_before=event.status,
+            notify=notify,
         )
         event.import_source = data.acronym
         _set(event, title=data.title, timezone=data.timezone, starts_at=starts, ends_at=ends)
@@ -227,7 +242,7 @@ def import_schedule(
             setattr(session, name, new)
         if changes:  # as the organiser's session form announces it (a move is noticed by its receivers)
             moved = any(name in changes for name in session_operations.MOVE_FIELDS)
-            signals.session_changed.send(session, actor=user, changes=changes, moved=moved)
+            signals.session_changed.send(session, actor=user, changes=changes, moved=moved, notify=notify)
         changed = _set_assignments(session, wanted) or bool(changes) or restored
         if changed:
             result.sessions_changed += 1
@@ -242,7 +257,7 @@ def import_schedule(
         result.seats_released = sum(s.seats_taken for s in dropped)
         result.registrations_told = _registrations_to_tell([s.id for s in dropped])
     for session in dropped:
-        session_operations.cancel_session(user, session, commit=False)
+        session_operations.cancel_session(user, session, commit=False, notify=notify)
     return result
 
 

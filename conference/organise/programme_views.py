@@ -35,10 +35,7 @@ def _session_or_404(event, session_id: int) -> Session:  # noqa: ANN001
 
 
 def _notify_wanted() -> bool:
-    """The "Tell registrants and speakers" checkbox: the form sends an empty `notify` before the checkbox's
-    "y", so that an unticked box says no; a form without it (nobody to tell when the page was shown) says yes."""
-    values = request.form.getlist("notify")
-    return not values or "y" in values
+    return confirm.notify_wanted()
 
 
 @bp.route("/events/<slug>/sessions/new", methods=["GET", "POST"])
@@ -267,7 +264,7 @@ def new_person_in_session(slug: str, session_id: int):  # noqa: ANN201
     new_person = NewSpeakerForm(prefix="new")
     similar: list[Person] = []
     if new_person.validate_on_submit():
-        person, similar = people.create_unless_similar(new_person, current_user)
+        person, similar = people.create_unless_similar(new_person, current_actor(), event_ids=[event.id])
         if person is not None:
             operations.assign_person(current_actor(), session, person, Role(new_person.role.data))
             flash(_("%(name)s created and added.", name=person.name), "success")

@@ -127,6 +127,33 @@ def _erase_page(event, registration: Registration) -> str:  # noqa: ANN001
     )
 
 
+@bp.get(PREFIX + "/registrations/<int:registration_id>/cancel")
+@requires(Action.EDIT_EVENT)
+def cancel_registration(slug: str, registration_id: int):  # noqa: ANN201
+    """The confirmation page of cancelling a registration on the registrant's behalf; its form POSTs to
+    registration_action."""
+    event = require_event(slug, *EDITORS)
+    return _cancel_page(event, _registration(event, registration_id))
+
+
+def _cancel_page(event, registration: Registration) -> str:  # noqa: ANN001
+    from conference.organise import confirm
+
+    return confirm.page(
+        title=_("Cancel the registration of %(name)s?", name=registration.name or registration.email),
+        lines=confirm.registration_cancel_lines(registration),
+        action=url_for(
+            "organise.registration_action",
+            slug=event.slug,
+            registration_id=registration.id,
+            action="cancel",
+        ),
+        back=url_for("organise.registration", slug=event.slug, registration_id=registration.id),
+        button=_("Cancel the registration"),
+        event=event,
+    )
+
+
 @bp.post(PREFIX + "/registrations/<int:registration_id>/<action>")
 @requires(Action.EDIT_EVENT)
 def registration_action(slug: str, registration_id: int, action: str):  # noqa: ANN201
@@ -136,6 +163,8 @@ def registration_action(slug: str, registration_id: int, action: str):  # noqa: 
         abort(400)
     if action == "erase" and request.form.get("confirm") != "y":
         return _erase_page(event, registration)
+    if action == "cancel" and request.form.get("confirm") != "y":
+        return _cancel_page(event, registration)
     actions = {
         "approve": (operations.approve, _("Registration approved.")),
         "reject": (operations.reject, _("Registration rejected.")),

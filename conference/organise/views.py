@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
@@ -91,6 +90,7 @@ def event(slug: str):  # noqa: ANN201
         clashes=event_clashes(event),
         publish_form=PublishForm(),
         confirm_form=ConfirmForm(),
+        deletable=operations.deletion_refusal(event) is None,
     )
 
 
@@ -158,25 +158,16 @@ def cancel_event(slug: str):  # noqa: ANN201
     if request.method == "POST" and not ConfirmForm().validate_on_submit():
         abort(400)
     if not confirm.confirmed():
-        if event.first_published_at is None:
-            lines = [_("The draft is cancelled; it was never published and stays private.")]
-        else:
-            lines = [_("The event's page stays, marked cancelled; nobody can register any more.")]
-        active = confirm.event_registrations(event)
-        lines.append(
-            ngettext(
-                "%(num)s registration is cancelled (and comes back if you restore the event).",
-                "%(num)s registrations are cancelled (and come back if you restore the event).",
-                active,
-            )
-        )
+        notify = confirm.event_cancel_notify(event)
         return confirm.page(
             title=_("Cancel “%(event)s”?", event=event.title),
-            lines=lines,
+            lines=confirm.event_cancel_lines(event, notify),
             action=url_for("organise.cancel_event", slug=event.slug),
             back=url_for("organise.event", slug=event.slug),
             button=_("Cancel the event"),
             event=event,
+            notify=notify,
+            preview=confirm.event_notice_preview(event) if notify[0] or notify[1] else None,
         )
     if event.first_published_at is None:
         message = _("The draft is cancelled; it was never published and stays private.")
@@ -184,7 +175,10 @@ def cancel_event(slug: str):  # noqa: ANN201
         message = _(
             "The event is cancelled; its page stays, marked cancelled. Its registrations are cancelled."
         )
-    return _status_action(event, lambda: operations.cancel_event(current_actor(), event), message)
+    notify = confirm.notify_wanted()
+    return _status_action(
+        event, lambda: operations.cancel_event(current_actor(), event, notify=notify), message
+    )
 
 
 @bp.post("/events/<slug>/restore")
@@ -201,6 +195,46 @@ def restore_event(slug: str):  # noqa: ANN201
             "and those with a free seat have it again."
         ),
     )
+
+
+@bp.route("/events/<slug>/delete", methods=["GET", "POST"])
+@requires(Action.EDIT_EVENT)
+def delete_event(slug: str):  # noqa: ANN201
+    """Delete a draft that was never published (`operations.deletion_refusal`), after a confirmation page
+    that says what goes with it; any other event is cancelled instead, which the page says."""
+    event = editable_event(slug)
+    if request.method == "POST" and not ConfirmForm().validate_on_submit():
+        abort(400)
+    refusal = operations.deletion_refusal(event)
+    if refusal and request.method == "POST":
+        flash(refusal, "error")
+        return redirect(url_for("organise.event", slug=event.slug))
+    if refusal:  # the page says why, and what to do instead
+        return confirm.page(
+            title=_("“%(event)s” cannot be deleted", event=event.title),
+            lines=[refusal],
+            action=url_for("organise.cancel_event", slug=event.slug),
+            back=url_for("organise.event", slug=event.slug),
+            button="",
+            event=event,
+        )
+    if not confirm.confirmed():
+        return confirm.page(
+            title=_("Delete “%(event)s”?", event=event.title),
+            lines=confirm.event_delete_lines(event),
+            action=url_for("organise.delete_event", slug=event.slug),
+            back=url_for("organise.event", slug=event.slug),
+            button=_("Delete the event"),
+            event=event,
+        )
+    title = event.title
+    try:
+        operations.delete_event(current_actor(), event)
+    except OperationError as error:
+        flash(error.message, "error")
+        return redirect(url_for("organise.event", slug=slug))
+    flash(_("“%(event)s” is deleted.", event=title), "success")
+    return redirect(url_for("organise.home"))
 
 
 @bp.route("/events/<slug>/duplicate", methods=["GET", "POST"])

@@ -11,7 +11,6 @@ from conference.auth.permissions import person_findable
 from conference.db import db
 from conference.search import contains_text
 from conference.sessions.models import Session
-from conference.slugs import unique_slug
 from conference.speakers.models import Assignment, Person
 from conference.text import slugify
 
@@ -81,29 +80,24 @@ def person_values(form, links: list[dict]) -> dict:  # noqa: ANN001
     }
 
 
-def apply_person_form(person: Person, form, links: list[dict]) -> None:  # noqa: ANN001
-    for name, value in person_values(form, links).items():
-        setattr(person, name, value)
+def create_unless_similar(
+    form,  # noqa: ANN001
+    user: User,
+    *,
+    event_ids: list[int] | None = None,
+) -> tuple[Person | None, list[Person]]:
+    """Create the person from a validated form (through `speakers.operations.create_person`, in the caller's
+    transaction, `user` acting; `event_ids`: the events it is created for), unless its links are malformed
+    or someone with a similar name exists (among those `user` may find) and the form has not confirmed
+    `create_anyway`. Errors go onto the form's fields. Returns (the new person or None, the similar people
+    found)."""
+    from conference.speakers import operations
 
-
-def create_person(form, links: list[dict]) -> Person:  # noqa: ANN001
-    person = Person(
-        slug=unique_slug(Person, "", form.name.data, default="person", max_length=80), name="", links=[]
-    )
-    apply_person_form(person, form, links)
-    db.session.add(person)
-    db.session.flush()
-    return person
-
-
-def create_unless_similar(form, user: User) -> tuple[Person | None, list[Person]]:  # noqa: ANN001
-    """Create the person from a validated form, unless its links are malformed or someone with a similar
-    name exists (among those `user` may find) and the form has not confirmed `create_anyway`. Errors go
-    onto the form's fields. Returns (the new person or None, the similar people found)."""
     links, similar = check_new_person(form, user)
     if links is None:
         return None, similar
-    return create_person(form, links), similar
+    person = operations.create_person(user, person_values(form, links), event_ids=event_ids, commit=False)
+    return person, similar
 
 
 def check_new_person(form, user: User) -> tuple[list[dict] | None, list[Person]]:  # noqa: ANN001

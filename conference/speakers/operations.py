@@ -32,15 +32,22 @@ def event_ids(person: Person) -> list[int]:
     return sorted({a.session.event_id for a in person.assignments})
 
 
-def create_person(actor: User | None, values: dict) -> Person:
-    """A new person with these details ({field: value} of `PERSON_FIELDS`)."""
-    with transaction():
+def create_person(
+    actor: User | None, values: dict, *, event_ids: list[int] | None = None, commit: bool = True
+) -> Person:
+    """A new person with these details ({field: value} of `PERSON_FIELDS`), announced with
+    `person_changed(created=True)`: the one way a person is made (the people page, a session's "new person"
+    form, the API). `event_ids`: the events the person is created for (a session's), whose audit logs record
+    it. With `commit=False` it runs in the caller's transaction (creating and assigning commit together)."""
+    with transaction(commit):
         slug = unique_slug(Person, "", values["name"], default="person", max_length=80)
         person = Person(slug=slug, **values)
         db.session.add(person)
         db.session.flush()
         changes = {name: (None, value) for name, value in values.items() if value}
-        signals.person_changed.send(person, actor=actor, changes=changes, event_ids=[], created=True)
+        signals.person_changed.send(
+            person, actor=actor, changes=changes, event_ids=list(event_ids or []), created=True
+        )
     return person
 
 

@@ -285,10 +285,20 @@ def organiser_writes(check: Checker, api: Api, tokens: dict, world: dict) -> lis
     walk(
         "post", url, publish, {"json": {}}, {"json": {}}, {"json": {"confirm": "yes"}}, bad_json, foreign=url
     )
-    for move in ("unpublish", "cancel"):
-        url = f"/api/v1/events/{slug}/{move}"
-        path = "/api/v1/events/{slug}/" + move
-        walk("post", url, path, {}, {}, foreign=url)  # then 409: done already
+    url = f"/api/v1/events/{slug}/unpublish"
+    walk("post", url, "/api/v1/events/{slug}/unpublish", {}, {}, foreign=url)  # then 409: done already
+    url = f"/api/v1/events/{slug}/cancel"
+    bad_notify = {"json": {"notify": "no"}}
+    walk(
+        "post",
+        url,
+        "/api/v1/events/{slug}/cancel",
+        {"json": {"notify": False}},
+        {},
+        bad_notify,
+        bad_json,
+        foreign=url,
+    )
 
     sessions = "/api/v1/events/{slug}/sessions"
     new_session = {

@@ -99,7 +99,7 @@ def test_each_kind_of_operation_through_its_page_leaves_one_entry_with_author_an
     assert newcomer.id == entry.subject_id
 
     cy = world["ids"]["bob"]
-    entry = step(web.post(f"{base}/registrations/{cy}/cancel"), "registration.cancelled")
+    entry = step(web.post(f"{base}/registrations/{cy}/cancel", {"confirm": "y"}), "registration.cancelled")
     assert (entry.subject_label, entry.after) == ("Bob", {"status": "cancelled"})
 
     entry = step(web.post(f"{base}/unpublish"), "event.unpublished")
@@ -109,6 +109,11 @@ def test_each_kind_of_operation_through_its_page_leaves_one_entry_with_author_an
     page = web.get(f"{base}/audit").get_data(as_text=True)
     assert page.index("Event back to draft") < page.index("Session changed")
     assert "owner@example.org" in page and "Small seminar → Smaller seminar" in page
+    from conference.audit.fields import FIELDS, SUBJECT_FIELDS
+
+    for logged in _entries(event_id):  # every field these operations log has a label
+        for name in [*logged.before, *logged.after]:
+            assert name in FIELDS or (logged.subject_type, name) in SUBJECT_FIELDS, (logged.action, name)
 
 
 def test_erasing_a_registrant_scrubs_the_earlier_entries_about_them_and_keeps_the_rest(app: Flask):
@@ -117,7 +122,7 @@ def test_erasing_a_registrant_scrubs_the_earlier_entries_about_them_and_keeps_th
     ada = world["ids"]["ada"]
     slug, event_id = event.slug, event.id
     web = Visitor(app, owner)
-    web.post(f"/organise/events/{slug}/registrations/{ada}/cancel")
+    web.post(f"/organise/events/{slug}/registrations/{ada}/cancel", {"confirm": "y"})
     cancelled = _entries(event_id, "registration.cancelled")
     assert [e.subject_label for e in cancelled] == ["Ada"]
 
@@ -159,7 +164,7 @@ def test_filters_by_subject_and_action_on_the_page_and_in_the_api(app: Flask):
     web = Visitor(app, owner)
     web.post(f"/organise/events/{slug}/sessions/{small_id}/cancel", {"confirm": "y"})
     web.post(f"/organise/events/{slug}/sessions/{large_id}/cancel", {"confirm": "y"})
-    web.post(f"/organise/events/{slug}/registrations/{world['ids']['ada']}/cancel")
+    web.post(f"/organise/events/{slug}/registrations/{world['ids']['ada']}/cancel", {"confirm": "y"})
     api, token = Api(app), world["tokens"]["owner"]
 
     def actions(query: str) -> list[str]:
@@ -249,3 +254,137 @@ def test_people_series_and_organisation_pages_write_through_operations_that_leav
         "fair-owner@example.org", {"name": "Host Society"}, {"name": "Host Guild"})  # fmt: skip
     db.session.expire_all()
     assert db.session.get(Organisation, host_id).name == "Host Guild"
+
+
+def test_the_page_shows_labelled_fields_and_readable_values_and_the_api_keeps_them_raw(app: Flask):
+    """Field names become labels, times show in the event's zone, enum values by their labels, an empty
+    capacity as "no limit"; the API keeps the stored names and values. Every field the receivers wrote has a
+    label in the one table."""
+    from datetime import UTC, datetime, timedelta
+
+    from conference.audit.fields import FIELDS, SUBJECT_FIELDS
+    from conference.events import operations as event_operations
+    from conference.registrations import operations as registration_operations
+    from conference.registrations.models import RegistrationMode
+    from conference.sessions import operations as session_operations
+    from tests.factories import make_event, make_session
+
+    start = datetime(2031, 3, 10, 0, 0, tzinfo=UTC)
+    event = make_event(slug="fmt", title="Format fair", starts_at=start, timezone="Asia/Tokyo")
+    session = make_session(event, title="Talk", starts_at=start + timedelta(hours=1), capacity=3)
+    owner = make_user("fmt-owner@example.org")
+    add_member(event, owner, "owner")
+    db.session.commit()
+    token = create_token(owner, "fmt")[1]
+    session_operations.edit_session(
+        owner,
+        session,
+        {"starts_at": start + timedelta(hours=2), "ends_at": start + timedelta(hours=3), "capacity": None},
+        notify=False,
+    )
+    session_operations.cancel_session(owner, db.session.get(Session, session.id), notify=False)
+    registration_operations.update_settings(
+        owner,
+        event,
+        enabled=True,
+        opens_at=None,
+        closes_at=None,
+        capacities={RegistrationMode.IN_PERSON: 40, RegistrationMode.ONLINE: None},
+        waitlist=True,
+        approval=True,
+    )
+    event_operations.change_status(owner, event, event_operations.DRAFT)
+
+    page = Visitor(app, owner).get("/organise/events/fmt/audit").get_data(as_text=True)
+    table = page[page.index("<tbody>") : page.index("</tbody>")]
+    for raw in ("starts_at", "ends_at", "capacity_in_person", "approval_required", "+00:00", ">scheduled"):
+        assert raw not in table, raw
+    # 02:00 UTC is 11:00 in Tokyo; the capacity left empty has no limit; statuses by their labels.
+    assert "Starts:</span> Mar 10, 2031, 10:00\u202fAM → Mar 10, 2031, 11:00\u202fAM" in table
+    assert "Seats:</span> 3 → no limit" in table
+    assert "Status:</span> Scheduled → Cancelled" in table
+    assert "Status:</span> Published → Draft" in table
+    assert "Seats in person:</span> no limit → 40" in table
+    assert "Approval required:</span> no → yes" in table
+
+    body = Api(app).get("/api/v1/events/fmt/audit", token).json
+    changed = next(e for e in body["entries"] if e["action"] == "session.changed")
+    assert changed["before"]["capacity"] == 3 and changed["after"]["capacity"] is None
+    assert changed["after"]["starts_at"] == "2031-03-10T02:00:00+00:00"
+    cancelled = next(e for e in body["entries"] if e["action"] == "session.cancelled")
+    assert cancelled["after"] == {"status": "cancelled"}
+
+    for entry in _entries(event.id):
+        for name in [*entry.before, *entry.after]:
+            assert name in FIELDS or (entry.subject_type, name) in SUBJECT_FIELDS, name
+
+
+def test_a_person_created_from_the_session_page_or_the_api_is_logged_on_the_event(app: Flask):
+    """Both paths create the person through `speakers.operations.create_person`: one `person.created` entry
+    on the event (with the author), then `person.assigned`; a refused creation (similar name) logs nothing."""
+    world = build_world()
+    event, small = world["event"], world["small"]
+    owner = world["users"]["owner"]
+    slug, event_id, small_id = event.slug, event.id, small.id
+    web = Visitor(app, owner)
+    seen = len(_entries(event_id))
+
+    response = web.post(
+        f"/organise/events/{slug}/sessions/{small_id}/people/new",
+        {"new-name": "Page Person", "new-affiliation": "Page College", "new-role": "chair"},
+    )
+    assert response.status_code == 302
+    entries = _entries(event_id)[seen:]
+    assert [e.action for e in entries] == ["person.created", "person.assigned"]
+    created = entries[0]
+    assert (created.subject_label, created.actor_email) == ("Page Person", "owner@example.org")
+    assert created.after == {"name": "Page Person", "affiliation": "Page College"}
+    seen += 2
+
+    api = Api(app)
+    url = f"/api/v1/events/{slug}/sessions/{small_id}/people"
+    response = api.post(
+        url, world["tokens"]["manager"], json={"name": "Zora Quill", "email": "api@example.org"}
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    entries = _entries(event_id)[seen:]
+    assert [e.action for e in entries] == ["person.created", "person.assigned"]
+    assert (entries[0].subject_label, entries[0].actor_email) == ("Zora Quill", "manager@example.org")
+    assert entries[0].after == {"name": "Zora Quill", "email": "api@example.org"}
+    seen += 2
+
+    refused = api.post(url, world["tokens"]["manager"], json={"name": "zora  quill"})
+    assert refused.status_code == 422
+    assert len(_entries(event_id)) == seen
+
+
+def test_entries_of_the_same_second_come_newest_first_by_their_order_of_writing(app: Flask):
+    """Times are stored to the second, so several entries often share one: the page and the API order them
+    by time and then by id, never by time alone (which leaves ties to the database's whim)."""
+    from datetime import UTC, datetime
+
+    from conference.audit.receivers import record
+    from tests.factories import make_event
+
+    event = make_event(slug="same-second")
+    owner = make_user("second@example.org")
+    add_member(event, owner, "owner")
+    db.session.flush()
+    moment = datetime(2031, 1, 1, 12, 0, tzinfo=UTC)
+    for title in ("first", "second", "third", "fourth"):
+        entry = record(owner, "session.changed", event_id=event.id, subject_type="session", subject_id=1,
+                       label=title, after={"title": title})  # fmt: skip
+        entry.created_at = moment
+        db.session.flush()
+    db.session.commit()
+    token = create_token(owner, "t")[1]
+    body = Api(app).get("/api/v1/events/same-second/audit", token).json
+    assert [e["subject"]["label"] for e in body["entries"]] == ["fourth", "third", "second", "first"]
+    paged = [
+        Api(app).get(f"/api/v1/events/same-second/audit?per_page=1&page={n}", token).json["entries"][0]
+        for n in (1, 2, 3, 4)
+    ]
+    assert [e["subject"]["label"] for e in paged] == ["fourth", "third", "second", "first"]
+    page = Visitor(app, owner).get("/organise/events/same-second/audit").get_data(as_text=True)
+    at = [page.index(f"Title:</span> {title}") for title in ("fourth", "third", "second", "first")]
+    assert at == sorted(at)

@@ -190,3 +190,58 @@ def test_round_trip_json_and_xml(app, client, tmp_path):
         ] == [
             t["guid"] for d in first["schedule"]["conference"]["days"] for r in d["rooms"].values() for t in r
         ]
+
+
+def test_a_reimport_that_moves_or_cancels_sessions_notifies_unless_told_not_to(app, tmp_path):
+    """--no-notify tells nobody of the sessions a re-import moves or cancels; the default (--notify) writes one
+    notice per registrant, as the organiser's pages do. `--help` states the default."""
+    from conference.mail.models import OutboxMessage
+    from conference.registrations import registering
+
+    app.config["NOTICE_DELAY_SECONDS"] = 0
+    document = json.loads(shared_path("schemas", "example-pretalx-democon.json").read_text())
+    talks = [t for d in document["schedule"]["conference"]["days"] for r in d["rooms"].values() for t in r]
+    path = tmp_path / "schedule.json"
+    path.write_text(json.dumps(document))
+    assert run(app, path).exit_code == 0
+    event = db.session.scalars(sa.select(Event)).one()
+    first, second = (
+        db.session.scalars(sa.select(Session).where(Session.uid == t["guid"])).one() for t in talks[:2]
+    )
+    registering.register(
+        event, registering.RegistrationInput("Ada", "ada@example.org", "in_person", [first.id, second.id])
+    )
+    db.session.commit()
+
+    def notices() -> list[str]:
+        db.session.expire_all()
+        kinds = OutboxMessage.kind.in_(("session_moved", "session_cancelled"))
+        return sorted(db.session.scalars(sa.select(OutboxMessage.kind).where(kinds)))
+
+    def shift(talk: dict, hours: int) -> None:
+        talk["date"] = (datetime.fromisoformat(talk["date"]) + timedelta(hours=hours)).isoformat()
+
+    shift(talks[0], 1)
+    path.write_text(json.dumps(document))
+    quiet = run(app, path, "--no-notify")
+    assert quiet.exit_code == 0, quiet.output
+    assert "notices: none, nobody is told of moved or cancelled sessions (--no-notify)" in quiet.stderr
+    assert db.session.get(Session, first.id).starts_at == datetime.fromisoformat(talks[0]["date"]).astimezone(
+        UTC
+    )
+    assert notices() == []
+
+    shift(talks[0], 1)
+    for day in document["schedule"]["conference"]["days"]:  # the second talk leaves the file: cancelled
+        for items in day["rooms"].values():
+            if talks[1] in items:
+                items.remove(talks[1])
+    path.write_text(json.dumps(document))
+    loud = run(app, path)
+    assert loud.exit_code == 0, loud.output
+    assert "registrations told by mail: 1" in loud.stderr
+    assert db.session.get(Session, second.id).status == SessionStatus.CANCELLED
+    assert notices() == ["session_cancelled", "session_moved"]  # Ada, once per change
+
+    help_text = app.test_cli_runner().invoke(args=["import-schedule", "--help"]).output
+    assert "--notify / --no-notify" in help_text and "[default: notify]" in help_text

@@ -4,8 +4,9 @@ stateful testing), with the seat invariants checked after every step:
 - the seats taken of each session and of each attendance mode equal the confirmed choices;
 - nobody is confirmed in a cancelled session or a cancelled event;
 - a waiting list exists only behind a full capacity (nobody waits for a seat that is free);
-- every change that notifies (a session moved or cancelled, unless notify=False) wrote exactly one outbox
-  message to each person it touched, and no other change wrote any (NOTICE_DELAY_SECONDS=0: no folding).
+- every change that notifies (a session moved or cancelled, the event cancelled; unless notify=False) wrote
+  exactly one outbox message to each person it touched, and no other change wrote any
+  (NOTICE_DELAY_SECONDS=0: no folding).
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ class Programme(RuleBasedStateMachine):
 
         current_app.config["NOTICE_DELAY_SECONDS"] = 0
         self.notified: Counter = Counter()  # (session id, address) -> notices the changes should have written
+        self.event_notified: Counter = Counter()  # address -> event-cancelled notices that should be written
         self.session_ids: list[int] = []
         self.create_session(1)  # two small sessions from the start, so that registrations choose some
         self.create_session(2)
@@ -165,13 +167,27 @@ class Programme(RuleBasedStateMachine):
             )
             assert new is not None and new < taken and str(taken) in error.message
 
-    @rule()
-    def cancel_event(self) -> None:
+    @rule(notify=st.booleans())
+    def cancel_event(self, notify: bool) -> None:
         event = self.event
+        # Whom it should tell, worked out apart from the notices module: each address with an active
+        # registration (the machine's sessions have no people), if the event was ever published.
+        active = db.session.scalars(
+            sa.select(sa.func.lower(Registration.email)).where(
+                Registration.event_id == event.id,
+                Registration.status.in_(
+                    (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
+                ),
+            )
+        ).all()
+        ever_published = event.first_published_at is not None
         try:
-            event_operations.cancel_event(self.owner, event)
+            event_operations.cancel_event(self.owner, event, notify=notify)
         except OperationError:
             assert event.status == EventStatus.CANCELLED
+        else:
+            if notify and ever_published:
+                self.event_notified.update(set(active))
 
     @rule()
     def reopen_event(self) -> None:
@@ -246,6 +262,10 @@ class Programme(RuleBasedStateMachine):
             )
         ).all()
         assert Counter((session_id, to.lower()) for session_id, to in written) == self.notified
+        told = db.session.scalars(
+            sa.select(OutboxMessage.to_address).where(OutboxMessage.kind == notices.EVENT_CANCELLED)
+        ).all()
+        assert Counter(to.lower() for to in told) == self.event_notified
 
     @invariant()
     def seats_add_up(self) -> None:

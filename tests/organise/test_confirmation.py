@@ -189,3 +189,83 @@ def test_the_session_form_shows_the_move_notice_without_saving(app, client) -> N
     assert post_form(client, url, form).status_code == 302
     db.session.expire_all()
     assert db.session.get(Session, session.id).starts_at != before
+
+
+def test_cancelling_a_registration_on_their_behalf_says_who_moves_up(app, client) -> None:  # noqa: ANN001
+    event, session, owner = _world()
+    ada = _register(event, session, "Ada", "ada@example.org")
+    bob = _register(event, session, "Bob", "bob@example.org")  # capacity 1: Bob waits
+    login_as(client, owner)
+    detail = f"/organise/events/ev/registrations/{ada.id}"
+    url = detail + "/cancel"
+    assert f'href="{url}"' in client.get(detail).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert "The registration of Ada is cancelled" in page
+    assert "Their seat at the event is given back: the next person on the event" in page
+    assert "Their seat in 1 session is given back: the next person on its waiting list gets it" in page
+    assert "waiting list is withdrawn" not in page  # Ada waits for nothing
+    assert "Ada is told by mail that the organisers cancelled their registration." in page
+    assert f'href="{detail}"' in page  # Back
+    mails = sa.select(sa.func.count()).select_from(OutboxMessage)
+    before = db.session.scalar(mails)
+    # A POST without the confirmation (the old one-click form) shows the page and changes nothing.
+    response = post_form(client, detail, {}, action=url)
+    assert response.status_code == 200 and "The registration of Ada is cancelled" in response.get_data(True)
+    db.session.expire_all()
+    assert db.session.get(Registration, ada.id).status.value == "confirmed"
+    assert db.session.scalar(mails) == before
+    assert post_form(client, detail, {"confirm": "y"}, action=url).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Registration, ada.id).status.value == "cancelled"
+    assert db.session.get(Registration, bob.id).status.value == "confirmed"  # moved up
+    kinds = set(db.session.scalars(sa.select(OutboxMessage.kind).where(OutboxMessage.id > before)))
+    assert {"cancelled_by_organiser", "promoted"} <= kinds
+    # Cancelled already: the page says nothing more follows.
+    assert "cancelled already; nothing more follows" in client.get(url).get_data(as_text=True)
+
+
+def test_deleting_an_event_is_offered_only_where_allowed_and_says_what_goes(app, client) -> None:  # noqa: ANN001
+    from conference.audit.models import AuditEntry
+    from conference.sessions.models import Room
+    from tests.factories import make_room
+
+    event, session, owner = _world(EventStatus.DRAFT)
+    make_room(event, "Hall B")
+    db.session.commit()
+    event_id = event.id
+    login_as(client, owner)
+    url = "/organise/events/ev/delete"
+    assert f'href="{url}"' in client.get("/organise/events/ev/").get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert "1 session is deleted with 1 room." in page
+    assert "1 place of a person in its sessions goes" in page
+    assert "1 team member loses access to it." in page
+    assert post_form(client, url, {}).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Event, event_id) is not None
+    response = post_form(client, url, {"confirm": "y"})
+    assert response.status_code == 302 and response.location.endswith("/organise/")
+    db.session.expire_all()
+    assert db.session.get(Event, event_id) is None
+    assert db.session.get(Session, session.id) is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Room)) == 0
+    assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.action == "event.deleted"))
+
+
+def test_a_published_or_registered_event_cannot_be_deleted_only_cancelled(app, client) -> None:  # noqa: ANN001
+    event, session, owner = _world()
+    login_as(client, owner)
+    assert 'href="/organise/events/ev/delete"' not in client.get("/organise/events/ev/").get_data(
+        as_text=True
+    )
+    page = client.get("/organise/events/ev/delete").get_data(as_text=True)  # says why, and offers to cancel
+    assert "cannot be deleted" in page and "never published and has no registrations" in page
+    assert 'href="/organise/events/ev/cancel"' in page and 'name="confirm"' not in page
+    assert (
+        post_form(
+            client, "/organise/events/ev/", {"confirm": "y"}, action="/organise/events/ev/delete"
+        ).status_code
+        == 302
+    )
+    db.session.expire_all()
+    assert db.session.get(Event, event.id) is not None
