@@ -59,7 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path, config))
 
     import conference.models  # noqa: F401  (every model registered before the first query)
-    from conference import inputs, web
+    from conference import inputs, translations, web
     from conference.audit import receivers
     from conference.auth import loader
     from conference.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -89,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     web.init_app(app)
+    translations.init_app(app)  # tr(), lang_attr(), inline(), block() in templates: content in several languages
 
     from conference.cli import register_commands
 
