@@ -314,6 +314,8 @@ def _parse_choices(value: object, field: Field, where: str, errors: dict, count:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         errors.setdefault(where, []).append(_("Give a list of texts, one per choice."))
         return None
+    if count == 0:  # not a choice question: its choices (and their translations) are not kept
+        return None
     labels = [_clean(v, field, where, errors) for v in value]
     if where in errors:
         return None

@@ -260,7 +260,7 @@ def event_organisations(slug: str):  # noqa: ANN201
         "organise/event_organisations.html",
         event=event,
         form=form,
-        publication_form=PublicationForm(prefix="pub"),
+        publication_form=_publication_form(),
         confirm_form=ConfirmForm(),
     )
 
@@ -285,8 +285,10 @@ def remove_event_organisation(slug: str, link_id: int):  # noqa: ANN201
 @requires(Action.EDIT_EVENT)
 def add_publication(slug: str):  # noqa: ANN201
     event = editable_event(slug)
-    publication_form = PublicationForm(prefix="pub")
-    if publication_form.validate_on_submit():
+    publication_form = _publication_form()
+    if publication_form.validate_on_submit() and (
+        stored := translations.apply_form(publication_form, "publication", {}, event.language)
+    ) is not None:
         operations.add_publication(
             current_actor(),
             event,
@@ -296,6 +298,7 @@ def add_publication(slug: str):  # noqa: ANN201
                 "published_on": publication_form.published_on.data,
                 "authors": (publication_form.authors.data or "").strip(),
                 "url": publication_form.url.data or None,
+                "translations": stored,
             },
         )
         flash(_("Publication added."), "success")
@@ -309,6 +312,11 @@ def add_publication(slug: str):  # noqa: ANN201
         publication_form=publication_form,
         confirm_form=ConfirmForm(),
     ), 400
+
+
+def _publication_form(**kwargs) -> PublicationForm:  # noqa: ANN003
+    """The publication form with its title in the languages other than the event's."""
+    return translations.with_translations(PublicationForm, "publication")(prefix="pub", **kwargs)
 
 
 @bp.post("/events/<slug>/publications/<int:publication_id>/remove")

@@ -78,6 +78,7 @@ def person_values(form, links: list[dict]) -> dict:  # noqa: ANN001
         "bio": (form.bio.data or "").strip(),
         "email": (form.email.data or "").strip() or None,
         "links": links,
+        "language": form.language.data or "en",
     }
 
 
@@ -129,6 +130,8 @@ def merge_people(keep: Person, duplicate: Person) -> None:
     for field in ("position", "affiliation", "bio", "email"):
         if not getattr(keep, field) and getattr(duplicate, field):
             setattr(keep, field, getattr(duplicate, field))
+    if duplicate.translations and duplicate.language == keep.language:
+        keep.translations = {**duplicate.translations, **(keep.translations or {})}
     known_urls = {link.get("url") for link in keep.links or []}
     extra = [link for link in duplicate.links or [] if link.get("url") not in known_urls]
     if extra:

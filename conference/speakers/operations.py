@@ -24,7 +24,14 @@ if TYPE_CHECKING:
     from conference.auth.models import User
 
 # A person's own details, as the people pages edit them.
-PERSON_FIELDS = ("name", "position", "affiliation", "bio", "email", "links")
+PERSON_FIELDS = ("name", "position", "affiliation", "bio", "email", "links", "language", "translations")
+
+
+def _check(values: dict, default: str) -> None:
+    if "translations" in values:
+        from conference.events.operations import checked_translations
+
+        checked_translations("person", values["translations"], values.get("language") or default)
 
 
 def event_ids(person: Person) -> list[int]:
@@ -34,6 +41,7 @@ def event_ids(person: Person) -> list[int]:
 
 def create_person(actor: User | None, values: dict) -> Person:
     """A new person with these details ({field: value} of `PERSON_FIELDS`)."""
+    _check(values, "en")
     with transaction():
         slug = unique_slug(Person, "", values["name"], default="person", max_length=80)
         person = Person(slug=slug, **values)
@@ -46,6 +54,7 @@ def create_person(actor: User | None, values: dict) -> Person:
 
 def edit_person(actor: User | None, person: Person, values: dict) -> dict:
     """Change the person's details; returns the changes {field: (old, new)} (nothing announced if none)."""
+    _check(values, person.language)
     with transaction():
         changes = {
             name: (getattr(person, name), value)

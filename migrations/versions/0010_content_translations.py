@@ -21,7 +21,9 @@ def upgrade():
     for table in TRANSLATED:
         with op.batch_alter_table(table, schema=None) as batch_op:
             if table in WITH_LANGUAGE:
-                batch_op.add_column(sa.Column("language", sa.String(length=8), server_default="en", nullable=False))
+                batch_op.add_column(
+                    sa.Column("language", sa.String(length=8), server_default="en", nullable=False)
+                )
             batch_op.add_column(sa.Column("translations", sa.JSON(), server_default="{}", nullable=False))
 
 
