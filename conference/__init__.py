@@ -89,7 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     web.init_app(app)
-    translations.init_app(app)  # tr(), lang_attr(), inline(), block() in templates: content in several languages
+    translations.init_app(app)  # tr(), lang_attr()... in templates: content in several languages
 
     from conference.cli import register_commands
 

@@ -30,7 +30,9 @@ class EventForm(FlaskForm):
         _l("Language"),
         choices=[],
         default="en",
-        description=_l("The language this event's own texts are written in; translations into others go below."),
+        description=_l(
+            "The language this event's own texts are written in; translations into others go below."
+        ),
     )
     summary = TextAreaField(
         _l("Summary"), validators=[Length(max=2000)], description=_l("One or two sentences.")

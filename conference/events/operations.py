@@ -89,7 +89,9 @@ def checked_translations(kind: str, stored: object, default: str) -> None:
     caller that did not `parse`) is refused before it is written."""
     from conference import translations
 
-    if isinstance(stored, dict):  # one kept from before the default language changed is not shown, not refused
+    if isinstance(
+        stored, dict
+    ):  # one kept from before the default language changed is not shown, not refused
         stored = {language: values for language, values in stored.items() if language != default}
     try:
         translations.parse(kind, stored, default)

@@ -286,9 +286,11 @@ def remove_event_organisation(slug: str, link_id: int):  # noqa: ANN201
 def add_publication(slug: str):  # noqa: ANN201
     event = editable_event(slug)
     publication_form = _publication_form()
-    if publication_form.validate_on_submit() and (
-        stored := translations.apply_form(publication_form, "publication", {}, event.language)
-    ) is not None:
+    if (
+        publication_form.validate_on_submit()
+        and (stored := translations.apply_form(publication_form, "publication", {}, event.language))
+        is not None
+    ):
         operations.add_publication(
             current_actor(),
             event,

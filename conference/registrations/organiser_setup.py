@@ -131,12 +131,19 @@ def question_edit(slug: str, question_id: int | None = None):  # noqa: ANN201
         form.options.data = "\n".join(question.options or [])
         translations.fill_form(form, question)
     stored = None
-    if form.validate_on_submit() and (
-        stored := translations.apply_form(
-            form, "question", question.translations if question else {}, event.language,
-            options_count=len(form.option_list()),
-        )  # fmt: skip
-    ) is not None:
+    if (
+        form.validate_on_submit()
+        and (
+            stored := translations.apply_form(
+                form,
+                "question",
+                question.translations if question else {},
+                event.language,
+                options_count=len(form.option_list()),
+            )  # fmt: skip
+        )
+        is not None
+    ):
         # Answers keep the label and value they were given with, so editing never changes them.
         operations.save_question(
             current_actor(),
