@@ -536,3 +536,31 @@ def test_the_demo_has_the_chiang_mai_symposium_in_japanese_and_korean(app, reade
         assert any(language in (s.translations or {}) for s in event.sessions)
     html = reader.get(f"/events/{SYMPOSIUM_SLUG}/", headers={"Accept-Language": "ko"}).get_data(as_text=True)
     assert event.translations["ko"]["title"] in html and "기조연설" in html
+
+
+def test_a_new_person_added_through_the_api_takes_position_language_and_translations(app, organiser):
+    user, api, token = organiser["user"], organiser["api"], organiser["token"]
+    world = _world()
+    event, session = world["event"], world["session"]
+    add_member(event, user)
+    db.session.commit()
+    url = f"/api/v1/events/{event.slug}/sessions/{session.id}/people"
+    bad = {
+        "name": "Kenji Mori",
+        "position": "教授",
+        "language": "ja",
+        "translations": {"ja": {"position": "x"}},
+    }
+    response = api.post(url, token, json=bad)  # Japanese is this person's own language: nothing to translate
+    assert response.status_code == 422 and "translations.ja" in response.json["errors"]
+    assert db.session.scalars(sa.select(Person).where(Person.name == "Kenji Mori")).first() is None
+    good = {**bad, "translations": {"en": {"position": "Professor"}}}
+    response = api.post(url, token, json=good)
+    assert response.status_code == 201, response.json
+    kenji = db.session.scalars(sa.select(Person).where(Person.name == "Kenji Mori")).one()
+    assert (kenji.position, kenji.language, kenji.translations) == (
+        "教授",
+        "ja",
+        {"en": {"position": "Professor"}},
+    )
+    assert translations.text(kenji, "position", "en") == "Professor"
