@@ -59,7 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path, config))
 
     import conference.models  # noqa: F401  (every model registered before the first query)
-    from conference import inputs, viewer_zone, web
+    from conference import inputs, translations, viewer_zone, web
     from conference.audit import receivers
     from conference.auth import loader
     from conference.events import follow
@@ -92,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     web.init_app(app)
     viewer_zone.init_app(app)  # the visitor's chosen zone (?tz=, cookie) and the times() helper of pages
+    translations.init_app(app)  # tr(), lang_attr()... in templates: content in several languages
 
     from conference.cli import register_commands
 

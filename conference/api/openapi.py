@@ -27,6 +27,7 @@ from conference.registrations.models import RegistrationMode, RegistrationStatus
 from conference.registrations.registering import KEY_LENGTH
 from conference.sessions.models import SessionKind, SessionStatus
 from conference.speakers.models import Role
+from conference.translations import CHOICES, FIELDS
 
 BEARER = [{"bearerAuth": []}]
 
@@ -56,9 +57,47 @@ DATE_TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 w
 NULLABLE_DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
 URL = {"type": "string", "format": "uri"}
 
+LANGUAGE = {
+    "type": "string",
+    "description": "A language of the LANGUAGES setting (en, ja, ko, th by default).",
+}
+
+
+def _languages(fields: tuple[str, ...]) -> dict:
+    return _object(
+        {name: LANGUAGE for name in fields},
+        description="The language each text field of this answer is in: the `?lang=` asked for where a "
+        "translation exists, else the text's own language.",
+    )
+
+
+def _translations_in(kind: str) -> dict:
+    """The `translations` object of a model, as written (and as the organiser answers return it)."""
+    fields = {
+        f.name: {"type": ["array", "null"], "items": {"type": "string", "maxLength": f.max_length},
+                 "description": "One label per choice, in the order of the choices."}
+        if f.kind == CHOICES
+        else {"type": ["string", "null"], "maxLength": f.max_length}
+        for f in FIELDS[kind]
+    }  # fmt: skip
+    return {
+        "type": "object",
+        "additionalProperties": {
+            "oneOf": [_object(fields, required=[]), {"type": "null"}],
+        },
+        "description": "Translations by language (any of the LANGUAGES setting but the default language): "
+        '{"ja":{"title":"…"}}. Written: a field given replaces the stored one, an empty text or null '
+        "removes it, a language given as null is removed, languages not given are kept. An unknown "
+        "language or field, the default language, control characters or text over the limit: 422 "
+        "(`translations.<lang>.<field>`).",
+    }
+
+
 EVENT_SUMMARY = {
     "slug": STRING,
     "title": STRING,
+    "language": {**LANGUAGE, "description": "The language the event is written in (its default)."},
+    "languages": _languages(("title",)),
     "kind": {"enum": _values(EventKind)},
     "status": {"enum": _values(EventStatus)},
     "timezone": {"type": "string", "description": "IANA time zone; times are given in it."},
@@ -96,6 +135,8 @@ SCHEMAS: dict[str, dict] = {
         {
             "id": {"type": "integer"},
             "title": STRING,
+            "description": {"type": "string", "description": "Markdown."},
+            "languages": _languages(("title", "description")),
             "kind": {"enum": _values(SessionKind)},
             "status": {"enum": _values(SessionStatus)},
             "starts_at": DATE_TIME,
@@ -111,7 +152,11 @@ SCHEMAS: dict[str, dict] = {
     "EventDetail": _object(
         {
             **EVENT_SUMMARY,
+            "languages": _languages(
+                ("title", "summary", "description", "venue_name", "venue_address", "city", "country")
+            ),
             "summary": STRING,
+            "description": {"type": "string", "description": "Markdown."},
             "attendance_mode": {"enum": _values(AttendanceMode)},
             "venue": {
                 "oneOf": [
@@ -353,6 +398,11 @@ EVENT_FIELDS_IN = {
     },
     "summary": TEXT_IN,
     "description": TEXT_IN,
+    "language": {
+        **LANGUAGE,
+        "description": "The language the event's own fields are written in (default en).",
+    },
+    "translations": _translations_in("event"),
 }
 REGISTRATION_SETTINGS = {
     "enabled": {"type": "boolean"},
@@ -372,15 +422,24 @@ SESSION_FIELDS_IN = {
     "capacity": {"type": ["integer", "null"], "minimum": 0, "description": "null: no limit of its own."},
     "registration_enabled": {"type": "boolean"},
     "description": TEXT_IN,
+    "translations": _translations_in("session"),
     "notify": {
         "type": "boolean",
         "description": "false: a move notifies nobody (default true: registrants and speakers of a moved "
         "session get one notice, folded with other changes within NOTICE_DELAY_SECONDS).",
     },
 }
+PERSON_FIELDS_IN = {
+    "position": {"type": ["string", "null"], "maxLength": 300},
+    "affiliation": {"type": ["string", "null"], "maxLength": 300},
+    "bio": {"type": ["string", "null"], "maxLength": 10_000, "description": "Markdown."},
+    "language": {**LANGUAGE, "description": "The language position and bio are written in (default en)."},
+    "translations": _translations_in("person"),
+}
 ORGANISER_SESSION = {
     **SCHEMAS["Session"]["properties"],
     "description": STRING,
+    "translations": _translations_in("session"),
     "registration_enabled": {"type": "boolean"},
     "seats_taken": {"type": "integer", "minimum": 0},
     "people": {"type": "array", "items": _ref("Assignment")},
@@ -403,6 +462,7 @@ SCHEMAS.update(
                 "description": STRING,
                 "online_url": NULLABLE_STRING,
                 "registration": _object(REGISTRATION_SETTINGS),
+                "translations": _translations_in("event"),
             },
             description="An event (of any status) as its team sees it.",
         ),
@@ -453,6 +513,7 @@ SCHEMAS.update(
                         "name": {"type": "string", "maxLength": 200},
                         "email": {"type": ["string", "null"], "format": "email"},
                         "role": {"enum": _values(Role)},
+                        **PERSON_FIELDS_IN,
                         "create_anyway": {
                             "type": "boolean",
                             "description": "Create although someone has a similar name (422 names them).",
@@ -463,6 +524,25 @@ SCHEMAS.update(
                     "description": "A new person, as the session page's form creates one.",
                 },
             ]
+        },
+        "OrganiserPerson": _object(
+            {
+                "slug": STRING,
+                "name": STRING,
+                "position": STRING,
+                "affiliation": STRING,
+                "bio": {"type": "string", "description": "Markdown."},
+                "language": {**LANGUAGE, "description": "The language position and bio are written in."},
+                "translations": _translations_in("person"),
+                "url": URL,
+            },
+            description="A person as organisers who may edit them see them (without the private e-mail).",
+        ),
+        "PersonChanges": {
+            "type": "object",
+            "properties": {"name": {"type": "string", "maxLength": 200}, **PERSON_FIELDS_IN},
+            "additionalProperties": False,
+            "description": "Any of the fields; the others keep their values.",
         },
         "Publish": {
             "type": "object",
@@ -501,6 +581,20 @@ ERROR = {
 }
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": STRING, "description": "The event's slug."}
 SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+LANG = {
+    "name": "lang",
+    "in": "query",
+    "schema": STRING,
+    "description": "The language to give text in (one of the LANGUAGES setting, else 400), where a "
+    "translation exists; without it, each text in its own language. `languages` says which is which.",
+}
+PERSON_SLUG = {
+    "name": "person_slug",
+    "in": "path",
+    "required": True,
+    "schema": STRING,
+    "description": "The person's slug.",
+}
 TOKEN = {
     "name": "token",
     "in": "path",
@@ -588,7 +682,8 @@ PATHS: dict[str, dict] = {
                     "in": "query",
                     "schema": {"enum": ["1", "0", "true", "false"]},
                     "description": "1: only events that have not ended.",
-                }
+                },
+                LANG,
             ],
         ),
         "post": _operation(
@@ -605,8 +700,8 @@ PATHS: dict[str, dict] = {
             "getEvent",
             "One published event with its programme.",
             {200: _json(_ref("EventDetail"), "The event.")},
-            errors=(404,),
-            parameters=[SLUG],
+            errors=(400, 404),
+            parameters=[SLUG, LANG],
         ),
         "patch": _operation(
             "editEvent",
@@ -815,6 +910,26 @@ PATHS: dict[str, dict] = {
             {200: _json(_ref("Cancelled"), "Cancelled; the waiting list moves up.")},
             errors=(404, 429),
             parameters=[TOKEN],
+        ),
+    },
+    "/api/v1/people/{person_slug}": {
+        "get": _operation(
+            "getPerson",
+            "A person's details and translations (one the token's account may edit).",
+            {200: _json(_ref("OrganiserPerson"), "The person.")},
+            errors=(403, 404),
+            parameters=[PERSON_SLUG],
+            organiser=Action.EDIT_PERSON,
+        ),
+        "patch": _operation(
+            "editPerson",
+            "Change a person's details, language and translations (as the person page does).",
+            {200: _json(_ref("OrganiserPerson"), "The person as they are now.")},
+            errors=(400, 403, 404, 422),
+            parameters=[PERSON_SLUG],
+            body=_ref("PersonChanges"),
+            organiser=Action.EDIT_PERSON,
+            description="A person may be edited with a role that may edit on every event they take part in.",
         ),
     },
     "/api/v1/me": {

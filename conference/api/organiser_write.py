@@ -23,10 +23,11 @@ from flask import Response, abort, g, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from conference import translations
 from conference.api.auth import api_user, token_required
 from conference.api.blueprint import bp
 from conference.api.serialise import event_detail, session_detail
-from conference.auth.permissions import Action, may_find_person
+from conference.auth.permissions import Action, may_edit_person, may_find_person
 from conference.db import db, utcnow
 from conference.events import editing as event_editing
 from conference.events import operations as event_operations
@@ -41,9 +42,11 @@ from conference.sessions import operations as session_operations
 from conference.sessions.forms import SessionForm
 from conference.sessions.models import Session
 from conference.speakers import editing as people
-from conference.speakers.forms import NewSpeakerForm
+from conference.speakers import operations as person_operations
+from conference.speakers.forms import NewSpeakerForm, PersonForm
 from conference.speakers.models import Person, Role
 from conference.timeutil import all_timezones, isoformat, local
+from conference.urls import absolute_url_for
 
 TEXT, CHOICE, TIME, OPTIONAL_TIME, BOOL, COUNT = "text", "choice", "time", "optional_time", "bool", "count"
 SERIES = "series"  # a series' slug (or null) for the form's series choice
@@ -65,7 +68,10 @@ EVENT_FIELDS = {
     "series": ("series_id", SERIES),
     "summary": ("summary", TEXT),
     "description": ("description", TEXT),
+    "language": ("language", CHOICE),
 }
+# Taken besides the form's fields: {"ja": {"title": ...}} (conference/translations.py).
+TRANSLATIONS = "translations"
 EVENT_REQUIRED = ("title", "kind", "timezone", "starts_at", "ends_at", "mode")
 REGISTRATION_FIELDS = {
     "enabled": ("registration_enabled", BOOL),
@@ -93,7 +99,13 @@ PERSON_FIELDS = {
     "name": ("name", TEXT),
     "email": ("email", TEXT),
     "role": ("role", CHOICE),
+    "position": ("position", TEXT),
+    "affiliation": ("affiliation", TEXT),
+    "bio": ("bio", TEXT),
+    "language": ("language", CHOICE),
 }
+# A person's own details, as PATCH /people/<slug> changes them.
+PERSON_EDIT_FIELDS = {name: spec for name, spec in PERSON_FIELDS.items() if name != "role"}
 
 
 class InputErrors(Exception):
@@ -245,6 +257,22 @@ def _validated(form, fields: dict, errors: dict) -> None:  # noqa: ANN001
         raise InputErrors(errors)
 
 
+def _translations(
+    kind: str, payload: dict, current: dict | None, default: str, errors: dict, **kw
+) -> dict | None:  # noqa: ANN003
+    """The translations to store when the payload has `translations` (None when it has none); refusals go
+    into `errors` as "translations.<lang>.<field>"."""
+    if TRANSLATIONS not in payload:
+        return None
+    try:
+        return translations.apply(kind, current or {}, payload[TRANSLATIONS], default, **kw)
+    except translations.TranslationErrors as refused:
+        for where, messages in refused.errors.items():
+            key = TRANSLATIONS if where == "_" else f"{TRANSLATIONS}.{where}"
+            errors.setdefault(key, []).extend(messages)
+        return None
+
+
 def _zone(payload: dict, default: str) -> str:
     zone = payload.get("timezone", default)
     return zone if isinstance(zone, str) and zone in all_timezones() else default
@@ -278,6 +306,8 @@ def organiser_event_json(event: Event) -> dict:
             "description": event.description,
             "online_url": event.online_url,
             "registration": registration_settings_json(event),
+            "language": event.language,
+            "translations": event.translations or {},
         }
     )
     return data
@@ -288,6 +318,7 @@ def organiser_session_json(event: Event, session: Session) -> dict:
     data.update(
         {
             "description": session.description,
+            "translations": session.translations or {},
             "registration_enabled": session.registration_enabled,
             "seats_taken": session.seats_taken,
             "people": [
@@ -336,11 +367,17 @@ def _settings_form(payload: object, event: Event, zone: str, errors: dict) -> Se
 def create_event():  # noqa: ANN201
     payload = _body()
     errors: dict[str, list[str]] = {}
-    _unknown(payload, EVENT_FIELDS, errors)
+    _unknown(payload, (*EVENT_FIELDS, TRANSLATIONS), errors)
     _missing(payload, EVENT_REQUIRED, errors)
     try:
         form = _event_form({k: v for k, v in payload.items() if k in EVENT_FIELDS}, None, errors)
-        event = event_operations.create_event(api_user(), event_editing.event_values(form))
+        values = event_editing.event_values(form)
+        stored = _translations("event", payload, {}, values["language"], errors)
+        if errors:
+            raise InputErrors(errors)
+        if stored is not None:
+            values["translations"] = stored
+        event = event_operations.create_event(api_user(), values)
     except InputErrors as invalid:
         return _invalid(invalid.errors)
     except OperationError as error:
@@ -354,10 +391,17 @@ def edit_event(slug: str):  # noqa: ANN201
     event: Event = g.api_event
     payload = _body()
     errors: dict[str, list[str]] = {}
-    _unknown(payload, (*EVENT_FIELDS, "registration"), errors)
+    _unknown(payload, (*EVENT_FIELDS, "registration", TRANSLATIONS), errors)
     fields = {k: v for k, v in payload.items() if k in EVENT_FIELDS}
     try:
-        form = _event_form(fields, event, errors) if fields or errors else None
+        form = _event_form(fields, event, errors) if fields or errors or TRANSLATIONS in payload else None
+        values = event_editing.event_values(form) if form is not None else None
+        if values is not None:
+            stored = _translations("event", payload, event.translations, values["language"], errors)
+            if errors:
+                raise InputErrors(errors)
+            if stored is not None:
+                values["translations"] = stored
         settings = None
         if "registration" in payload:
             zone = form.timezone.data if form is not None else event.timezone
@@ -366,8 +410,8 @@ def edit_event(slug: str):  # noqa: ANN201
         # seats taken), so that a refusal leaves the event's details unchanged too.
         if settings is not None:
             registration_editing.save_settings(api_user(), event, settings, zone)
-        if form is not None:
-            event_operations.edit_event(api_user(), event, event_editing.event_values(form), None)
+        if values is not None:
+            event_operations.edit_event(api_user(), event, values, None)
     except InputErrors as invalid:
         return _invalid(invalid.errors)
     except registration_operations.OperationErrors as refused:
@@ -454,8 +498,23 @@ def _session_form(payload: dict, event: Event, session: Session | None, errors: 
     return form
 
 
+def _session_values(
+    form: SessionForm, payload: dict, event: Event, session: Session | None, errors: dict
+) -> dict:
+    """The session form's values, with the payload's translations merged into the stored ones."""
+    values = session_editing.session_values(form, event)
+    stored = _translations(
+        "session", payload, session.translations if session else {}, event.language, errors
+    )
+    if errors:
+        raise InputErrors(errors)
+    if stored is not None:
+        values["translations"] = stored
+    return values
+
+
 def _session_payload(payload: dict, errors: dict) -> dict:
-    _unknown(payload, (*SESSION_FIELDS, *SESSION_FLAGS), errors)
+    _unknown(payload, (*SESSION_FIELDS, *SESSION_FLAGS, TRANSLATIONS), errors)
     for flag in SESSION_FLAGS:
         if flag in payload and not isinstance(payload[flag], bool):
             errors.setdefault(flag, []).append(_("Give true or false."))
@@ -473,7 +532,7 @@ def create_session(slug: str):  # noqa: ANN201
     try:
         form = _session_form(fields, event, None, errors)
         session = session_operations.create_session(
-            api_user(), event, session_editing.session_values(form, event)
+            api_user(), event, _session_values(form, payload, event, None, errors)
         )
     except InputErrors as invalid:
         return _invalid(invalid.errors)
@@ -495,7 +554,7 @@ def edit_session(slug: str, session_id: int):  # noqa: ANN201
         session_operations.edit_session(
             api_user(),
             session,
-            session_editing.session_values(form, event),
+            _session_values(form, payload, event, session, errors),
             notify=payload.get("notify", True) is not False,
         )
     except InputErrors as invalid:
@@ -549,13 +608,18 @@ def _new_person(payload: dict, errors: dict, event: Event) -> Person | None:
     _missing(payload, ("name",), errors)
     if "create_anyway" in payload and not isinstance(payload["create_anyway"], bool):
         errors.setdefault("create_anyway", []).append(_("Give true or false."))
-    data: MultiDict = MultiDict({"role": Role.SPEAKER.value})
+    data: MultiDict = MultiDict({"role": Role.SPEAKER.value, "language": "en"})
     _overlay(data, {k: v for k, v in payload.items() if k in PERSON_FIELDS}, PERSON_FIELDS, "UTC", errors)
     if payload.get("create_anyway") is True:
         data["create_anyway"] = "y"
     form = NewSpeakerForm(formdata=data, meta=_no_csrf())
     _validated(form, PERSON_FIELDS, errors)
-    person, similar = people.create_unless_similar(form, api_user(), event_ids=[event.id])
+    stored = _translations("person", payload, {}, form.language.data, errors)
+    if errors:
+        raise InputErrors(errors)
+    person, similar = people.create_unless_similar(
+        form, api_user(), event_ids=[event.id], translations=stored or None
+    )
     if person is None:
         messages = [str(m) for m in form.name.errors]
         if similar:
@@ -581,7 +645,9 @@ def add_person(slug: str, session_id: int):  # noqa: ANN201
     payload = _body()
     errors: dict[str, list[str]] = {}
     by_slug = "person" in payload
-    _unknown(payload, ("person", "role") if by_slug else (*PERSON_FIELDS, "create_anyway"), errors)
+    _unknown(
+        payload, ("person", "role") if by_slug else (*PERSON_FIELDS, "create_anyway", TRANSLATIONS), errors
+    )
     role_value = payload.get("role", Role.SPEAKER.value)
     if not isinstance(role_value, str) or role_value not in {r.value for r in Role}:
         errors.setdefault("role", []).append(
@@ -616,3 +682,64 @@ def remove_person(slug: str, session_id: int, assignment_id: int):  # noqa: ANN2
     )
     session_operations.remove_assignment(api_user(), assignment)
     return Response(status=204)
+
+
+# --- people ----------------------------------------------------------------------------------------------
+
+
+def organiser_person_json(person: Person) -> dict:
+    return {
+        "slug": person.slug,
+        "name": person.name,
+        "position": person.position,
+        "affiliation": person.affiliation,
+        "bio": person.bio,
+        "language": person.language,
+        "translations": person.translations or {},
+        "url": absolute_url_for("speakers.detail", slug=person.slug),
+    }
+
+
+def _editable(slug: str) -> Person:
+    """The person with this slug if the token's account may edit them (`may_edit_person`); else 404."""
+    person = db.session.scalars(sa.select(Person).where(Person.slug == slug)).first()
+    if person is None or not may_edit_person(api_user(), person):
+        abort(404, description=_("No person with the slug %(slug)s that you may edit.", slug=repr(slug)))
+    return person
+
+
+@bp.get("/people/<person_slug>")
+@token_required(Action.EDIT_PERSON)
+def get_person(person_slug: str):  # noqa: ANN201
+    return jsonify(organiser_person_json(_editable(person_slug)))
+
+
+@bp.patch("/people/<person_slug>")
+@token_required(Action.EDIT_PERSON)
+def edit_person(person_slug: str):  # noqa: ANN201
+    """Change a person's own details and translations (position and bio), as the person page does."""
+    person = _editable(person_slug)
+    payload = _body()
+    errors: dict[str, list[str]] = {}
+    _unknown(payload, (*PERSON_EDIT_FIELDS, TRANSLATIONS), errors)
+    current = PersonForm(formdata=None, obj=person, meta=_no_csrf())
+    current.links.data = people.format_links(person.links)
+    data = _current(current)
+    _overlay(data, {k: v for k, v in payload.items() if k in PERSON_EDIT_FIELDS}, PERSON_EDIT_FIELDS, "UTC",
+             errors)  # fmt: skip
+    form = PersonForm(formdata=data, meta=_no_csrf())
+    try:
+        _validated(form, PERSON_EDIT_FIELDS, errors)
+        links, _link_errors = people.parse_links(form.links.data)
+        values = people.person_values(form, links)
+        stored = _translations("person", payload, person.translations, values["language"], errors)
+        if errors:
+            raise InputErrors(errors)
+        if stored is not None:
+            values["translations"] = stored
+        person_operations.edit_person(api_user(), person, values)
+    except InputErrors as invalid:
+        return _invalid(invalid.errors)
+    except OperationError as error:
+        return _refused(error, PERSON_EDIT_FIELDS)
+    return jsonify(organiser_person_json(person))

@@ -1,4 +1,7 @@
-"""JSON shapes of the public API."""
+"""JSON shapes of the public API.
+
+Text is given in `language` (the API's `?lang=`, conference/translations.py) where a translation exists,
+else in the text's own language; `languages` says which language each translated field is in."""
 
 from __future__ import annotations
 
@@ -8,13 +11,21 @@ from conference.events.models import Event
 from conference.registrations.availability import session_registration_open
 from conference.sessions.models import Session
 from conference.timeutil import isoformat
+from conference.translations import default_language, text
 from conference.urls import absolute_url_for
 
 
-def event_summary(event: Event) -> dict:
+def _texts(obj: object, names: tuple[str, ...], language: str | None) -> dict:
+    return {name: text(obj, name, language or default_language(obj)) for name in names}
+
+
+def event_summary(event: Event, language: str | None = None) -> dict:
+    title = text(event, "title", language or event.language)
     return {
         "slug": event.slug,
-        "title": event.title,
+        "title": title,
+        "language": event.language,
+        "languages": {"title": title.language},
         "kind": event.kind.value,
         "status": event.status.value,
         "timezone": event.timezone,
@@ -24,10 +35,13 @@ def event_summary(event: Event) -> dict:
     }
 
 
-def session_detail(event: Event, session: Session, now: datetime) -> dict:
+def session_detail(event: Event, session: Session, now: datetime, language: str | None = None) -> dict:
+    texts = _texts(session, ("title", "description"), language)
     return {
         "id": session.id,
-        "title": session.title,
+        "title": texts["title"],
+        "description": texts["description"],
+        "languages": {name: value.language for name, value in texts.items()},
         "kind": session.kind.value,
         "status": session.status.value,
         "starts_at": isoformat(session.starts_at, event.timezone),
@@ -43,17 +57,22 @@ def session_detail(event: Event, session: Session, now: datetime) -> dict:
     }
 
 
-def event_detail(event: Event, sessions: list[Session], now: datetime) -> dict:
-    data = event_summary(event)
+def event_detail(event: Event, sessions: list[Session], now: datetime, language: str | None = None) -> dict:
+    data = event_summary(event, language)
+    texts = _texts(
+        event, ("summary", "description", "venue_name", "venue_address", "city", "country"), language
+    )
+    data["languages"].update({name: value.language for name, value in texts.items()})
     data.update(
         {
-            "summary": event.summary,
+            "summary": texts["summary"],
+            "description": texts["description"],
             "attendance_mode": event.attendance_mode.value,
             "venue": {
-                "name": event.venue_name,
-                "address": event.venue_address,
-                "city": event.city,
-                "country": event.country,
+                "name": texts["venue_name"],
+                "address": texts["venue_address"],
+                "city": texts["city"],
+                "country": texts["country"],
             }
             if event.has_venue
             else None,
@@ -62,7 +81,7 @@ def event_detail(event: Event, sessions: list[Session], now: datetime) -> dict:
             "series_slug": event.series.slug if event.series else None,
             "hosts": [o.name for o in event.hosts],
             "partners": [o.name for o in event.partners],
-            "sessions": [session_detail(event, s, now) for s in sessions],
+            "sessions": [session_detail(event, s, now, language) for s in sessions],
         }
     )
     return data

@@ -9,6 +9,7 @@ from conference.api.blueprint import bp
 from conference.api.serialise import event_detail, event_summary
 from conference.db import utcnow
 from conference.events.queries import programme, public_event, public_events
+from conference.translations import requested_language
 
 
 @bp.get("/events")
@@ -17,7 +18,8 @@ def events():  # noqa: ANN201
     if upcoming_arg not in ("", "0", "1", "true", "false"):
         abort(400, description=_("upcoming must be 1 or 0"))
     upcoming = True if upcoming_arg in ("1", "true") else None
-    return jsonify({"events": [event_summary(e) for e in public_events(upcoming=upcoming)]})
+    language = requested_language()
+    return jsonify({"events": [event_summary(e, language) for e in public_events(upcoming=upcoming)]})
 
 
 @bp.get("/events/<slug>")
@@ -25,4 +27,4 @@ def event(slug: str):  # noqa: ANN201
     found = public_event(slug) or abort(
         404, description=_("No published event with the slug %(slug)s.", slug=repr(slug))
     )
-    return jsonify(event_detail(found, programme(found), utcnow()))
+    return jsonify(event_detail(found, programme(found), utcnow(), requested_language()))

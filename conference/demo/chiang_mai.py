@@ -39,6 +39,39 @@ SYMPOSIUM_PARTNERS = [
 ]
 
 
+# The symposium in Japanese and Korean (conference/translations.py): what readers of those languages see.
+SYMPOSIUM_TRANSLATIONS = {
+    "ja": {
+        "title": "アジアにおける人間の安全保障：日韓の視点 — CHSSイニシアティブのためのAASシンポジウム",
+        "summary": "日韓共同研究プロジェクト2年目の締めくくりとして、アジア研究協会（AAS）と共にチェンマイ大学で"
+        "開催します。",
+        "description": "日韓共同プロジェクト「アジアにおける**人間の安全保障**」の2年目は、チェンマイ大学を会場とする、"
+        "CHSSイニシアティブのためのアジア研究協会（AAS）の2日間のシンポジウムで締めくくります。\n\n"
+        "アジア、ヨーロッパ、オーストラリア、北米の十数の連携機関から研究者と実務家が集い、記憶と和解、移住と労働、"
+        "地域の安定について研究成果を発表します。シンポジウムの後には、同じ市内でアジア政治国際学会（APISA）の"
+        "大会が開かれます。\n\n"
+        "_このデモ用プログラムに掲載されている登壇者は架空の人物です。_",
+        "venue_name": "チェンマイ大学 社会科学部",
+        "city": "チェンマイ",
+        "country": "タイ",
+    },
+    "ko": {
+        "title": "아시아의 인간 안보: 한일의 시각 — CHSS 이니셔티브를 위한 AAS 심포지엄",
+        "summary": "한일 공동 연구 프로젝트 2년 차를 마무리하는 행사로, 아시아학회(AAS)와 함께 치앙마이 대학교에서 "
+        "개최합니다.",
+        "description": "한일 공동 프로젝트 '아시아의 **인간 안보**' 2년 차는 치앙마이 대학교에서 열리는 "
+        "CHSS 이니셔티브를 위한 아시아학회(AAS)의 이틀간 심포지엄으로 마무리됩니다.\n\n"
+        "아시아, 유럽, 오스트레일리아, 북미의 십여 개 협력 기관에서 온 연구자와 실무자들이 기억과 화해, 이주와 노동, "
+        "지역 안정에 관한 연구를 발표합니다. 심포지엄에 이어 같은 도시에서 아시아정치국제학회(APISA) 대회가 "
+        "열립니다.\n\n"
+        "_이 시연용 프로그램에 소개된 연사는 가상의 인물입니다._",
+        "venue_name": "치앙마이 대학교 사회과학대학",
+        "city": "치앙마이",
+        "country": "태국",
+    },
+}
+
+
 def build_symposium(dates: DemoDates) -> Event:
     tz = "Asia/Bangkok"
     day1 = dates.symposium_day
@@ -81,6 +114,8 @@ def build_symposium(dates: DemoDates) -> Event:
         series=series,
         capacity_in_person=120,
         capacity_online=300,
+        language="en",
+        translations=SYMPOSIUM_TRANSLATIONS,
     )
     link_organisations(
         event,
@@ -104,6 +139,7 @@ def build_symposium(dates: DemoDates) -> Event:
         "Welcome and opening remarks",
         SessionKind.KEYNOTE,
         room=auditorium,
+        translations={"ja": {"title": "開会挨拶"}, "ko": {"title": "환영사 및 개회사"}},
         people=[("Aiko Tanaka", Role.CHAIR), ("Min-seo Lee", Role.SPEAKER)],
     )
     add(
@@ -115,6 +151,16 @@ def build_symposium(dates: DemoDates) -> Event:
         SessionKind.KEYNOTE,
         room=auditorium,
         description="Why the human-security agenda matters again for East and Southeast Asia.",
+        translations={
+            "ja": {
+                "title": "基調講演：パンデミック後の人間の安全保障",
+                "description": "人間の安全保障という課題が、東アジアと東南アジアにとって今あらためて重要である理由。",
+            },
+            "ko": {
+                "title": "기조연설: 팬데믹 이후의 인간 안보",
+                "description": "인간 안보라는 의제가 동아시아와 동남아시아에서 다시 중요해진 이유.",
+            },
+        },
         people=[("Daniel Reyes", Role.KEYNOTE), ("Aiko Tanaka", Role.CHAIR)],
     )
     add(event, day1, "10:30", "11:00", "Coffee break", SessionKind.BREAK)
@@ -128,6 +174,16 @@ def build_symposium(dates: DemoDates) -> Event:
         room=seminar,
         capacity=20,
         description="A small-format panel (20 seats) on how societies work through contested pasts.",
+        translations={
+            "ja": {
+                "title": "日韓間の記憶・謝罪・和解",
+                "description": "社会が争いのある過去とどう向き合うかを考える少人数のパネル（定員20名）です。",
+            },
+            "ko": {
+                "title": "한일 간의 기억, 사과, 화해",
+                "description": "사회가 논쟁적인 과거를 어떻게 다루는지 살펴보는 소규모 패널(20석)입니다.",
+            },
+        },
         people=[
             ("Min-seo Lee", Role.PANELIST),
             ("Hendrik de Vries", Role.PANELIST),

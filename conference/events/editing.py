@@ -43,6 +43,7 @@ def event_values(form) -> dict:  # noqa: ANN001
         attendance_mode=AttendanceMode(form.attendance_mode.data),
         online_url=(form.online_url.data or "").strip() or None,
         series_id=form.series_id.data or None,
+        language=form.language.data,
     )
     return values
 
@@ -58,6 +59,7 @@ def fill_event_form(form, event: Event) -> None:  # noqa: ANN001
     form.attendance_mode.data = event.attendance_mode.value
     form.online_url.data = event.online_url or ""
     form.series_id.data = event.series_id or 0
+    form.language.data = event.language
 
 
 def series_choices() -> list[SelectChoice]:
@@ -128,6 +130,8 @@ def duplicate_event(source: Event, *, title: str, slug: str, new_start_local: da
         attendance_mode=source.attendance_mode,
         online_url=source.online_url,
         hashtag=source.hashtag,
+        language=source.language,
+        translations=dict(source.translations or {}),
         series_id=source.series_id,
         registration_enabled=source.registration_enabled,
         registration_opens_at=move(source.registration_opens_at),
@@ -150,6 +154,7 @@ def duplicate_event(source: Event, *, title: str, slug: str, new_start_local: da
             title=session.title,
             kind=session.kind,
             description=session.description,
+            translations=dict(session.translations or {}),
             starts_at=move(session.starts_at),
             ends_at=move(session.ends_at),
             room=rooms.get(session.room_id) if session.room_id else None,

@@ -13,6 +13,7 @@ from conference.inputs import FlaskForm
 from conference.labels import choices
 from conference.organise.fields import LocalDateTimeField, ends_after, http_url
 from conference.timeutil import all_timezones
+from conference.translations import language_choices
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens only."))
 
@@ -25,6 +26,14 @@ class EventForm(FlaskForm):
         description=_l("Part of the public link /events/…/. Leave empty to make one from the title."),
     )
     kind = SelectField(_l("Kind"), choices=choices(EventKind))
+    language = SelectField(
+        _l("Language"),
+        choices=[],
+        default="en",
+        description=_l(
+            "The language this event's own texts are written in; translations into others go below."
+        ),
+    )
     summary = TextAreaField(
         _l("Summary"), validators=[Length(max=2000)], description=_l("One or two sentences.")
     )
@@ -52,6 +61,7 @@ class EventForm(FlaskForm):
     def __init__(self, *args, series_choices: list[SelectChoice] | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.timezone.choices = [SelectChoice(zone) for zone in all_timezones()]
+        self.language.choices = [SelectChoice(code, name) for code, name in language_choices()]
         self.series_id.choices = [SelectChoice(0, _l("— none —")), *(series_choices or [])]
 
 

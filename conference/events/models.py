@@ -96,6 +96,8 @@ class Publication(db.Model):
     authors: Mapped[str] = mapped_column(sa.String(400), default="")
     url: Mapped[str | None] = mapped_column(sa.String(500))
     position: Mapped[int] = mapped_column(default=0)
+    # Its title in other languages than the event's: {"ja": {"title": "..."}} (conference/translations.py).
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
     event: Mapped[Event] = relationship(back_populates="publications")
 
@@ -136,6 +138,10 @@ class Event(db.Model):
     )
     online_url: Mapped[str | None] = mapped_column(sa.String(500))
     hashtag: Mapped[str] = mapped_column(sa.String(100), default="")
+    # The language the event's own text is written in, and its translations into others:
+    # {"ja": {"title": "...", ...}} (which fields, validation and fallback: conference/translations.py).
+    language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
     status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus), default=EventStatus.DRAFT, index=True)
     # Set the first time the event is published (see `_remember_publication`); a draft that was never
     # published stays private even when it is cancelled.

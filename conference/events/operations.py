@@ -83,6 +83,24 @@ def allowed(current: EventStatus, wanted: EventStatus) -> bool:
 def _check_values(values: dict) -> None:
     if values["ends_at"] < values["starts_at"]:
         raise OperationError(_("The end must come after the start."), "ends_at")
+    if "translations" in values:
+        checked_translations("event", values["translations"], values.get("language") or "en")
+
+
+def checked_translations(kind: str, stored: object, default: str) -> None:
+    """Translations as stored (`conference.translations.merged`) are well-formed: anything else (from a
+    caller that did not `parse`) is refused before it is written."""
+    from conference import translations
+
+    if isinstance(
+        stored, dict
+    ):  # one kept from before the default language changed is not shown, not refused
+        stored = {language: values for language, values in stored.items() if language != default}
+    try:
+        translations.parse(kind, stored, default)
+    except translations.TranslationErrors as refused:
+        where, messages = next(iter(refused.errors.items()))
+        raise OperationError(f"{where}: {messages[0]}", "translations") from refused
 
 
 def create_event(actor: User | None, values: dict, slug: str | None = None) -> Event:
@@ -263,6 +281,9 @@ def unlink_organisation(actor: User | None, link: EventOrganisation) -> None:
 
 
 def add_publication(actor: User | None, event: Event, values: dict) -> Publication:
+    """A publication of the event (`values`: title, kind, published_on, authors, url, and optionally
+    translations of its title)."""
+    checked_translations("publication", values.get("translations", {}), event.language)
     publication = Publication(position=len(event.publications), **values)
     event.publications.append(publication)
     signals.event_changed.send(

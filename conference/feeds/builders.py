@@ -26,6 +26,7 @@ from conference.feeds.entries import (
     event_context,
     event_vevent,
     events_by_id,
+    feed_text,
     kept,
     session_vevent,
 )
@@ -90,10 +91,11 @@ def event_feed(event: Event, now: datetime | None = None) -> Feed:
         for row in _session_rows(Session.event_id == event.id)
         if kept(row.status, row.cancelled_at, row.ends_at, now)
     ]
-    description = event.summary.strip()
+    description = feed_text(event, "summary").strip()
+    title = str(feed_text(event, "title"))
     if rows:
         entries = [_session_entry(row, context, event.timezone, now) for row in rows]
-        feed = assemble(event.title, description, entries, lambda _e, s: session_vevent(s), event.updated_at)
+        feed = assemble(title, description, entries, lambda _e, s: session_vevent(s), event.updated_at)
     else:
         entry = Entry(
             ("event", event.id, event.updated_at, context, config_key()),
@@ -102,9 +104,7 @@ def event_feed(event: Event, now: datetime | None = None) -> Feed:
             event.updated_at,
             event.timezone,
         )
-        feed = assemble(
-            event.title, description, [entry], lambda _e, _s: event_vevent(event), event.updated_at
-        )
+        feed = assemble(title, description, [entry], lambda _e, _s: event_vevent(event), event.updated_at)
     feed.last_modified = event.updated_at
     feed_cache.put(key, feed)
     return feed
@@ -173,7 +173,11 @@ def session_feed(session: Session) -> Feed:
     event = session.event
     entry = _session_entry(session, event_context(event), event.timezone, utcnow())
     feed = assemble(
-        f"{session.title} ({event.title})", "", [entry], lambda _e, s: session_vevent(s), session.updated_at
+        f"{feed_text(session, 'title')} ({feed_text(event, 'title')})",
+        "",
+        [entry],
+        lambda _e, s: session_vevent(s),
+        session.updated_at,
     )
     return feed
 
@@ -230,7 +234,7 @@ def registration_feed_data(registration: Registration, now: datetime | None = No
     A registration without chosen sessions gets the event itself."""
     now = now or utcnow()
     event = registration.event
-    name = f"{event.title}: {registration.name}"
+    name = f"{feed_text(event, 'title')}: {registration.name}"
     ended = registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED)
     if ended and not registration.withdrawn:
         return Feed(calendar_bytes(name, "", [], []), registration.updated_at)

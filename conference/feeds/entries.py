@@ -10,6 +10,7 @@ VTIMEZONE per zone (RRULE form, see vtimezone.py) and the VEVENT bytes into a fe
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from conference.feeds.vtimezone import vtimezone_bytes
 from conference.labels import label
 from conference.sessions.models import Room, Session, SessionStatus
 from conference.speakers.models import Assignment, Person, Role
+from conference.translations import Text, default_language, requested_language, text
 from conference.urls import absolute_url_for
 
 PRODID = "-//Conference//Calendar feeds//EN"
@@ -97,7 +99,13 @@ def _cached_uid_domain() -> str:
 
 
 def config_key() -> tuple:
-    return (current_app.config["BASE_URL"], _cached_uid_domain(), str(get_locale()))
+    return (current_app.config["BASE_URL"], _cached_uid_domain(), str(get_locale()), requested_language())
+
+
+def feed_text(obj: object, field: str) -> Text:
+    """A text of the feed in the `?lang=` asked for, where translated; else in its own language. UIDs and
+    URLs never change with the language."""
+    return text(obj, field, requested_language() or default_language(obj))
 
 
 def _zone_years(entries: Iterable[Entry]) -> dict[str, tuple[int, int]]:
@@ -139,7 +147,11 @@ def _location(event: Event, room_name: str | None) -> str:
     if room_name:
         parts.append(room_name)
     if event.attendance_mode != AttendanceMode.ONLINE:
-        parts.extend(p for p in (event.venue_name, event.venue_address, event.city, event.country) if p)
+        parts.extend(
+            p
+            for p in (feed_text(event, name) for name in ("venue_name", "venue_address", "city", "country"))
+            if p
+        )
     if event.attendance_mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID):
         parts.append(label(AttendanceMode.ONLINE))
     return ", ".join(parts)
@@ -158,6 +170,8 @@ def event_context(event: Event) -> tuple:
         event.venue_address,
         event.city,
         event.country,
+        event.language,
+        json.dumps(event.translations or {}, sort_keys=True, ensure_ascii=False),
     )
 
 
@@ -176,7 +190,7 @@ def _people_lines(assignments: Sequence[Assignment]) -> list[str]:
     lines = []
     for assignment in assignments:
         person = assignment.person
-        about = ", ".join(p for p in (person.position, person.affiliation) if p)
+        about = ", ".join(p for p in (feed_text(person, "position"), person.affiliation) if p)
         role = label(assignment.role)
         lines.append(f"{person.name} ({role})" + (f", {about}" if about else ""))
     return lines
@@ -203,18 +217,19 @@ def session_vevent(
     vevent.add("sequence", session.revision)
     vevent.add("dtstart", session.starts_at.astimezone(zone))
     vevent.add("dtend", session.ends_at.astimezone(zone))
-    vevent["SUMMARY"] = vText(session.title)
+    vevent["SUMMARY"] = vText(feed_text(session, "title"))
     description: list[str] = []
     if role:
         description.append(_("Your role: %(role)s", role=label(Role(role))))
     people = _people_lines(session.assignments)
     if people:
         description.append("\n".join(people))
-    if session.description.strip():
-        description.append(session.description.strip())
+    session_description = feed_text(session, "description").strip()
+    if session_description:
+        description.append(session_description)
     if join_url:
         description.append(_("Join online: %(url)s", url=join_url))
-    description.append(f"{event.title}\n{page}")
+    description.append(f"{feed_text(event, 'title')}\n{page}")
     vevent["DESCRIPTION"] = vText("\n\n".join(description))
     location = _location(event, session.room.name if session.room else None)
     if location:
@@ -240,8 +255,8 @@ def event_vevent(event: Event, *, status: str | None = None, join_url: str | Non
     vevent.add("sequence", max(int((event.updated_at - event.created_at).total_seconds()), 0))
     vevent.add("dtstart", event.starts_at.astimezone(zone))
     vevent.add("dtend", event.ends_at.astimezone(zone))
-    vevent.add("summary", event.title)
-    description = [p for p in (event.summary.strip(),) if p]
+    vevent.add("summary", str(feed_text(event, "title")))
+    description = [p for p in (feed_text(event, "summary").strip(),) if p]
     if join_url:
         description.append(_("Join online: %(url)s", url=join_url))
     description.append(page)
@@ -274,6 +289,7 @@ def _load_sessions(ids: set[int]) -> dict[int, SimpleNamespace]:
             Session.title,
             Session.kind,
             Session.description,
+            Session.translations,
             Session.starts_at,
             Session.ends_at,
             Session.status,
@@ -286,7 +302,15 @@ def _load_sessions(ids: set[int]) -> dict[int, SimpleNamespace]:
         .where(Session.id.in_(ids))
     ).all()
     people = db.session.execute(
-        sa.select(Assignment.session_id, Assignment.role, Person.name, Person.position, Person.affiliation)
+        sa.select(
+            Assignment.session_id,
+            Assignment.role,
+            Person.name,
+            Person.position,
+            Person.affiliation,
+            Person.language,
+            Person.translations,
+        )
         .join(Person, Person.id == Assignment.person_id)
         .where(Assignment.session_id.in_(ids))
         .order_by(Assignment.session_id, Assignment.position, Assignment.id)
@@ -307,7 +331,11 @@ def _load_sessions(ids: set[int]) -> dict[int, SimpleNamespace]:
             SimpleNamespace(
                 role=person.role,
                 person=SimpleNamespace(
-                    name=person.name, position=person.position, affiliation=person.affiliation
+                    name=person.name,
+                    position=person.position,
+                    affiliation=person.affiliation,
+                    language=person.language,
+                    translations=person.translations,
                 ),
             )
         )

@@ -13,6 +13,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from conference import translations
 from conference.auth.permissions import (
     Action,
     editable_event_ids,
@@ -57,14 +58,15 @@ def people_index():  # noqa: ANN201
 @bp.route("/people/new", methods=["GET", "POST"])
 @requires(Action.ORGANISE)
 def new_person():  # noqa: ANN201
-    form = PersonForm()
+    form = translations.with_translations(PersonForm, "person")()
     similar: list[Person] = []
     if request.method == "GET":
         form.name.data = (request.args.get("name") or "")[:200]
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (stored := _translations(form, None)) is not None:
         links, similar = people.check_new_person(form, current_user)
         if links is not None:
-            person = operations.create_person(current_actor(), people.person_values(form, links))
+            values = {**people.person_values(form, links), "translations": stored}
+            person = operations.create_person(current_actor(), values)
             flash(_("%(name)s created.", name=person.name), "success")
             return redirect(url_for("organise.edit_person", person_id=person.id))
     return render_template("organise/person_form.html", form=form, person=None, similar=similar)
@@ -74,18 +76,25 @@ def new_person():  # noqa: ANN201
 @requires(Action.EDIT_PERSON)
 def edit_person(person_id: int):  # noqa: ANN201
     person = _editable_person(person_id)
-    form = PersonForm(obj=person)
+    form = translations.with_translations(PersonForm, "person")(obj=person)
     if request.method == "GET":
         form.links.data = people.format_links(person.links)
-    if form.validate_on_submit():
+        translations.fill_form(form, person)
+    if form.validate_on_submit() and (stored := _translations(form, person)) is not None:
         links, errors = people.parse_links(form.links.data)
         if errors:
             form.links.errors.extend(errors)
         else:
-            operations.edit_person(current_actor(), person, people.person_values(form, links))
+            values = {**people.person_values(form, links), "translations": stored}
+            operations.edit_person(current_actor(), person, values)
             flash(_("Saved."), "success")
             return redirect(url_for("organise.edit_person", person_id=person.id))
     return render_template("organise/person_form.html", form=form, person=person, similar=[])
+
+
+def _translations(form: PersonForm, person: Person | None) -> dict | None:
+    """The translations of position and bio the form sends (None: refused, the errors are on the form)."""
+    return translations.apply_form(form, "person", person.translations if person else {}, form.language.data)
 
 
 @bp.route("/people/merge", methods=["GET", "POST"])

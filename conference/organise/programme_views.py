@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from conference import translations
 from conference.auth.permissions import Action, may_find_person, requires
 from conference.db import db
 from conference.events.models import Event
@@ -42,14 +43,14 @@ def _notify_wanted() -> bool:
 @requires(Action.EDIT_EVENT)
 def new_session(slug: str):  # noqa: ANN201
     event = editable_event(slug)
-    form = SessionForm(rooms=event.rooms)
+    form = _session_form(event)
     if request.method == "GET":
         start = local(event.starts_at, event.timezone).replace(tzinfo=None)
         form.starts_at.data = start
         form.ends_at.data = start + timedelta(hours=1)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (values := _session_values(form, event, None)):
         try:
-            session = operations.create_session(current_actor(), event, editing.session_values(form, event))
+            session = operations.create_session(current_actor(), event, values)
         except OperationError as error:
             show_error(form, error)
         else:
@@ -63,18 +64,17 @@ def new_session(slug: str):  # noqa: ANN201
 def edit_session(slug: str, session_id: int):  # noqa: ANN201
     event = editable_event(slug)
     session = _session_or_404(event, session_id)
-    form = SessionForm(rooms=event.rooms)
+    form = _session_form(event)
     if request.method == "GET":
         editing.fill_session_form(form, session, event)
+        translations.fill_form(form, session)
     move_preview = None
     valid = form.validate_on_submit()
     if valid and request.form.get("preview_notice"):
         move_preview = _move_preview(event, session, editing.session_values(form, event))
-    elif valid:
+    elif valid and (values := _session_values(form, event, session)):
         try:
-            operations.edit_session(
-                current_actor(), session, editing.session_values(form, event), notify=_notify_wanted()
-            )
+            operations.edit_session(current_actor(), session, values, notify=_notify_wanted())
         except OperationError as error:
             show_error(form, error)
         else:
@@ -85,6 +85,17 @@ def edit_session(slug: str, session_id: int):  # noqa: ANN201
     if query and request.method == "GET":
         new_person.name.data = query
     return _session_page(event, session, form, new_person, query=query, move_preview=move_preview)
+
+
+def _session_form(event: Event, **kwargs) -> SessionForm:  # noqa: ANN003
+    """The session form with a section per language other than the event's (conference/translations.py)."""
+    return translations.with_translations(SessionForm, "session")(rooms=event.rooms, **kwargs)
+
+
+def _session_values(form: SessionForm, event: Event, session: Session | None) -> dict | None:
+    """The form's values with its translations (None: they were refused, the errors are on the form)."""
+    stored = translations.apply_form(form, "session", session.translations if session else {}, event.language)
+    return None if stored is None else {**editing.session_values(form, event), "translations": stored}
 
 
 def _move_preview(event: Event, session: Session, values: dict) -> tuple[str, str] | str:
@@ -270,8 +281,9 @@ def new_person_in_session(slug: str, session_id: int):  # noqa: ANN201
             flash(_("%(name)s created and added.", name=person.name), "success")
             _flash_new_clashes(session)
             return _back_to_session(event, session)
-    form = SessionForm(rooms=event.rooms, formdata=None)
+    form = _session_form(event, formdata=None)
     editing.fill_session_form(form, session, event)
+    translations.fill_form(form, session)
     return _session_page(event, session, form, new_person, similar=similar), 400
 
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from conference import translations
 from conference.auth.permissions import EDITORS, Action, require_event, requires
 from conference.db import db
 from conference.operations import current_actor
@@ -87,12 +88,26 @@ def edit_question(slug: str, question_id: int | None = None):  # noqa: ANN201
         question = db.session.get(Question, question_id)
         if question is None or question.event_id != event.id:
             abort(404)
-    form = QuestionForm()
+    form = translations.with_translations(QuestionForm, "question")()
     if request.method == "GET" and question is not None:
         form.label.data, form.help_text.data = question.label, question.help_text
         form.kind.data, form.required.data = question.kind.value, question.required
         form.options.data = "\n".join(question.options or [])
-    if form.validate_on_submit():
+        translations.fill_form(form, question)
+    stored = None
+    if (
+        form.validate_on_submit()
+        and (
+            stored := translations.apply_form(
+                form,
+                "question",
+                question.translations if question else {},
+                event.language,
+                options_count=len(form.option_list()),
+            )  # fmt: skip
+        )
+        is not None
+    ):
         # Answers keep the label and value they were given with, so editing never changes them.
         operations.save_question(
             current_actor(),
@@ -103,6 +118,7 @@ def edit_question(slug: str, question_id: int | None = None):  # noqa: ANN201
             kind=QuestionKind(form.kind.data),
             required=form.required.data,
             options=form.option_list(),
+            translations=stored,
         )
         flash(_("Question saved."))
         return redirect(url_for("organise.questions", slug=slug))

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from conference import translations
 from conference.auth.models import EventMember, TeamRole, User
 from conference.auth.permissions import Action, may, require_event, requires, team_roles, visible_events
 from conference.db import db
@@ -63,20 +64,28 @@ def home():  # noqa: ANN201
 @bp.route("/events/new", methods=["GET", "POST"])
 @requires(Action.ORGANISE)
 def new_event():  # noqa: ANN201
-    form = EventForm(series_choices=editing.series_choices())
+    form = translations.with_translations(EventForm, "event")(series_choices=editing.series_choices())
     if request.method == "GET":
         form.timezone.data = "Europe/Berlin"
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (values := _event_values(form, None)):
         try:
-            event = operations.create_event(
-                current_actor(), editing.event_values(form), form.slug.data or None
-            )
+            event = operations.create_event(current_actor(), values, form.slug.data or None)
         except OperationError as error:
             show_error(form, error)
         else:
             flash(_("Event created as a draft. Add its sessions next."), "success")
             return redirect(url_for("organise.event", slug=event.slug))
     return render_template("organise/event_form.html", form=form, event=None)
+
+
+def _event_values(form: EventForm, event: Event | None) -> dict | None:
+    """The event form's values with the translations of its language sections (None: they were refused,
+    the errors are on the form)."""
+    values = editing.event_values(form)
+    stored = translations.apply_form(form, "event", event.translations if event else {}, values["language"])
+    if stored is None:
+        return None
+    return {**values, "translations": stored}
 
 
 @bp.get("/events/<slug>/")
@@ -98,12 +107,13 @@ def event(slug: str):  # noqa: ANN201
 @requires(Action.EDIT_EVENT)
 def edit_event(slug: str):  # noqa: ANN201
     event = editable_event(slug)
-    form = EventForm(series_choices=editing.series_choices())
+    form = translations.with_translations(EventForm, "event")(series_choices=editing.series_choices())
     if request.method == "GET":
         editing.fill_event_form(form, event)
-    if form.validate_on_submit():
+        translations.fill_form(form, event)
+    if form.validate_on_submit() and (values := _event_values(form, event)):
         try:
-            operations.edit_event(current_actor(), event, editing.event_values(form), form.slug.data or None)
+            operations.edit_event(current_actor(), event, values, form.slug.data or None)
         except OperationError as error:
             show_error(form, error)
         else:
@@ -289,7 +299,7 @@ def event_organisations(slug: str):  # noqa: ANN201
         "organise/event_organisations.html",
         event=event,
         form=form,
-        publication_form=PublicationForm(prefix="pub"),
+        publication_form=_publication_form(),
         confirm_form=ConfirmForm(),
     )
 
@@ -314,8 +324,12 @@ def remove_event_organisation(slug: str, link_id: int):  # noqa: ANN201
 @requires(Action.EDIT_EVENT)
 def add_publication(slug: str):  # noqa: ANN201
     event = editable_event(slug)
-    publication_form = PublicationForm(prefix="pub")
-    if publication_form.validate_on_submit():
+    publication_form = _publication_form()
+    if (
+        publication_form.validate_on_submit()
+        and (stored := translations.apply_form(publication_form, "publication", {}, event.language))
+        is not None
+    ):
         operations.add_publication(
             current_actor(),
             event,
@@ -325,6 +339,7 @@ def add_publication(slug: str):  # noqa: ANN201
                 "published_on": publication_form.published_on.data,
                 "authors": (publication_form.authors.data or "").strip(),
                 "url": publication_form.url.data or None,
+                "translations": stored,
             },
         )
         flash(_("Publication added."), "success")
@@ -338,6 +353,11 @@ def add_publication(slug: str):  # noqa: ANN201
         publication_form=publication_form,
         confirm_form=ConfirmForm(),
     ), 400
+
+
+def _publication_form(**kwargs) -> PublicationForm:  # noqa: ANN003
+    """The publication form with its title in the languages other than the event's."""
+    return translations.with_translations(PublicationForm, "publication")(prefix="pub", **kwargs)
 
 
 @bp.post("/events/<slug>/publications/<int:publication_id>/remove")

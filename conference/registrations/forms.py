@@ -24,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from conference import translations
 from conference.addresses import EmailAddress
 from conference.events.models import AttendanceMode, Event
 from conference.inputs import FlaskForm
@@ -130,8 +131,13 @@ def question_field_name(question: Question) -> str:
 
 def _question_field(question: Question):  # noqa: ANN202
     validators = [DataRequired()] if question.required else [Optional()]
-    label, help_text = question.label, question.help_text or ""
-    options = [SelectChoice(option) for option in (question.options or [])]
+    # In the reader's language where translated, marked with its own `lang` where not the page's; the
+    # answer keeps the choice in the event's language (conference/translations.py).
+    label = translations.inline(translations.text(question, "label"))
+    help_text = translations.inline(translations.text(question, "help_text")) if question.help_text else ""
+    options = [
+        SelectChoice(value, translations.inline(text)) for value, text in translations.choice_labels(question)
+    ]
     kind = question.kind
     if kind == QuestionKind.SHORT_TEXT:
         return StringField(label, validators=[*validators, Length(max=500)], description=help_text)
@@ -162,7 +168,9 @@ def registration_form(
     form.attendance_mode.choices = mode_choices(event)
     if len(form.attendance_mode.choices) == 1 and not form.attendance_mode.data:
         form.attendance_mode.data = form.attendance_mode.choices[0].value
-    form.sessions.choices = [SelectChoice(s.id, s.title) for s in sessions]
+    form.sessions.choices = [
+        SelectChoice(s.id, translations.inline(translations.text(s, "title"))) for s in sessions
+    ]
     countries = [SelectChoice("", "—"), *country_choices()]
     form.country.choices = countries
     form.timezone.choices = zone_field_choices(str(_l("From my country, or the event's zone")))

@@ -67,6 +67,11 @@ class Question(db.Model):
     options: Mapped[list] = mapped_column(sa.JSON, default=list)
     # Retired questions keep their answers but are no longer asked.
     archived: Mapped[bool] = mapped_column(default=False)
+    # Label, help text and choices in other languages than the event's: {"ja": {"label": "...",
+    # "options": [...]}}; the choices are stored and answered in the event's language (conference/translations.py).
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
+
+    event: Mapped[Event] = relationship()
 
     @property
     def answerable(self) -> bool:

@@ -232,9 +232,15 @@ def save_question(
     kind: QuestionKind,
     required: bool,
     options: list[str],
+    translations: dict | None = None,
 ) -> Question:
     """Add a question to the registration form, or change one. Answers given before keep the label and
-    value they were given with."""
+    value they were given with. `translations`: its label, help text and choices in other languages than
+    the event's (conference/translations.py); None keeps them."""
+    if translations is not None:
+        from conference.events.operations import checked_translations
+
+        checked_translations("question", translations, event.language)
     new = question is None
     if question is None:
         position = db.session.scalar(
@@ -251,6 +257,8 @@ def save_question(
         "required": required,
         "options": options if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) else [],
     }
+    if translations is not None:
+        values["translations"] = translations
     changes = (
         {name: (None, value) for name, value in values.items()} if new else changed_values(question, values)
     )

@@ -9,6 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
+from conference import translations
 from conference.db import utcnow
 from conference.events.queries import programme, public_event
 from conference.extensions import limiter
@@ -138,9 +139,13 @@ def _manage_form(registration: Registration, sessions: list) -> ManageForm:
     form = ManageForm()
     form.attendance_mode.choices = mode_choices(registration.event)
     chosen = {s.session_id: s for s in registration.seats if s.status != SeatStatus.CANCELLED}
-    choices = [SelectChoice(s.id, s.title) for s in sessions]
+    choices = [SelectChoice(s.id, translations.inline(translations.text(s, "title"))) for s in sessions]
     known = {c.value for c in choices}
-    choices += [SelectChoice(sid, seat.session.title) for sid, seat in chosen.items() if sid not in known]
+    choices += [
+        SelectChoice(sid, translations.inline(translations.text(seat.session, "title")))
+        for sid, seat in chosen.items()
+        if sid not in known
+    ]
     form.sessions.choices = choices
     if request.method == "GET":
         form.attendance_mode.data = registration.attendance_mode.value

@@ -19,14 +19,17 @@ from conference.sessions.models import Room, Session
 from conference.speakers.models import Assignment, Person
 
 # Attributes of a session that appear in its calendar entry.
-SESSION_TRACKED = ("title", "kind", "description", "starts_at", "ends_at", "room_id", "status")
+SESSION_TRACKED = (
+    "title", "kind", "description", "translations", "starts_at", "ends_at", "room_id", "status",
+)  # fmt: skip
 # Event attributes that appear in every calendar entry of the event (location, zone, names).
 EVENT_FIELDS_IN_ENTRIES = (
-    "title", "timezone", "venue_name", "venue_address", "city", "country", "status", "slug",
+    "title", "timezone", "venue_name", "venue_address", "city", "country", "status", "slug", "language",
+    "translations",
 )  # fmt: skip
 # Event attributes that do not change what the public sees of the programme.
 EVENT_UNTRACKED = ("seats_taken_in_person", "seats_taken_online", "updated_at")
-PERSON_TRACKED = ("name", "position", "affiliation", "slug")
+PERSON_TRACKED = ("name", "position", "affiliation", "slug", "language", "translations")
 ROOM_TRACKED = ("name",)
 ASSIGNMENT_TRACKED = ("role", "position", "person_id", "session_id")
 

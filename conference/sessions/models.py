@@ -62,6 +62,8 @@ class Session(db.Model):
     title: Mapped[str] = mapped_column(sa.String(300))
     kind: Mapped[SessionKind] = mapped_column(str_enum(SessionKind), default=SessionKind.PANEL)
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Title and description in other languages than the event's (conference/translations.py).
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rooms.id", ondelete="SET NULL"), index=True)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 # The values a session is created or edited with (times aware, in UTC).
 SESSION_FIELDS = (
     "title", "kind", "description", "starts_at", "ends_at", "room_id", "registration_enabled", "capacity",
+    "translations",
 )  # fmt: skip
 # A change of one of these moves the session: the people in it have to hear of it.
 MOVE_FIELDS = ("starts_at", "ends_at", "room_id")
@@ -41,6 +42,10 @@ def _check_values(event: Event, values: dict) -> None:
     room_id = values.get("room_id")
     if room_id is not None and db.session.get(Room, room_id) not in event.rooms:
         raise OperationError(_("Choose one of this event's rooms."), "room_id")
+    if "translations" in values:
+        from conference.events.operations import checked_translations
+
+        checked_translations("session", values["translations"], event.language)
 
 
 def _locked(session: Session) -> tuple[Event, Session]:

@@ -77,6 +77,7 @@ def person_values(form, links: list[dict]) -> dict:  # noqa: ANN001
         "bio": (form.bio.data or "").strip(),
         "email": (form.email.data or "").strip() or None,
         "links": links,
+        "language": form.language.data or "en",
     }
 
 
@@ -85,18 +86,22 @@ def create_unless_similar(
     user: User,
     *,
     event_ids: list[int] | None = None,
+    translations: dict | None = None,
 ) -> tuple[Person | None, list[Person]]:
     """Create the person from a validated form (through `speakers.operations.create_person`, in the caller's
     transaction, `user` acting; `event_ids`: the events it is created for), unless its links are malformed
     or someone with a similar name exists (among those `user` may find) and the form has not confirmed
     `create_anyway`. Errors go onto the form's fields. Returns (the new person or None, the similar people
-    found)."""
+    found). `translations`: the person's content translations ({"ja": {"bio": ...}}), already parsed."""
     from conference.speakers import operations
 
     links, similar = check_new_person(form, user)
     if links is None:
         return None, similar
-    person = operations.create_person(user, person_values(form, links), event_ids=event_ids, commit=False)
+    values = person_values(form, links)
+    if translations:
+        values["translations"] = translations
+    person = operations.create_person(user, values, event_ids=event_ids, commit=False)
     return person, similar
 
 
@@ -123,6 +128,8 @@ def merge_people(keep: Person, duplicate: Person) -> None:
     for field in ("position", "affiliation", "bio", "email"):
         if not getattr(keep, field) and getattr(duplicate, field):
             setattr(keep, field, getattr(duplicate, field))
+    if duplicate.translations and duplicate.language == keep.language:
+        keep.translations = {**duplicate.translations, **(keep.translations or {})}
     known_urls = {link.get("url") for link in keep.links or []}
     extra = [link for link in duplicate.links or [] if link.get("url") not in known_urls]
     if extra:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from conference.addresses import EmailAddress
@@ -11,6 +19,7 @@ from conference.inputs import FlaskForm
 from conference.labels import choices
 from conference.organise.fields import MAX_INT
 from conference.speakers.models import Role
+from conference.translations import language_choices
 
 
 class PersonForm(FlaskForm):
@@ -20,6 +29,12 @@ class PersonForm(FlaskForm):
     )
     affiliation = StringField(_l("Affiliation"), validators=[Length(max=300)])
     bio = TextAreaField(_l("Short biography"), validators=[Length(max=10_000)])
+    language = SelectField(
+        _l("Language of position and biography"),
+        choices=[],
+        default="en",
+        description=_l("Translations into other languages go below."),
+    )
     email = EmailField(
         _l("Email"),
         validators=[Optional(), EmailAddress(), Length(max=320)],
@@ -31,6 +46,10 @@ class PersonForm(FlaskForm):
         description=_l("One per line: label, then the https:// link (e.g. “Website https://example.org”)."),
     )
     create_anyway = BooleanField(_l("This is a different person: create anyway"))
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice(code, name) for code, name in language_choices()]
 
 
 class NewSpeakerForm(PersonForm):

@@ -35,6 +35,9 @@ class Person(db.Model):
     position: Mapped[str] = mapped_column(sa.String(300), default="")
     affiliation: Mapped[str] = mapped_column(sa.String(300), default="")
     bio: Mapped[str] = mapped_column(sa.Text, default="")
+    # The language position and bio are written in, and their translations (conference/translations.py).
+    language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
     # Private: never shown on public pages, feeds or exports.
     email: Mapped[str | None] = mapped_column(sa.String(320))
     # [{"label": "...", "url": "https://..."}]

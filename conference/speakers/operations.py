@@ -24,7 +24,14 @@ if TYPE_CHECKING:
     from conference.auth.models import User
 
 # A person's own details, as the people pages edit them.
-PERSON_FIELDS = ("name", "position", "affiliation", "bio", "email", "links")
+PERSON_FIELDS = ("name", "position", "affiliation", "bio", "email", "links", "language", "translations")
+
+
+def _check(values: dict, default: str) -> None:
+    if "translations" in values:
+        from conference.events.operations import checked_translations
+
+        checked_translations("person", values["translations"], values.get("language") or default)
 
 
 def event_ids(person: Person) -> list[int]:
@@ -39,6 +46,7 @@ def create_person(
     `person_changed(created=True)`: the one way a person is made (the people page, a session's "new person"
     form, the API). `event_ids`: the events the person is created for (a session's), whose audit logs record
     it. With `commit=False` it runs in the caller's transaction (creating and assigning commit together)."""
+    _check(values, "en")
     with transaction(commit):
         slug = unique_slug(Person, "", values["name"], default="person", max_length=80)
         person = Person(slug=slug, **values)
@@ -53,6 +61,7 @@ def create_person(
 
 def edit_person(actor: User | None, person: Person, values: dict) -> dict:
     """Change the person's details; returns the changes {field: (old, new)} (nothing announced if none)."""
+    _check(values, person.language)
     with transaction():
         changes = {
             name: (getattr(person, name), value)

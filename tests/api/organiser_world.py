@@ -64,7 +64,8 @@ def build_world() -> dict:
     }
     capacity.cancel(people["cy"])
     register("Zed", [other_session], target=other)
-    speaker = Assignment(session=large, person=make_person(name="Sam Speaker"), role=Role.SPEAKER, position=0)
+    sam = make_person(name="Sam Speaker", slug="sam-speaker")
+    speaker = Assignment(session=large, person=sam, role=Role.SPEAKER, position=0)
     db.session.add(speaker)
     db.session.commit()
     tokens = {name: create_token(user, f"{name} token")[1] for name, user in users.items()}

@@ -144,6 +144,8 @@ def test_real_answers_of_every_endpoint_match_the_document(app, make_app, world)
     event = "/api/v1/events/{slug}"
     check(api.get("/api/v1/events/target"), event, "get")
     check(api.get("/api/v1/events/nope"), event, "get")
+    check(api.get("/api/v1/events/target?lang=ja"), event, "get")
+    check(api.get("/api/v1/events/target?lang=xx"), event, "get")  # 400: unknown language
 
     world["event"].series = Series(slug="essays", title="Essays")
     db.session.commit()
@@ -322,6 +324,12 @@ def organiser_writes(check: Checker, api: Api, tokens: dict, world: dict) -> lis
     url = f"/api/v1/events/target/sessions/{session_id}/people"
     added = walk("post", url, people, {"json": {"name": "Zoe Newcomer", "role": "chair"}}, {"json": {}}, bad_json,
                  foreign=url)  # fmt: skip
+    person = "/api/v1/people/{person_slug}"
+    person_url = f"/api/v1/people/{added.json['slug']}"
+    walk("get", person_url, person, {}, foreign=person_url)
+    translated = {"json": {"position": "Professor", "translations": {"ja": {"position": "教授"}}}}
+    walk("patch", person_url, person, translated, {"json": {"translations": {"xx": {}}}}, bad_json,
+         foreign=person_url)  # fmt: skip
     url = f"{url}/{added.json['id']}"
     walk("delete", url, people + "/{assignment_id}", {}, foreign=url)
     return done

@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from conference.auth.models import ApiToken, TeamRole
-from conference.auth.permissions import ROLE_MATRIX, Action, required_action
+from conference.auth.permissions import ROLE_MATRIX, Action, may_edit_person, required_action
 from conference.db import db
 from conference.registrations import capacity
 from conference.registrations.models import Registration
+from conference.speakers.models import Person
 from tests.api.organiser_world import TITLE, Api, build_world, registration_by_name
 from tests.conftest import _empty_all_tables
 from tests.factories import login_as
@@ -52,6 +53,7 @@ def fill(rule, world: dict) -> str:  # noqa: ANN001
         "registration_id": world["ids"]["ada"],
         "session_id": world["large"].id,
         "assignment_id": world["ids"]["assignment"],
+        "person_slug": "sam-speaker",  # in the target event's programme only
     }
     return url_for(rule.endpoint, **{name: values.get(name, 1) for name in rule.arguments})
 
@@ -186,6 +188,10 @@ def test_every_organiser_endpoint_answers_every_role_as_the_matrix_says(app, api
             status = response.status_code
             if role == "admin":
                 allowed = True
+            elif "person_slug" in rule.arguments:
+                # A person: the people pages' rule (an editor of every event they are in, who may organise).
+                person = db.session.scalars(sa.select(Person).where(Person.slug == "sam-speaker")).one()
+                allowed = may_edit_person(world["users"][role], person)
             elif "slug" in rule.arguments:
                 allowed = TEAM_ROLE.get(role) in ROLE_MATRIX[action]
             else:
@@ -193,7 +199,7 @@ def test_every_organiser_endpoint_answers_every_role_as_the_matrix_says(app, api
             where = (role, method, url, action.value, status, response.get_data(as_text=True)[:200])
             if allowed:
                 assert status < 400 or status in (409, 422), where
-            elif "slug" in rule.arguments:
+            elif "slug" in rule.arguments or "person_slug" in rule.arguments:
                 # Another team's event: 404, as if it did not exist. A member whose account holds no
                 # role allowed for the action anywhere (a check-in helper only) may get 403 first.
                 assert status == 404 or (role == "helper" and status == 403), where

@@ -25,7 +25,7 @@ def shoot(page, name: str) -> None:  # noqa: ANN001
 def add_session(page, base: str, title: str, start: str, end: str) -> None:  # noqa: ANN001
     page.goto(base)
     page.get_by_role("link", name="Add a session").first.click()
-    page.get_by_label("Title").fill(title)
+    page.get_by_label("Title", exact=True).fill(title)
     page.get_by_label("Starts").fill(start)
     page.get_by_label("Ends").fill(end)
     page.get_by_role("button", name="Add session").click()
@@ -48,7 +48,7 @@ def test_organiser_builds_and_publishes_a_programme(app, live_server, browser):
     page.get_by_role("heading", name="Your events").wait_for()
 
     page.get_by_role("link", name="New event").click()
-    page.get_by_label("Title").fill("Japan–Korea online conversation")
+    page.get_by_label("Title", exact=True).fill("Japan–Korea online conversation")
     page.get_by_label("Kind").select_option("panel_discussion")
     page.get_by_label("Time zone").select_option("America/New_York")
     page.get_by_label("Starts").fill("2030-11-04T09:00")
