@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_person_language_zone"
-down_revision = "0009_notices"
+down_revision = "0010_content_translations"
 branch_labels = None
 depends_on = None
 
