@@ -52,6 +52,8 @@ FIELDS: Mapping[str, LazyString] = {
     "publications": _l("Publications"),
     "status": _l("Status"),
     "copied_from": _l("Copied from"),
+    "language": _l("Language"),
+    "translations": _l("Translations"),
     # registration settings and capacities
     "registration_enabled": _l("Registration"),
     "registration_opens_at": _l("Registration opens"),

@@ -338,7 +338,7 @@ def test_a_person_created_from_the_session_page_or_the_api_is_logged_on_the_even
     assert [e.action for e in entries] == ["person.created", "person.assigned"]
     created = entries[0]
     assert (created.subject_label, created.actor_email) == ("Page Person", "owner@example.org")
-    assert created.after == {"name": "Page Person", "affiliation": "Page College"}
+    assert created.after == {"name": "Page Person", "affiliation": "Page College", "language": "en"}
     seen += 2
 
     api = Api(app)
@@ -350,7 +350,7 @@ def test_a_person_created_from_the_session_page_or_the_api_is_logged_on_the_even
     entries = _entries(event_id)[seen:]
     assert [e.action for e in entries] == ["person.created", "person.assigned"]
     assert (entries[0].subject_label, entries[0].actor_email) == ("Zora Quill", "manager@example.org")
-    assert entries[0].after == {"name": "Zora Quill", "email": "api@example.org"}
+    assert entries[0].after == {"name": "Zora Quill", "email": "api@example.org", "language": "en"}
     seen += 2
 
     refused = api.post(url, world["tokens"]["manager"], json={"name": "zora  quill"})
