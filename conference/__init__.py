@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUTES: dict[str, tuple[str, ...]] = {
     "events": ("conference.events.views",),
     "sessions": ("conference.sessions.views",),
-    "speakers": ("conference.speakers.views",),
+    "speakers": ("conference.speakers.views", "conference.speakers.speaking"),
     "registrations": (
         "conference.registrations.views",
         "conference.registrations.organiser",
@@ -28,6 +28,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
         "conference.organise.programme_views",
         "conference.organise.people_views",
         "conference.audit.views",
+        "conference.speakers.organiser",
     ),
     "auth": ("conference.auth.views", "conference.auth.cli"),
     "mail": ("conference.mail.views",),
@@ -37,6 +38,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
         "conference.api.organiser",
         "conference.api.organiser_write",
         "conference.audit.api",
+        "conference.speakers.api",
         "conference.api.openapi",
     ),
 }
@@ -67,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     from conference.ratelimit import trust_proxies
     from conference.registrations import reactions
     from conference.sessions import changes
+    from conference.speakers import invitations
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -80,6 +83,7 @@ def create_app(config: dict | None = None) -> Flask:
     receivers.connect()  # the audit log: one entry per operation (conference/audit)
     reactions.connect()  # registrations react to sessions and events cancelled, restored, re-capacitied
     notices.connect()  # registrants and speakers hear of sessions moved or cancelled
+    invitations.connect()  # people assigned are invited; organisers hear of declines (conference/speakers)
     inputs.init_app(app)  # before the blueprints: URL rules take their converters when they are added
 
     for area, modules in ROUTES.items():

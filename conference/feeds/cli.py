@@ -1,4 +1,4 @@
-"""`flask --app conference import-schedule FILE [--event SLUG --as EMAIL] [--draft | --publish] [--dry-run]`.
+"""`flask --app conference import-schedule FILE [--event SLUG --as EMAIL] [--draft | --publish] [--dry-run] [--invite]`.
 
 The summary of what changes goes to stderr, the event's slug alone to stdout (for scripts).
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from conference.auth.accounts import find_user
@@ -42,8 +43,19 @@ def _account(email: str) -> User:
     "--publish", is_flag=True, help="Publish an existing event (a new one is published unless --draft)."
 )
 @click.option("--dry-run", is_flag=True, help="Print what would change and write nothing.")
+@click.option(
+    "--invite",
+    is_flag=True,
+    help="Then invite everyone of the event with an e-mail address who is not invited yet (docs/speakers.md).",
+)
 def import_schedule_command(
-    file: Path, event_slug: str | None, email: str | None, draft: bool, publish: bool, dry_run: bool
+    file: Path,
+    event_slug: str | None,
+    email: str | None,
+    draft: bool,
+    publish: bool,
+    dry_run: bool,
+    invite: bool = False,
 ) -> None:
     """Create an event from a frab / pretalx schedule.json or schedule.xml, or update the event imported
     from the same schedule (or the one named with --event); prints what changes, then the event's slug.
@@ -75,6 +87,13 @@ def import_schedule_command(
         raise click.ClickException(
             f"{file}: the database refused the import, nothing was written: {reason}"
         ) from None
+    if invite and not dry_run:
+        from conference.events.models import Event
+        from conference.speakers.operations import send_invitations
+
+        event = db.session.scalars(sa.select(Event).where(Event.slug == slug)).one()
+        invited = send_invitations(user, event)
+        summary.append(f"{invited} invitation(s) queued")
     for line in summary:
         click.echo(line, err=True)
     if dry_run:

@@ -174,9 +174,14 @@ def drop_time(cancelled_at: datetime | None, ends_at: datetime) -> datetime:
 
 def _people_lines(assignments: Sequence[Assignment]) -> list[str]:
     lines = []
+    from conference.speakers.invitations import is_public
+    from conference.speakers.models import public_title_line
+
     for assignment in assignments:
+        if isinstance(assignment, Assignment) and not is_public(assignment):
+            continue  # declined, or not yet accepted where the event shows confirmed speakers only
         person = assignment.person
-        about = ", ".join(p for p in (person.position, person.affiliation) if p)
+        about = public_title_line(person)
         role = label(assignment.role)
         lines.append(f"{person.name} ({role})" + (f", {about}" if about else ""))
     return lines
@@ -285,10 +290,20 @@ def _load_sessions(ids: set[int]) -> dict[int, SimpleNamespace]:
         .outerjoin(Room, Room.id == Session.room_id)
         .where(Session.id.in_(ids))
     ).all()
+    from conference.speakers.invitations import public_condition
+
     people = db.session.execute(
-        sa.select(Assignment.session_id, Assignment.role, Person.name, Person.position, Person.affiliation)
+        sa.select(
+            Assignment.session_id,
+            Assignment.role,
+            Person.name,
+            Person.position,
+            Person.affiliation,
+            Person.public_fields,
+        )
         .join(Person, Person.id == Assignment.person_id)
-        .where(Assignment.session_id.in_(ids))
+        .join(Session, Session.id == Assignment.session_id)
+        .where(Assignment.session_id.in_(ids), public_condition(Session.event_id))
         .order_by(Assignment.session_id, Assignment.position, Assignment.id)
     ).all()
     events = events_by_id({row.event_id for row in rows})
@@ -307,7 +322,10 @@ def _load_sessions(ids: set[int]) -> dict[int, SimpleNamespace]:
             SimpleNamespace(
                 role=person.role,
                 person=SimpleNamespace(
-                    name=person.name, position=person.position, affiliation=person.affiliation
+                    name=person.name,
+                    position=person.position,
+                    affiliation=person.affiliation,
+                    public_fields=person.public_fields,
                 ),
             )
         )
