@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from conference.addresses import EmailAddress
@@ -48,14 +56,14 @@ class MergeForm(FlaskForm):
     )
 
 
-PUBLIC_CHOICES = (
-    ("position", _l("Position")),
-    ("affiliation", _l("Affiliation")),
-    ("bio", _l("Short biography")),
-    ("links", _l("Links")),
-    ("pronouns", _l("Pronouns")),
-    ("photo", _l("Photo")),
-)
+PUBLIC_CHOICES = [
+    SelectChoice("position", _l("Position")),
+    SelectChoice("affiliation", _l("Affiliation")),
+    SelectChoice("bio", _l("Short biography")),
+    SelectChoice("links", _l("Links")),
+    SelectChoice("pronouns", _l("Pronouns")),
+    SelectChoice("photo", _l("Photo")),
+]
 
 
 class ProfileForm(FlaskForm):
@@ -95,7 +103,9 @@ class ProfileForm(FlaskForm):
 class AnswerForm(FlaskForm):
     """Accept or decline one session on the speaker's page."""
 
-    answer = SelectField(_l("Answer"), choices=(("accept", _l("Accept")), ("decline", _l("Decline"))))
+    answer = SelectField(
+        _l("Answer"), choices=[SelectChoice("accept", _l("Accept")), SelectChoice("decline", _l("Decline"))]
+    )
     note = TextAreaField(_l("Note to the organisers (optional)"), validators=[Length(max=2000)])
 
 
@@ -133,5 +143,8 @@ class SpeakerSettingsForm(FlaskForm):
 class ConfirmAnswerForm(FlaskForm):
     """An organiser records a speaker's answer given elsewhere."""
 
-    answer = SelectField(_l("Answer"), choices=(("accept", _l("Accepted")), ("decline", _l("Declined"))))
+    answer = SelectField(
+        _l("Answer"),
+        choices=[SelectChoice("accept", _l("Accepted")), SelectChoice("decline", _l("Declined"))],
+    )
     note = StringField(_l("Note"), validators=[Length(max=2000)])

@@ -325,7 +325,7 @@ def organiser_addresses(event: Event) -> list[str]:
 
 
 def assignment_answered(
-    assignment: Assignment, *, accepted: bool, note: str, by_organiser: bool, **_: object
+    assignment: Assignment, *, accepted: bool, note: str, by_organiser: bool, **_rest: object
 ) -> None:
     """A speaker declined on their page: the organisers hear of it (never the other speakers)."""
     if accepted or by_organiser:
