@@ -164,3 +164,21 @@ def test_an_organiser_can_record_an_answer_given_elsewhere(app) -> None:  # noqa
     recorded = db.session.get(Assignment, assignment.id)
     assert recorded.status == AssignmentStatus.ACCEPTED and recorded.confirmed_by_organiser
     assert "Confirmed by an organiser" in owner.get("/organise/events/panel/speakers").get_data(as_text=True)
+
+
+def test_a_decline_is_a_gap_on_the_timetable_and_counts_in_the_clash_panel(app) -> None:  # noqa: ANN001
+    from tests.organise.helpers import Visitor
+
+    world = build(app)
+    person, _token = _invited(world, "Gap Maker", "gap@example.org")
+    owner = Visitor(app, world["owner"])
+    before = owner.get("/organise/events/panel/timetable").get_data(as_text=True)
+    assert "Gap: Gap Maker declined" not in before and 'id="clashes-heading"' not in before
+    operations.answer(person, person.assignments[0], False, "Cannot come")
+    timetable = owner.get("/organise/events/panel/timetable").get_data(as_text=True)
+    assert "Gap: Gap Maker declined" in timetable
+    assert 'id="clashes-heading"' in timetable and "Gap Maker declined, a gap in the programme" in timetable
+    session_page = owner.get(f"/organise/events/panel/sessions/{world['opening'].id}/edit").get_data(
+        as_text=True
+    )
+    assert "Gap Maker declined, a gap in the programme" in session_page
