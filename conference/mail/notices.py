@@ -2,7 +2,8 @@
 
 Who: every registrant holding or waiting for a seat in the session (an active registration), and every
 person assigned to it who has an e-mail address and has not declined it; one notice per address (a speaker
-who also registered gets the registrant's). Only for events that were ever published (a draft's programme is still being made).
+who also registered gets the registrant's). Only for events that were ever published (a draft's programme is
+still being made).
 
 When: a session moved (`session_changed` with moved: start, end or room; `event_changed` with moved: the
 event's zone or dates, for each of its scheduled sessions) or cancelled (`session_cancelled`). An operation
