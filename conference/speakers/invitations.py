@@ -6,7 +6,9 @@ The message lists every session of theirs at the event (role, time in the event'
 organiser's own message and their private link `/speaking/<token>/`. It waits NOTICE_DELAY_SECONDS: more
 assignments of the same person at the event within that time rewrite the waiting message in place
 (`conference.mail.outbox.rewrite_waiting`, the fold of `conference.mail.notices`), and the wait starts again.
-A message a sender has claimed is never rewritten: the next assignment writes a new invitation.
+A message a sender has claimed is never rewritten: the next assignment writes a new invitation. A waiting
+invitation is also rewritten when one of its sessions moves or is cancelled, or the person is taken out of
+one (withdrawn when nothing is left).
 
 The speaker's link: `speaker_selector` (16 hex characters, not secret) finds the person, the rest of the token
 (256 bits) is compared with `hmac.compare_digest`. The secret is kept (not only a hash) because every later
@@ -306,6 +308,35 @@ def person_assigned(
         signals.speaker_invited.send(person, actor=actor, event=event, assignments=listed, resent=False)
 
 
+def refresh_waiting(event: Event, person: Person) -> None:
+    """Rewrite the person's waiting invitation for the event as things stand now (a session moved, or they were
+    taken out of one), keeping its send time; withdraw it when nothing is left to invite them to."""
+    waiting = _waiting(event, person, utcnow())
+    if waiting is None or waiting.outbox_id is None:
+        return
+    assignments = [a for a in event_assignments(event, person) if a.status != AssignmentStatus.DECLINED]
+    if not assignments:
+        hold(event, person)
+        return
+    subject, body = render(event, person, assignments)
+    outbox.rewrite_waiting(waiting.outbox_id, waiting.not_before, subject=subject, body_text=body)
+
+
+def person_unassigned(session: Session, *, person: Person, **_rest: object) -> None:
+    refresh_waiting(session.event, person)
+
+
+def session_changed(session: Session, *, moved: bool = False, **_rest: object) -> None:
+    if moved:
+        for assignment in session.assignments:
+            refresh_waiting(session.event, assignment.person)
+
+
+def session_cancelled(session: Session, **_rest: object) -> None:
+    for assignment in session.assignments:
+        refresh_waiting(session.event, assignment.person)
+
+
 def organiser_addresses(event: Event) -> list[str]:
     """The addresses of the event's owners and managers (check-in helpers are not told)."""
     from conference.auth.models import EventMember, TeamRole, User
@@ -351,6 +382,9 @@ def assignment_answered(
 
 RECEIVERS = (
     (signals.person_assigned, person_assigned),
+    (signals.person_unassigned, person_unassigned),
+    (signals.session_changed, session_changed),
+    (signals.session_cancelled, session_cancelled),
     (signals.assignment_answered, assignment_answered),
 )
 

@@ -28,6 +28,9 @@ def _assign(api: Api, token: str, session_id: int, **person) -> dict:  # noqa: A
     return response.json
 
 
+INVITATIONS = sa.select(OutboxMessage).where(OutboxMessage.kind == "speaker_invitation")
+
+
 def _later(seconds: int = 3600):  # noqa: ANN202
     return utcnow() + timedelta(seconds=seconds)
 
@@ -290,3 +293,37 @@ def test_the_speaker_link_is_found_only_by_the_whole_token(app) -> None:  # noqa
     login_as  # noqa: B018  (no login needed: the link is the key)
     assert client.get(f"/speaking/{token}/").status_code == 200
     assert client.get(f"/speaking/{token[:-2]}/").status_code == 404
+
+
+def test_a_waiting_invitation_follows_removals_and_moves(app) -> None:  # noqa: ANN001
+    from conference.sessions import operations as sessions
+
+    app.config["NOTICE_DELAY_SECONDS"] = 600
+    world = build(app)
+    api = Api(app)
+    first = _assign(api, world["token"], world["opening"].id, name="Moving Target", email="mt@example.org")
+    second = _assign(api, world["token"], world["closing"].id, person=first["slug"])
+    message = db.session.scalars(INVITATIONS).one()
+    assert "Closing round" in message.body_text
+    removed = api.open(
+        "DELETE", f"/api/v1/events/panel/sessions/{world['closing'].id}/people/{second['id']}", world["token"]
+    )
+    assert removed.status_code == 204
+    db.session.expire_all()
+    message = db.session.scalars(INVITATIONS).one()
+    assert "Closing round" not in message.body_text and "Opening panel" in message.body_text
+    opening = world["opening"]
+    before = message.body_text
+    sessions.edit_session(
+        None,
+        opening,
+        {
+            "starts_at": opening.starts_at + timedelta(hours=2),
+            "ends_at": opening.ends_at + timedelta(hours=2),
+        },
+    )
+    db.session.expire_all()
+    assert db.session.scalars(INVITATIONS).one().body_text != before  # the new time
+    api.open("DELETE", f"/api/v1/events/panel/sessions/{opening.id}/people/{first['id']}", world["token"])
+    db.session.expire_all()
+    assert db.session.scalars(INVITATIONS).all() == []  # nothing left to invite to: withdrawn
