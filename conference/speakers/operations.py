@@ -113,19 +113,21 @@ def send_invitations(actor: User | None, event: Event, people: list[Person] | No
 
 
 def _not_invited(event: Event) -> list[Person]:
+    """People of the event with an address and an assignment not invited yet (a subquery of ids: PostgreSQL
+    cannot compare the JSON columns a DISTINCT over whole rows would need)."""
+    ids = (
+        sa.select(Assignment.person_id)
+        .join(Session, Session.id == Assignment.session_id)
+        .where(
+            Session.event_id == event.id,
+            Session.status != SessionStatus.CANCELLED,
+            Assignment.status == AssignmentStatus.NOT_INVITED,
+        )
+    )
     return list(
         db.session.scalars(
             sa.select(Person)
-            .join(Assignment, Assignment.person_id == Person.id)
-            .join(Session, Session.id == Assignment.session_id)
-            .where(
-                Session.event_id == event.id,
-                Session.status != SessionStatus.CANCELLED,
-                Assignment.status == AssignmentStatus.NOT_INVITED,
-                Person.email.is_not(None),
-                Person.email != "",
-            )
-            .distinct()
+            .where(Person.id.in_(ids), Person.email.is_not(None), Person.email != "")
             .order_by(Person.id)
         )
     )
