@@ -182,3 +182,13 @@ def test_a_decline_is_a_gap_on_the_timetable_and_counts_in_the_clash_panel(app) 
         as_text=True
     )
     assert "Gap Maker declined, a gap in the programme" in session_page
+
+
+def test_the_person_page_shows_each_assignments_state_and_note(app) -> None:  # noqa: ANN001
+    from tests.organise.helpers import Visitor
+
+    world = build(app)
+    person, _token = _invited(world, "State Shown", "state@example.org")
+    operations.answer(person, person.assignments[0], False, "Teaching that day")
+    page = Visitor(app, world["owner"]).get(f"/organise/people/{person.id}/edit").get_data(as_text=True)
+    assert "Declined" in page and "Teaching that day" in page
