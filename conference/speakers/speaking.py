@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from babel.dates import format_time
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from icalendar import vText
@@ -85,13 +85,21 @@ def _profile_form(person: Person) -> ProfileForm:
     return form
 
 
+# The forms that take a photo: their body may be as large as the photo limit (and the form's text).
+PHOTO_FORMS = frozenset({"speakers.profile", "organise.person_profile"})
+
+
+@bp.app_url_value_preprocessor
+def allow_photo_upload(endpoint: str | None, _values: dict | None) -> None:
+    """Raise the body limit for the photo forms alone, before anything reads the body (URL value
+    preprocessors run before every before_request function, which parse forms)."""
+    if endpoint in PHOTO_FORMS and request.method == "POST":
+        request.max_content_length = int(current_app.config["SPEAKER_PHOTO_MAX_BYTES"]) + 64 * 1024
+
+
 def apply_profile_form(actor: object, person: Person, form: ProfileForm) -> bool:
     """Validate the profile form (with its photo) and save it through `operations.save_profile`; False with
     the messages on the form when something is refused (nothing is written then)."""
-    from flask import current_app
-
-    # The profile form alone takes a photo: a body up to the photo limit (and the form's text) is read.
-    request.max_content_length = int(current_app.config["SPEAKER_PHOTO_MAX_BYTES"]) + 64 * 1024
     if not form.validate_on_submit():
         return False
     links, errors = editing.parse_links(form.links.data)

@@ -191,3 +191,21 @@ def test_organisers_edit_the_same_profile_and_the_audit_log_says_who(app) -> Non
     ).all()
     assert [e.actor_email for e in entries] == ["audit@example.org", "owner@example.org"]
     assert entries[0].after["bio"] == "By the speaker" and entries[1].after["bio"] == "By the organiser"
+
+
+def test_a_photo_larger_than_the_sites_body_limit_but_within_the_photo_limit_is_taken(app) -> None:  # noqa: ANN001
+    import os
+
+    world = build(app)
+    person, token = _speaker(world)
+    noise = Image.frombytes("RGB", (1000, 1000), os.urandom(3_000_000))
+    out = io.BytesIO()
+    noise.save(out, "JPEG", quality=98)
+    data = out.getvalue()
+    assert app.config["MAX_CONTENT_LENGTH"] < len(data) < app.config["SPEAKER_PHOTO_MAX_BYTES"]
+    assert _upload(app, token, data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(person), person.id).photo_digest
+    # Other forms keep the site's limit.
+    big = app.test_client().post("/organise/people/new", data={"name": "x" * len(data)})
+    assert big.status_code == 413
