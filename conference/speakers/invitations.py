@@ -78,7 +78,7 @@ def speaking_url(person: Person) -> str:
 
 def settings_for(event: Event) -> SpeakerSettings:
     """The event's speaker settings (defaults, not added to the session, when it has none yet)."""
-    found = db.session.get(SpeakerSettings, event.id)
+    found = event.speaker_settings
     if found is None:
         found = SpeakerSettings(
             event_id=event.id,

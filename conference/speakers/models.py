@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from conference.db import UTCDateTime, db, new_uid, str_enum, utcnow
 
 if TYPE_CHECKING:
+    from conference.events.models import Event
     from conference.sessions.models import Session
 
 
@@ -159,6 +160,12 @@ class SpeakerSettings(db.Model):
     reply_days: Mapped[int | None] = mapped_column()
     # Speakers are asked to arrive this many minutes before their session (None: not said).
     arrival_minutes: Mapped[int | None] = mapped_column()
+
+    # `event.speaker_settings`: loaded once per event object (None is remembered too), so deciding what is
+    # public for every assignment of a programme costs one query, not one per assignment.
+    event: Mapped[Event] = relationship(
+        backref=backref("speaker_settings", uselist=False, passive_deletes=True, cascade="all, delete-orphan")
+    )
 
 
 class Invitation(db.Model):

@@ -236,14 +236,20 @@ def save_profile(actor: object, person: Person, values: dict, photo: bytes | Non
 def save_speaker_settings(actor: User | None, event: Event, values: dict) -> dict:
     """The event's speaker settings (the Speakers page): invitation message, instructions, who is public,
     hold, reply days, arrival minutes."""
-    from conference.speakers import invitations
 
     with transaction():
         lock_row(Event, event.id)
-        settings = db.session.get(SpeakerSettings, event.id)
+        settings = event.speaker_settings
         if settings is None:
-            settings = invitations.settings_for(event)
+            settings = SpeakerSettings(
+                event_id=event.id,
+                invitation_message="",
+                instructions="",
+                confirmed_only=False,
+                hold_invitations=False,
+            )
             db.session.add(settings)
+            event.speaker_settings = settings
         changes = {n: (getattr(settings, n), v) for n, v in values.items() if getattr(settings, n) != v}
         for name, (_old, new) in changes.items():
             setattr(settings, name, new)
