@@ -209,3 +209,13 @@ def test_a_photo_larger_than_the_sites_body_limit_but_within_the_photo_limit_is_
     # Other forms keep the site's limit.
     big = app.test_client().post("/organise/people/new", data={"name": "x" * len(data)})
     assert big.status_code == 413
+
+
+def test_the_public_speaker_feed_leaves_out_a_declined_session(app) -> None:  # noqa: ANN001
+    world = build(app)
+    person, _ = _speaker(world, "Half Declined")
+    world["closing"].assignments.append(Assignment(person=person, role=Role.CHAIR))
+    db.session.commit()
+    operations.answer(person, person.assignments[0], False, "")
+    feed = app.test_client().get(f"/speakers/{person.slug}/calendar.ics").data
+    assert b"Closing round" in feed and b"Opening panel" not in feed
