@@ -76,6 +76,8 @@ class Person(db.Model):
     speaker_secret: Mapped[str | None] = mapped_column(sa.String(64))
     # SHA-256 of the re-encoded photo (its URLs carry it); None: no photo. The variants are PersonPhoto rows.
     photo_digest: Mapped[str | None] = mapped_column(sa.String(64))
+    # [[width, height, "webp"|"jpeg"], ...] of those rows, so that listings build srcset without a query.
+    photo_sizes: Mapped[list | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -131,7 +133,7 @@ class PersonPhoto(db.Model):
     database: one backup holds everything and every app server sees them (docs/speakers.md)."""
 
     __tablename__ = "person_photos"
-    __table_args__ = (sa.UniqueConstraint("digest", "width", "format", name="photo_variant"),)
+    __table_args__ = (sa.UniqueConstraint("person_id", "digest", "width", "format", name="photo_variant"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)

@@ -117,11 +117,13 @@ def store(person: Person, prepared: Prepared) -> None:
             )
         )
     person.photo_digest = prepared.digest
+    person.photo_sizes = sorted([width, height, name] for width, height, name, _data in prepared.variants)
 
 
 def remove(person: Person) -> None:
     db.session.execute(sa.delete(PersonPhoto).where(PersonPhoto.person_id == person.id))
     person.photo_digest = None
+    person.photo_sizes = None
 
 
 @dataclass(frozen=True)
@@ -133,14 +135,9 @@ class Size:
 
 def sizes(person: Person) -> list[Size]:
     """The sizes of the person's current photo (none without a photo), smallest first."""
-    if not person.photo_digest:
+    if not person.photo_digest or not person.photo_sizes:
         return []
-    rows = db.session.execute(
-        sa.select(PersonPhoto.width, PersonPhoto.height, PersonPhoto.format)
-        .where(PersonPhoto.person_id == person.id, PersonPhoto.digest == person.photo_digest)
-        .order_by(PersonPhoto.width, PersonPhoto.format)
-    ).all()
-    return [Size(*row) for row in rows]
+    return [Size(int(w), int(h), str(f)) for w, h, f in sorted(person.photo_sizes)]
 
 
 def variant(person: Person, digest: str, width: int, name: str) -> PersonPhoto | None:

@@ -219,3 +219,23 @@ def test_the_public_speaker_feed_leaves_out_a_declined_session(app) -> None:  # 
     operations.answer(person, person.assignments[0], False, "")
     feed = app.test_client().get(f"/speakers/{person.slug}/calendar.ics").data
     assert b"Closing round" in feed and b"Opening panel" not in feed
+
+
+def test_photos_on_the_event_speakers_page_cost_no_query_per_speaker(app, count_queries) -> None:  # noqa: ANN001
+    world = build(app)
+    prepared = photos.prepare(png(200, 200, "RGB"))
+    client = app.test_client()
+    counts = []
+    for number in (2, 6):
+        while len(world["opening"].assignments) < number:
+            person = make_person(name=f"Listed {len(world['opening'].assignments)}")
+            world["opening"].assignments.append(Assignment(person=person, role=Role.SPEAKER))
+            db.session.flush()
+            photos.store(person, prepared)
+        db.session.commit()
+        client.get("/events/panel/speakers/")  # warm caches
+        with count_queries() as counter:
+            page = client.get("/events/panel/speakers/").get_data(as_text=True)
+        assert page.count("<picture") == number
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
