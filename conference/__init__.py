@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUTES: dict[str, tuple[str, ...]] = {
     "events": ("conference.events.views", "conference.events.series_views", "conference.events.follow_views"),
     "sessions": ("conference.sessions.views",),
-    "speakers": ("conference.speakers.views",),
+    "speakers": ("conference.speakers.views", "conference.speakers.speaking"),
     "registrations": ("conference.registrations.views",),
     "feeds": ("conference.feeds.views", "conference.feeds.cli"),
     "organise": (
@@ -27,6 +27,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
         "conference.organise.registration_setup",
         "conference.organise.outbox",
         "conference.audit.views",
+        "conference.speakers.organiser",
     ),
     "auth": ("conference.auth.views", "conference.auth.cli"),
     "mail": ("conference.mail.views",),
@@ -37,6 +38,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
         "conference.api.organiser",
         "conference.api.organiser_write",
         "conference.audit.api",
+        "conference.speakers.api",
         "conference.api.openapi",
     ),
 }
@@ -68,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     from conference.ratelimit import trust_proxies
     from conference.registrations import reactions
     from conference.sessions import changes
+    from conference.speakers import invitations
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -82,6 +85,7 @@ def create_app(config: dict | None = None) -> Flask:
     reactions.connect()  # registrations react to sessions and events cancelled, restored, re-capacitied
     notices.connect()  # registrants and speakers hear of sessions moved or cancelled
     follow.connect()  # followers of a series hear of its new events (conference/events/follow.py)
+    invitations.connect()  # people assigned are invited; organisers hear of declines (conference/speakers)
     inputs.init_app(app)  # before the blueprints: URL rules take their converters when they are added
 
     for area, modules in ROUTES.items():

@@ -96,6 +96,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # A notice of a moved or cancelled session waits this long, so that further changes fold into it
         # (0: it goes with the next send-mail).
         "NOTICE_DELAY_SECONDS": _count("NOTICE_DELAY_SECONDS", 120),
+        # "No reply after N days" on the organiser's pages, unless the event sets its own N.
+        "SPEAKER_REPLY_DAYS": _count("SPEAKER_REPLY_DAYS", 7),
+        # The largest photo a speaker may upload (bytes; the profile form alone accepts a body this large).
+        "SPEAKER_PHOTO_MAX_BYTES": _count("SPEAKER_PHOTO_MAX_BYTES", 5 * 2**20),
         # At most one link mail (lost link, repeated or revived registration) per address in this time.
         "LINK_MAIL_INTERVAL_SECONDS": _count("LINK_MAIL_INTERVAL_SECONDS", 300),
         # The largest request body (bytes): bigger ones are answered 413 before they are read. No page sends

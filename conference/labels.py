@@ -23,7 +23,7 @@ from conference.events.models import AttendanceMode, EventKind, EventStatus, Org
 from conference.mail.models import OutboxStatus
 from conference.registrations.models import QuestionKind, RegistrationMode, RegistrationStatus, SeatStatus
 from conference.sessions.models import SessionKind, SessionStatus
-from conference.speakers.models import Role
+from conference.speakers.models import AssignmentStatus, Role
 
 LABELS: Mapping[type[enum.Enum], Mapping[enum.Enum, LazyString]] = {
     EventKind: {
@@ -70,6 +70,12 @@ LABELS: Mapping[type[enum.Enum], Mapping[enum.Enum, LazyString]] = {
         Role.CHAIR: _l("Chair"),
         Role.DISCUSSANT: _l("Discussant"),
         Role.KEYNOTE: _l("Keynote"),
+    },
+    AssignmentStatus: {
+        AssignmentStatus.NOT_INVITED: _l("Not invited"),
+        AssignmentStatus.INVITED: _l("Invited"),
+        AssignmentStatus.ACCEPTED: _l("Accepted"),
+        AssignmentStatus.DECLINED: _l("Declined"),
     },
     TeamRole: {
         TeamRole.OWNER: _l("Owner"),

@@ -1,7 +1,7 @@
 """What every response tells browsers and caches: one after_request hook, one rule each.
 
 Private responses (`is_private`) are never stored: `Cache-Control: no-store` and no Referer. They are
-  - every page under a private prefix: the organiser area and its outbox, manage links and the
+  - every page under a private prefix: the organiser area and its outbox, manage links, speaker links and the
     registration API with their tokens, the demo mailbox, the account pages, login and logout;
   - every answer to a request that changes something (POST, DELETE, ...; the registration API answers
     with a manage link);
@@ -9,7 +9,8 @@ Private responses (`is_private`) are never stored: `Cache-Control: no-store` and
   - every view marked with `@private` (the organiser API: its answers carry registrants' data), and every
     answer to a request that carries an `Authorization` header.
   One exception keeps its own header: a private response that already says `private, no-cache` (the
-  personal calendar feed). Calendar apps poll it with If-None-Match and must keep a copy to revalidate;
+  personal calendar feeds of registrants and speakers). Calendar apps poll it with If-None-Match and must
+  keep a copy to revalidate;
   `private` keeps it out of shared caches, `no-cache` makes every use ask the server first.
 
 Every response: a Content-Security-Policy without inline script or style (`frame-ancestors 'none'`
@@ -26,6 +27,7 @@ from flask import Flask, Response, current_app, g, request
 PRIVATE_PREFIXES = (
     "/organise/",
     "/registrations/",
+    "/speaking/",
     "/api/v1/registrations/",
     "/demo-mailbox/",
     "/account/",

@@ -31,6 +31,8 @@ The sender (the first argument a receiver gets) is the object the signal is abou
 | `person_unassigned` | Session | actor, person, role | remove_assignment |
 | `person_changed` | Person | actor, changes, event_ids, created | speakers.operations: create_person, edit |
 | `person_merged` | Person (the one kept) | actor, duplicate_name, event_ids (of both) | merge_people |
+| `speaker_invited` | Person | actor, event, assignments (listed), resent | speakers.operations, invitations |
+| `assignment_answered` | Assignment | actor (SpeakerActor), accepted, note, by_organiser | answer, confirm_assignment |
 | `series_changed` | Series | actor, changes, created | events.operations.save_series |
 | `organisation_changed` | Organisation | actor, changes, created | events.operations.save_organisation |
 | `registration_approved` | Registration | actor | registrations.operations.approve |
@@ -84,6 +86,9 @@ person_changed = _signals.signal("person-changed")
 person_merged = _signals.signal("person-merged")
 series_changed = _signals.signal("series-changed")
 organisation_changed = _signals.signal("organisation-changed")
+# Speakers (conference/speakers/operations.py): an invitation queued or sent again; a speaker's answer.
+speaker_invited = _signals.signal("speaker-invited")
+assignment_answered = _signals.signal("assignment-answered")
 
 registration_approved = _signals.signal("registration-approved")
 registration_rejected = _signals.signal("registration-rejected")

@@ -28,7 +28,7 @@ from tests.factories import add_member, login_as, make_event, make_person, make_
 # Written out here, not imported from conference/security.py, so that the test states the rule itself.
 PRIVATE_PATHS = ("/organise/", "/registrations/", "/demo-mailbox/", "/account/", "/login", "/logout")
 SECRET_ARGUMENT = "token"
-REVALIDATED_FEEDS = {"feeds.registration"}  # the personal calendar feed: private, no-cache
+REVALIDATED_FEEDS = {"feeds.registration", "speakers.calendar"}  # personal calendar feeds: private, no-cache
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -26,7 +26,7 @@ from conference.events.models import AttendanceMode, EventKind, EventStatus
 from conference.registrations.models import RegistrationMode, RegistrationStatus, SeatStatus
 from conference.registrations.registering import KEY_LENGTH
 from conference.sessions.models import SessionKind, SessionStatus
-from conference.speakers.models import Role
+from conference.speakers.models import AssignmentStatus, Role
 from conference.translations import CHOICES, FIELDS
 
 BEARER = [{"bearerAuth": []}]
@@ -436,6 +436,15 @@ PERSON_FIELDS_IN = {
     "language": {**LANGUAGE, "description": "The language position and bio are written in (default en)."},
     "translations": _translations_in("person"),
 }
+# An assignment's invitation and answer (docs/speakers.md).
+ASSIGNMENT_STATE = {
+    "status": {"enum": _values(AssignmentStatus)},
+    "no_reply": {"type": "boolean", "description": "Invited and no answer after the event's reply days."},
+    "note": {"type": "string", "description": "The speaker's note with their answer."},
+    "invited_at": NULLABLE_DATE_TIME,
+    "answered_at": NULLABLE_DATE_TIME,
+    "confirmed_by_organiser": {"type": "boolean"},
+}
 ORGANISER_SESSION = {
     **SCHEMAS["Session"]["properties"],
     "description": STRING,
@@ -452,6 +461,37 @@ SCHEMAS.update(
                 "name": STRING,
                 "slug": STRING,
                 "role": {"enum": _values(Role)},
+                **ASSIGNMENT_STATE,
+            }
+        ),
+        "SpeakerAssignment": _object(
+            {
+                "id": {"type": "integer"},
+                "session_id": {"type": "integer"},
+                "session": STRING,
+                "role": {"enum": _values(Role)},
+                **ASSIGNMENT_STATE,
+            }
+        ),
+        "AssignmentState": _object({"id": {"type": "integer"}, **ASSIGNMENT_STATE}),
+        "EventSpeakers": _object(
+            {
+                "reply_days": {"type": "integer", "minimum": 0},
+                "speakers": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "slug": STRING,
+                            "name": STRING,
+                            "email": NULLABLE_STRING,
+                            "invitation_waiting": {
+                                "type": "boolean",
+                                "description": "An invitation waits in the outbox (it may still be held).",
+                            },
+                            "assignments": {"type": "array", "items": _ref("SpeakerAssignment")},
+                        }
+                    ),
+                },
             }
         ),
         "OrganiserSession": _object(ORGANISER_SESSION, description="A session as the event's team sees it."),
@@ -799,6 +839,32 @@ PATHS: dict[str, dict] = {
                 SESSION_ID,
                 {"name": "assignment_id", "in": "path", "required": True, "schema": {"type": "integer"}},
             ],
+            organiser=Action.EDIT_EVENT,
+        )
+    },
+    "/api/v1/events/{slug}/sessions/{session_id}/people/{assignment_id}/invitation": {
+        "post": _operation(
+            "resendInvitation",
+            "Send the person's invitation for the event (again) with the next send-mail.",
+            {202: _json(_ref("AssignmentState"), "Queued: the assignment's state.")},
+            errors=(403, 404, 409),
+            parameters=[
+                SLUG,
+                SESSION_ID,
+                {"name": "assignment_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+            ],
+            organiser=Action.EDIT_EVENT,
+            description="One message lists all the person's sessions at the event. 409 when the person has "
+            "no e-mail address or nothing left to be invited to (every session declined or cancelled).",
+        )
+    },
+    "/api/v1/events/{slug}/speakers": {
+        "get": _operation(
+            "eventSpeakers",
+            "Everyone in the event's sessions with the state of each invitation and answer.",
+            {200: _json(_ref("EventSpeakers"), "People by name, each with their assignments.")},
+            errors=(403, 404),
+            parameters=[SLUG],
             organiser=Action.EDIT_EVENT,
         )
     },

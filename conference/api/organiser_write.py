@@ -43,6 +43,7 @@ from conference.sessions.forms import SessionForm
 from conference.sessions.models import Session
 from conference.speakers import editing as people
 from conference.speakers import operations as person_operations
+from conference.speakers.api import assignment_state
 from conference.speakers.forms import NewSpeakerForm, PersonForm
 from conference.speakers.models import Person, Role
 from conference.timeutil import all_timezones, isoformat, local
@@ -322,7 +323,13 @@ def organiser_session_json(event: Event, session: Session) -> dict:
             "registration_enabled": session.registration_enabled,
             "seats_taken": session.seats_taken,
             "people": [
-                {"id": a.id, "name": a.person.name, "slug": a.person.slug, "role": a.role.value}
+                {
+                    "id": a.id,
+                    "name": a.person.name,
+                    "slug": a.person.slug,
+                    "role": a.role.value,
+                    **assignment_state(a),
+                }
                 for a in session.assignments
             ],
         }
@@ -668,7 +675,13 @@ def add_person(slug: str, session_id: int):  # noqa: ANN201
         db.session.rollback()
         return _refused(error, {"person": ("person", TEXT)}) if by_slug else _refused(error)
     return jsonify(
-        {"id": assignment.id, "name": person.name, "slug": person.slug, "role": assignment.role.value}
+        {
+            "id": assignment.id,
+            "name": person.name,
+            "slug": person.slug,
+            "role": assignment.role.value,
+            **assignment_state(assignment),
+        }
     ), 201
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from conference.events.models import Event
 from conference.registrations.availability import session_registration_open
 from conference.sessions.models import Session
+from conference.speakers.invitations import is_public
 from conference.timeutil import isoformat
 from conference.translations import default_language, text
 from conference.urls import absolute_url_for
@@ -52,7 +53,9 @@ def session_detail(event: Event, session: Session, now: datetime, language: str 
         "registration_open": session_registration_open(event, session, now),
         "url": absolute_url_for("sessions.detail", slug=event.slug, session_id=session.id),
         "people": [
-            {"name": a.person.name, "slug": a.person.slug, "role": a.role.value} for a in session.assignments
+            {"name": a.person.name, "slug": a.person.slug, "role": a.role.value}
+            for a in session.assignments
+            if is_public(a)
         ],
     }
 

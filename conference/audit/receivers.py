@@ -220,6 +220,18 @@ def person_merged(person, *, actor, duplicate_name: str, event_ids: list[int], *
             {"merged": (duplicate_name, person.name)})  # fmt: skip
 
 
+def speaker_invited(person, *, actor, event, assignments, resent: bool = False, **_: object) -> None:  # noqa: ANN001
+    record(actor, "person.invited", event_id=event.id, subject_type="person", subject_id=person.id,
+           label=person.name, after={"sessions": [a.session.title for a in assignments], "resent": resent})  # fmt: skip
+
+
+def assignment_answered(
+    assignment, *, actor, accepted: bool, note: str, by_organiser: bool, **_: object
+) -> None:  # noqa: ANN001
+    _person("person.accepted" if accepted else "person.declined", assignment.session, assignment.person, actor,
+            after={"session": assignment.session.title, "note": note, "by_organiser": by_organiser})  # fmt: skip
+
+
 def series_changed(series, *, actor, changes: dict, created: bool = False, **_: object) -> None:  # noqa: ANN001
     action = "series.created" if created else "series.changed"
     _shared(action, "series", series, series.title, actor, [e.id for e in series.events], changes, created)
@@ -281,6 +293,8 @@ RECEIVERS = (
     (signals.person_unassigned, person_unassigned),
     (signals.person_changed, person_changed),
     (signals.person_merged, person_merged),
+    (signals.speaker_invited, speaker_invited),
+    (signals.assignment_answered, assignment_answered),
     (signals.series_changed, series_changed),
     (signals.organisation_changed, organisation_changed),
     (signals.registration_approved, _registration("registration.approved")),

@@ -32,6 +32,7 @@ from conference.feeds.entries import (
 )
 from conference.registrations.models import Registration, RegistrationStatus, SeatStatus, SessionSeat
 from conference.sessions.models import Session, SessionStatus
+from conference.speakers.invitations import public_condition
 from conference.speakers.models import Assignment, Person
 
 # The session columns every entry needs (plain rows: cheaper than loading objects).
@@ -183,13 +184,14 @@ def session_feed(session: Session) -> Feed:
 
 
 def speaker_feed(person: Person) -> Feed:
-    """That person's sessions in public events, across all events, with their role in the description."""
+    """That person's public sessions (not declined; accepted where the event shows confirmed speakers only) in
+    public events, across all events, with their role in the description."""
     now = utcnow()
     rows = db.session.execute(
         sa.select(*_SESSION_COLUMNS, Assignment.role)
         .join(Assignment, Assignment.session_id == Session.id)
         .join(Event, Event.id == Session.event_id)
-        .where(Assignment.person_id == person.id, Event.is_published)
+        .where(Assignment.person_id == person.id, Event.is_published, public_condition(Session.event_id))
         .order_by(Session.starts_at, Session.id)
     ).all()
     rows = [row for row in rows if kept(row.status, row.cancelled_at, row.ends_at, now)]

@@ -1,5 +1,5 @@
 """`flask --app conference import-schedule FILE [--event SLUG --as EMAIL] [--draft | --publish]
-[--notify | --no-notify] [--dry-run]`.
+[--notify | --no-notify] [--dry-run] [--invite]`.
 
 The summary of what changes goes to stderr, the event's slug alone to stdout (for scripts).
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from conference.auth.accounts import find_user
@@ -50,6 +51,11 @@ def _account(email: str) -> User:
     "the outbox), as the organiser's pages do; --no-notify tells nobody.",
 )
 @click.option("--dry-run", is_flag=True, help="Print what would change and write nothing.")
+@click.option(
+    "--invite",
+    is_flag=True,
+    help="Then invite everyone of the event with an e-mail address who is not invited yet (docs/speakers.md).",
+)
 def import_schedule_command(
     file: Path,
     event_slug: str | None,
@@ -58,6 +64,7 @@ def import_schedule_command(
     publish: bool,
     notify: bool,
     dry_run: bool,
+    invite: bool = False,
 ) -> None:
     """Create an event from a frab / pretalx schedule.json or schedule.xml, or update the event imported
     from the same schedule (or the one named with --event); prints what changes, then the event's slug.
@@ -93,6 +100,13 @@ def import_schedule_command(
         raise click.ClickException(
             f"{file}: the database refused the import, nothing was written: {reason}"
         ) from None
+    if invite and not dry_run:
+        from conference.events.models import Event
+        from conference.speakers.operations import send_invitations
+
+        event = db.session.scalars(sa.select(Event).where(Event.slug == slug)).one()
+        invited = send_invitations(user, event)
+        summary.append(f"{invited} invitation(s) queued")
     for line in summary:
         click.echo(line, err=True)
     if dry_run:

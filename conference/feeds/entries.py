@@ -188,9 +188,18 @@ def drop_time(cancelled_at: datetime | None, ends_at: datetime) -> datetime:
 
 def _people_lines(assignments: Sequence[Assignment]) -> list[str]:
     lines = []
+    from conference.speakers.invitations import is_public
+    from conference.speakers.models import shows
+
     for assignment in assignments:
+        if isinstance(assignment, Assignment) and not is_public(assignment):
+            continue  # declined, or not yet accepted where the event shows confirmed speakers only
         person = assignment.person
-        about = ", ".join(p for p in (feed_text(person, "position"), person.affiliation) if p)
+        about = ", ".join(
+            text
+            for text, field in ((feed_text(person, "position"), "position"), (person.affiliation, "affiliation"))
+            if text and shows(person, field)
+        )
         role = label(assignment.role)
         lines.append(f"{person.name} ({role})" + (f", {about}" if about else ""))
     return lines
@@ -301,6 +310,8 @@ def _load_sessions(ids: set[int]) -> dict[int, SimpleNamespace]:
         .outerjoin(Room, Room.id == Session.room_id)
         .where(Session.id.in_(ids))
     ).all()
+    from conference.speakers.invitations import public_condition
+
     people = db.session.execute(
         sa.select(
             Assignment.session_id,
@@ -310,9 +321,11 @@ def _load_sessions(ids: set[int]) -> dict[int, SimpleNamespace]:
             Person.affiliation,
             Person.language,
             Person.translations,
+            Person.public_fields,
         )
         .join(Person, Person.id == Assignment.person_id)
-        .where(Assignment.session_id.in_(ids))
+        .join(Session, Session.id == Assignment.session_id)
+        .where(Assignment.session_id.in_(ids), public_condition(Session.event_id))
         .order_by(Assignment.session_id, Assignment.position, Assignment.id)
     ).all()
     events = events_by_id({row.event_id for row in rows})
@@ -336,6 +349,7 @@ def _load_sessions(ids: set[int]) -> dict[int, SimpleNamespace]:
                     affiliation=person.affiliation,
                     language=person.language,
                     translations=person.translations,
+                    public_fields=person.public_fields,
                 ),
             )
         )

@@ -14,6 +14,7 @@ from lxml import etree
 from conference.events.models import Event
 from conference.events.queries import programme
 from conference.sessions.models import Session
+from conference.speakers.invitations import is_public
 from conference.text import slugify, xml_safe
 from conference.timeutil import local
 from conference.urls import absolute_url_for
@@ -143,11 +144,12 @@ def _session_dict(event: Event, acronym: str, session: Session, room_name: str) 
                 "name": a.person.name,
                 "public_name": a.person.name,
                 "guid": a.person.uid,
-                "biography": a.person.bio or None,
+                "biography": (a.person.bio or None) if a.person.shows("bio") else None,
                 "role": a.role.value,
                 "url": absolute_url_for("speakers.detail", slug=a.person.slug),
             }
             for a in session.assignments
+            if is_public(a)
         ],
         "links": [],
         "attachments": [],

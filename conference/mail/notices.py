@@ -1,8 +1,9 @@
 """Notices of a moved or cancelled session to everyone it touches, through the outbox.
 
 Who: every registrant holding or waiting for a seat in the session (an active registration), and every
-person assigned to it who has an e-mail address; one notice per address (a speaker who also registered gets
-the registrant's). Only for events that were ever published (a draft's programme is still being made).
+person assigned to it who has an e-mail address and has not declined it; one notice per address (a speaker
+who also registered gets the registrant's). Only for events that were ever published (a draft's programme is
+still being made).
 
 When: a session moved (`session_changed` with moved: start, end or room; `event_changed` with moved: the
 event's zone or dates, for each of its scheduled sessions) or cancelled (`session_cancelled`). An operation
@@ -37,12 +38,14 @@ from conference.mail import outbox
 from conference.mail.models import OutboxMessage, OutboxStatus, SessionNotice
 from conference.registrations.models import Registration, RegistrationStatus, SeatStatus, SessionSeat
 from conference.sessions.models import Room, Session, SessionStatus
-from conference.speakers.models import Assignment, Person
+from conference.speakers.models import Assignment, AssignmentStatus, Person
 from conference.zones import mail_language, when
 
 MOVED = "moved"
 CANCELLED = "cancelled"
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
+# A speaker who declined the session is no longer told of its changes.
+_TOLD_SPEAKER = Assignment.status != AssignmentStatus.DECLINED
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,9 @@ def recipients(session: Session) -> list[Recipient]:
     people = db.session.execute(
         sa.select(Person.email, Person.name)
         .join(Assignment, Assignment.person_id == Person.id)
-        .where(Assignment.session_id == session.id, Person.email.is_not(None), Person.email != "")
+        .where(
+            Assignment.session_id == session.id, _TOLD_SPEAKER, Person.email.is_not(None), Person.email != ""
+        )
         .order_by(Assignment.position, Assignment.id)
     ).all()
     found: dict[str, Recipient] = {}
@@ -131,7 +136,9 @@ def counts(session: Session) -> tuple[int, int]:
     speakers = (
         sa.select(sa.func.lower(Person.email).label("address"), sa.literal(0).label("registrant"))
         .join(Assignment, Assignment.person_id == Person.id)
-        .where(Assignment.session_id == session.id, Person.email.is_not(None), Person.email != "")
+        .where(
+            Assignment.session_id == session.id, _TOLD_SPEAKER, Person.email.is_not(None), Person.email != ""
+        )
     )
     union = sa.union_all(registrants, speakers).subquery()
     per_address = (
@@ -210,17 +217,14 @@ def _waiting(session: Session, address: str, now: datetime) -> SessionNotice | N
 def _rewrite(notice: SessionNotice, kind: str, subject: str, body: str, not_before: datetime) -> bool:
     """Rewrite a waiting message in place; False when a sender claimed it meanwhile (the conditional
     UPDATE finds it no longer waiting for the notice's time)."""
-    table = OutboxMessage.__table__
-    done = db.session.execute(
-        sa.update(table)
-        .where(
-            table.c.id == notice.outbox_id,
-            table.c.status == OutboxStatus.PENDING,
-            table.c.attempts == 0,
-            table.c.next_attempt_at == notice.not_before,
-        )
-        .values(subject=subject, body_text=body, next_attempt_at=not_before, kind=f"session_{kind}")
-    ).rowcount
+    done = outbox.rewrite_waiting(
+        notice.outbox_id,
+        notice.not_before,
+        subject=subject,
+        body_text=body,
+        next_attempt_at=not_before,
+        kind=f"session_{kind}",
+    )
     if done:
         notice.kind = kind
         notice.not_before = not_before
@@ -246,11 +250,7 @@ def _write(kind: str, session: Session, recipient: Recipient, old: Place, not_be
         registration_id=recipient.registration_id,
         attachments=[attachment],
     )
-    db.session.execute(
-        sa.update(OutboxMessage.__table__)
-        .where(OutboxMessage.__table__.c.id == message_id)
-        .values(next_attempt_at=not_before)
-    )
+    outbox.schedule(message_id, not_before)
     db.session.add(
         SessionNotice(
             outbox_id=message_id,

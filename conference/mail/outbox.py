@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -94,6 +95,30 @@ def write(
             "next_attempt_at": now,
         },
     ).scalar_one()
+
+
+def schedule(message_id: int, at: datetime) -> None:
+    """Hold a message written in this transaction until `at` (a notice or invitation waiting to fold)."""
+    table = OutboxMessage.__table__
+    db.session.execute(sa.update(table).where(table.c.id == message_id).values(next_attempt_at=at))
+
+
+def rewrite_waiting(message_id: int, waiting_until: datetime, **values: object) -> bool:
+    """Rewrite (subject, body_text, next_attempt_at, kind...) a message that still waits unsent and unclaimed
+    for `waiting_until`: the fold of change notices and invitations. False when a sender claimed or tried it
+    meanwhile (the conditional UPDATE finds it no longer waiting for that time): write a new one then."""
+    table = OutboxMessage.__table__
+    done = db.session.execute(
+        sa.update(table)
+        .where(
+            table.c.id == message_id,
+            table.c.status == OutboxStatus.PENDING,
+            table.c.attempts == 0,
+            table.c.next_attempt_at == waiting_until,
+        )
+        .values(**values)
+    ).rowcount
+    return bool(done)
 
 
 def withdraw(message_id: int) -> None:

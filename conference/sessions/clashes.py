@@ -3,7 +3,9 @@
 Three kinds of clash, all compared in UTC (times are stored in UTC, so time zones cannot mislead):
 - a person assigned to two overlapping sessions (across all events that are not cancelled),
 - two sessions in the same room at the same time,
-- a session outside its event's start and end.
+- a session outside its event's start and end;
+and a gap: a person who declined a session (on their speaker page, or recorded by an organiser) is counted
+with them until the organiser replaces or removes them; a declined person clashes with nothing else.
 Cancelled sessions never clash.
 """
 
@@ -18,16 +20,17 @@ from sqlalchemy.orm import aliased, joinedload
 from conference.db import db
 from conference.events.models import Event, EventStatus
 from conference.sessions.models import Room, Session, SessionStatus
-from conference.speakers.models import Assignment, Person
+from conference.speakers.models import Assignment, AssignmentStatus, Person
 
 PERSON = "person"
 ROOM = "room"
 OUTSIDE = "outside"
+DECLINED = "declined"
 
 
 @dataclass(frozen=True)
 class Clash:
-    kind: str  # PERSON, ROOM or OUTSIDE
+    kind: str  # PERSON, ROOM, OUTSIDE or DECLINED (a gap: `person` declined `session`)
     session: Session
     other: Session | None = None  # the other side (PERSON and ROOM)
     person: Person | None = None
@@ -66,6 +69,8 @@ def _person_clashes(session_filter: sa.ColumnElement[bool], s1: type[Session]) -
             s1.status == SessionStatus.SCHEDULED,
             s2.status == SessionStatus.SCHEDULED,
             e2.status != EventStatus.CANCELLED,
+            a1.status != AssignmentStatus.DECLINED,
+            a2.status != AssignmentStatus.DECLINED,
             _overlap(s1, s2),
         )
         .options(joinedload(s2.event), joinedload(s1.event))
@@ -105,6 +110,21 @@ def _outside_clashes(session_filter: sa.ColumnElement[bool], s1: type[Session]) 
     return [Clash(OUTSIDE, s) for s in rows]
 
 
+def _declined(session_filter: sa.ColumnElement[bool], s1: type[Session]) -> list[Clash]:
+    rows = db.session.execute(
+        sa.select(s1, Person)
+        .join(Assignment, Assignment.session_id == s1.id)
+        .join(Person, Person.id == Assignment.person_id)
+        .where(
+            session_filter,
+            s1.status == SessionStatus.SCHEDULED,
+            Assignment.status == AssignmentStatus.DECLINED,
+        )
+        .order_by(s1.starts_at, s1.id, Person.name)
+    ).all()
+    return [Clash(DECLINED, s, person=p) for s, p in rows]
+
+
 def _dedupe(clashes: Iterable[Clash], event_id: int | None = None) -> list[Clash]:
     """Each pair once: a clash between two sessions of the same event is listed from the earlier side."""
     seen: set[tuple] = set()
@@ -125,14 +145,24 @@ def event_clashes(event: Event) -> list[Clash]:
     """Every clash involving a session of this event (the other side may be in another event)."""
     s1 = aliased(Session)
     where = s1.event_id == event.id
-    return _dedupe(_person_clashes(where, s1) + _room_clashes(where, s1) + _outside_clashes(where, s1))
+    return _dedupe(
+        _person_clashes(where, s1)
+        + _room_clashes(where, s1)
+        + _outside_clashes(where, s1)
+        + _declined(where, s1)
+    )
 
 
 def session_clashes(session: Session) -> list[Clash]:
     """The clashes of one session, seen from that session."""
     s1 = aliased(Session)
     where = s1.id == session.id
-    return _person_clashes(where, s1) + _room_clashes(where, s1) + _outside_clashes(where, s1)
+    return (
+        _person_clashes(where, s1)
+        + _room_clashes(where, s1)
+        + _outside_clashes(where, s1)
+        + _declined(where, s1)
+    )
 
 
 def clashing_session_ids(clashes: Iterable[Clash]) -> set[int]:

@@ -1,4 +1,4 @@
-"""Operations on people: create, edit, merge.
+"""Operations on people: create, edit, merge; speakers' invitations, answers, links, profiles, settings.
 
 The people pages (and any later caller) change a person only through these functions. Each takes the acting
 user (None for the CLI or an import), refuses with `OperationError` what the rules forbid (nothing is written
@@ -11,20 +11,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
+from flask import current_app, render_template
 from flask_babel import gettext as _
 
 from conference import signals
-from conference.db import db
+from conference.db import db, lock_row, utcnow
+from conference.events.models import Event
+from conference.mail import outbox
 from conference.operations import OperationError, transaction
+from conference.sessions.models import Session, SessionStatus
 from conference.slugs import unique_slug
 from conference.speakers import editing
-from conference.speakers.models import Person
+from conference.speakers.models import Assignment, AssignmentStatus, Person, SpeakerSettings
 
 if TYPE_CHECKING:
     from conference.auth.models import User
 
 # A person's own details, as the people pages edit them.
 PERSON_FIELDS = ("name", "position", "affiliation", "bio", "email", "links", "language", "translations")
+# What the speaker keeps on their own page (and organisers edit too); never the address.
+PROFILE_FIELDS = ("name", "position", "affiliation", "bio", "links", "pronouns", "public_fields")
 
 
 def _check(values: dict, default: str) -> None:
@@ -86,3 +93,188 @@ def merge_people(actor: User | None, keep: Person, duplicate: Person) -> None:
         editing.merge_people(keep, duplicate)
         db.session.flush()
         signals.person_merged.send(keep, actor=actor, duplicate_name=name, event_ids=ids)
+
+
+# --- speakers: invitations, answers, links, profiles (docs/speakers.md) ----------------------------------
+
+
+class SpeakerActor:
+    """The speaker acting on their own page: no account, the audit log records their address."""
+
+    id = None
+
+    def __init__(self, person: Person) -> None:
+        self.email = person.email or person.name
+
+
+def send_invitations(actor: User | None, event: Event, people: list[Person] | None = None) -> int:
+    """Send (or send again) the invitation of each person (default: everyone of the event with an address
+    who is not invited yet) with the next send-mail; returns how many were written."""
+    from conference.speakers import invitations
+
+    with transaction():
+        lock_row(Event, event.id)
+        resent = people is not None
+        if people is None:
+            people = _not_invited(event)
+        sent = 0
+        for person in people:
+            listed = invitations.queue(event, person, now_=True)
+            if listed:
+                sent += 1
+                signals.speaker_invited.send(
+                    person, actor=actor, event=event, assignments=listed, resent=resent
+                )
+    return sent
+
+
+def _not_invited(event: Event) -> list[Person]:
+    """People of the event with an address and an assignment not invited yet (a subquery of ids: PostgreSQL
+    cannot compare the JSON columns a DISTINCT over whole rows would need)."""
+    ids = (
+        sa.select(Assignment.person_id)
+        .join(Session, Session.id == Assignment.session_id)
+        .where(
+            Session.event_id == event.id,
+            Session.status != SessionStatus.CANCELLED,
+            Assignment.status == AssignmentStatus.NOT_INVITED,
+        )
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Person)
+            .where(Person.id.in_(ids), Person.email.is_not(None), Person.email != "")
+            .order_by(Person.id)
+        )
+    )
+
+
+def hold_invitation(actor: User | None, event: Event, person: Person) -> None:
+    """Keep the person's waiting invitation from going out (refused once it is sent or being sent)."""
+    from conference.speakers import invitations
+
+    with transaction():
+        lock_row(Event, event.id)
+        if not invitations.hold(event, person):
+            raise OperationError(_("No invitation of %(name)s is waiting to be sent.", name=person.name))
+        signals.settings_changed.send(
+            event, actor=actor, action="invitation.held", subject_type="person", subject_id=person.id,
+            label=person.name, changes={},
+        )  # fmt: skip
+
+
+def answer(person: Person, assignment: Assignment, accepted: bool, note: str) -> None:
+    """The speaker's answer on their page: accept or decline (with a note) one of their assignments."""
+    if assignment.person_id != person.id:
+        raise OperationError(_("This is not one of your sessions."))
+    if assignment.session.status == SessionStatus.CANCELLED:
+        raise OperationError(_("This session is cancelled."))
+    with transaction():
+        lock_row(Event, assignment.session.event_id)
+        _answer(SpeakerActor(person), assignment, accepted, note, by_organiser=False)
+
+
+def confirm_assignment(actor: User | None, assignment: Assignment, accepted: bool, note: str = "") -> None:
+    """An organiser records the speaker's answer given elsewhere (by phone, in person)."""
+    with transaction():
+        lock_row(Event, assignment.session.event_id)
+        _answer(actor, assignment, accepted, note, by_organiser=True)
+
+
+def _answer(actor: object, assignment: Assignment, accepted: bool, note: str, *, by_organiser: bool) -> None:
+    status = AssignmentStatus.ACCEPTED if accepted else AssignmentStatus.DECLINED
+    if assignment.status == status and assignment.answer_note == note:
+        return
+    assignment.status = status
+    assignment.answer_note = note
+    assignment.answered_at = utcnow()
+    assignment.confirmed_by_organiser = by_organiser
+    session = assignment.session
+    session.updated_at = utcnow()  # public pages and feeds show who takes part
+    db.session.flush()
+    signals.assignment_answered.send(
+        assignment, actor=actor, accepted=accepted, note=note, by_organiser=by_organiser
+    )
+
+
+def renew_link(person: Person) -> str:
+    """A new private link for the speaker, mailed to them; the old one stops working at once."""
+    from conference.speakers import invitations
+
+    with transaction():
+        token = invitations.new_link(person)
+        person.updated_at = utcnow()
+        if person.email:
+            outbox.write(
+                "speaker_link",
+                person.email,
+                _("Your new speaker link"),
+                render_template(
+                    "mail/speaker_link.txt",
+                    person=person,
+                    link=invitations.speaking_url(person),
+                    site_name=current_app.config["SITE_NAME"],
+                ),
+            )
+    return token
+
+
+def save_profile(actor: object, person: Person, values: dict, photo: bytes | None = None,
+                 remove_photo: bool = False) -> dict:  # fmt: skip
+    """The speaker's (or an organiser's) profile: the fields of PROFILE_FIELDS and public_fields, and the
+    photo (bytes of an uploaded file, checked and re-encoded by `photos.prepare` before anything is
+    written). The last edit wins; `person_changed` records who."""
+    from conference.speakers import photos
+
+    prepared = photos.prepare(photo) if photo else None  # PhotoError: refused, nothing written
+    with transaction():
+        changes = {
+            name: (getattr(person, name), value)
+            for name, value in values.items()
+            if getattr(person, name) != value
+        }
+        for name, (_old, new) in changes.items():
+            setattr(person, name, new)
+        if prepared is not None:
+            old = person.photo_digest
+            photos.store(person, prepared)
+            changes["photo"] = (old, person.photo_digest)
+        elif remove_photo and person.photo_digest:
+            changes["photo"] = (person.photo_digest, None)
+            photos.remove(person)
+        if changes:
+            person.updated_at = utcnow()
+            db.session.flush()
+            signals.person_changed.send(person, actor=actor, changes=changes, event_ids=event_ids(person))
+    return changes
+
+
+def save_speaker_settings(actor: User | None, event: Event, values: dict) -> dict:
+    """The event's speaker settings (the Speakers page): invitation message, instructions, who is public,
+    hold, reply days, arrival minutes."""
+
+    with transaction():
+        lock_row(Event, event.id)
+        settings = event.speaker_settings
+        if settings is None:
+            settings = SpeakerSettings(
+                event_id=event.id,
+                invitation_message="",
+                instructions="",
+                confirmed_only=False,
+                hold_invitations=False,
+            )
+            db.session.add(settings)
+            event.speaker_settings = settings
+        changes = {n: (getattr(settings, n), v) for n, v in values.items() if getattr(settings, n) != v}
+        for name, (_old, new) in changes.items():
+            setattr(settings, name, new)
+        if "confirmed_only" in changes:
+            event.updated_at = utcnow()  # who is public changed: pages and feeds
+        if changes:
+            db.session.flush()
+            signals.settings_changed.send(
+                event, actor=actor, action="speakers.settings_changed", subject_type="settings",
+                subject_id=event.id, label=event.title, changes=changes,
+            )  # fmt: skip
+    return changes

@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager
 from conference.db import db
 from conference.events.models import Event
 from conference.sessions.models import Session
+from conference.speakers.invitations import public_condition
 from conference.speakers.models import Assignment, Person
 
 
@@ -23,12 +24,12 @@ class SpeakerEntry:
 
 
 def event_speakers(event: Event) -> list[SpeakerEntry]:
-    """Everyone with a role in the event's sessions, by name, each with their sessions."""
+    """Everyone with a public role in the event's sessions (`public_condition`), by name, each with their sessions."""
     rows = db.session.scalars(
         sa.select(Assignment)
         .join(Assignment.session)
         .join(Assignment.person)
-        .where(Session.event_id == event.id)
+        .where(Session.event_id == event.id, public_condition(Session.event_id))
         .options(
             contains_eager(Assignment.session).selectinload(Session.room), contains_eager(Assignment.person)
         )
@@ -51,7 +52,8 @@ def public_person(slug: str) -> Person | None:
             .where(Assignment.person_id == Person.id)
             .where(Assignment.session_id == Session.id)
             .where(Session.event_id == Event.id)
-            .where(Event.is_published),
+            .where(Event.is_published)
+            .where(public_condition(Session.event_id)),
         )
     ).first()
 
@@ -62,7 +64,7 @@ def speaker_schedule(person: Person) -> Sequence[Assignment]:
         sa.select(Assignment)
         .join(Assignment.session)
         .join(Session.event)
-        .where(Assignment.person_id == person.id, Event.is_published)
+        .where(Assignment.person_id == person.id, Event.is_published, public_condition(Session.event_id))
         .options(
             contains_eager(Assignment.session).contains_eager(Session.event),
             contains_eager(Assignment.session).joinedload(Session.room),

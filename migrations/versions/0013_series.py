@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_series"
-down_revision = "0011_person_language_zone"
+down_revision = "0012_speakers"
 branch_labels = None
 depends_on = None
 

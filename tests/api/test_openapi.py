@@ -330,6 +330,20 @@ def organiser_writes(check: Checker, api: Api, tokens: dict, world: dict) -> lis
     translated = {"json": {"position": "Professor", "translations": {"ja": {"position": "教授"}}}}
     walk("patch", person_url, person, translated, {"json": {"translations": {"xx": {}}}}, bad_json,
          foreign=person_url)  # fmt: skip
+    # Sending an invitation again: Zoe has no address (409); Yara has one (202 with the state).
+    invitation = people + "/{assignment_id}/invitation"
+    resend = f"{url}/{added.json['id']}/invitation"
+    walk("post", resend, invitation, {}, foreign=resend)
+    yara = {"name": "Yara Mailed", "email": "yara@example.org", "role": "speaker"}
+    mailed = check(api.post(url, owner, json=yara), people, "post")
+    assert mailed.json["status"] == "invited"
+    sent = check(api.post(f"{url}/{mailed.json['id']}/invitation", owner), invitation, "post")
+    assert sent.status_code == 202 and sent.json["status"] == "invited"
+    speakers = "/api/v1/events/{slug}/speakers"
+    listed = walk(
+        "get", "/api/v1/events/target/speakers", speakers, {}, foreign="/api/v1/events/target/speakers"
+    )
+    assert {"Yara Mailed", "Zoe Newcomer"} <= {p["name"] for p in listed.json["speakers"]}
     url = f"{url}/{added.json['id']}"
     walk("delete", url, people + "/{assignment_id}", {}, foreign=url)
     return done
