@@ -25,7 +25,7 @@ def _public_event(slug: str) -> Event:
 
 @bp.app_context_processor
 def subscribe_links() -> dict:
-    return {"calendar_links": links.calendar_links}
+    return {"calendar_links": links.calendar_links, "add_links": links.add_links}
 
 
 @bp.get("/calendar.ics")
@@ -45,6 +45,28 @@ def session(slug: str, session_id: int):  # noqa: ANN201
         sa.select(Session).where(Session.id == session_id, Session.event_id == event.id)
     ).first() or abort(404)
     return feed_response(builders.session_feed(found), f"{slug}-session-{session_id}.ics")
+
+
+def _added(feed, filename: str):  # noqa: ANN001, ANN202
+    """A one-off download (METHOD:PUBLISH, the feeds' UIDs): saved as a file, imported once."""
+    response = feed_response(feed, filename)
+    if response.status_code == 200:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/events/<slug>/add.ics")
+def add_event(slug: str):  # noqa: ANN201
+    return _added(builders.add_event_calendar(_public_event(slug)), f"{slug}.ics")
+
+
+@bp.get("/events/<slug>/sessions/<int:session_id>/add.ics")
+def add_session(slug: str, session_id: int):  # noqa: ANN201
+    event = _public_event(slug)
+    found = db.session.scalars(
+        sa.select(Session).where(Session.id == session_id, Session.event_id == event.id)
+    ).first() or abort(404)
+    return _added(builders.add_session_calendar(found), f"{slug}-session-{session_id}.ics")
 
 
 @bp.get("/speakers/<slug>/calendar.ics")
