@@ -27,6 +27,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
         "conference.organise.views",
         "conference.organise.programme_views",
         "conference.organise.people_views",
+        "conference.organise.checkin",
         "conference.audit.views",
     ),
     "auth": ("conference.auth.views", "conference.auth.cli"),

@@ -84,6 +84,9 @@ SESSION_FIELDS = {
     "capacity": ("capacity", COUNT),
     "registration_enabled": ("registration_enabled", BOOL),
     "description": ("description", TEXT),
+    "recording_url": ("recording_url", TEXT),
+    "slides_url": ("slides_url", TEXT),
+    "links": ("links", "links"),
 }
 SESSION_REQUIRED = ("title", "kind", "starts_at", "ends_at")
 # Accepted and passed on once the session operation takes it (notices come with the notices work).
@@ -194,6 +197,14 @@ def _overlay(
                 errors.setdefault(api_name, []).append(_("Give a whole number, or null for no limit."))
                 continue
             data[form_name] = "" if value is None else str(value)
+        elif kind == "links":
+            lines = _link_lines(value)
+            if lines is None:
+                errors.setdefault(api_name, []).append(
+                    _("Give a list of objects with a url (http or https) and an optional label.")
+                )
+                continue
+            data[form_name] = lines
         elif kind == "room":
             if value is None:
                 data[form_name] = "0"
@@ -203,6 +214,23 @@ def _overlay(
                 errors.setdefault(api_name, []).append(
                     _("Give the name of one of this event's rooms, or null.")
                 )
+
+
+def _link_lines(value: object) -> str | None:
+    """[{"label", "url"}] as the form's 'label url' lines (its validator checks the links); None if malformed."""
+    if not isinstance(value, list):
+        return None
+    lines = []
+    for item in value:
+        if not isinstance(item, dict) or set(item) - {"label", "url"}:
+            return None
+        label, url = item.get("label", ""), item.get("url")
+        if not isinstance(label, str) or not isinstance(url, str) or not url.strip() or " " in url.strip():
+            return None
+        if any(c in label + url for c in "\r\n"):
+            return None
+        lines.append(f"{' '.join(label.split())} {url.strip()}".strip())
+    return "\n".join(lines)
 
 
 def _unknown(payload: dict, known: tuple | dict, errors: dict) -> None:

@@ -40,6 +40,9 @@ def session_detail(event: Event, session: Session, now: datetime) -> dict:
         "people": [
             {"name": a.person.name, "slug": a.person.slug, "role": a.role.value} for a in session.assignments
         ],
+        "recording_url": session.recording_url or None,
+        "slides_url": session.slides_url or None,
+        "links": [{"label": link["label"], "url": link["url"]} for link in session.links or []],
     }
 
 
