@@ -98,11 +98,12 @@ def badges_of(event: Event) -> list[Badge]:
     badges, matched = [], set()
     for r in registrations:
         person = by_email.get(r.email.lower())
-        role = ""
+        role, affiliation = "", r.affiliation
         if person is not None:
             matched.add(person.id)
             role = ", ".join(roles[person.id])
-        badges.append(Badge(r.name, r.affiliation, role, r.checkin_code))
+            affiliation = affiliation or person.affiliation or ""
+        badges.append(Badge(r.name, affiliation, role, r.checkin_code))
     for person in people.values():
         if person.id not in matched:
             badges.append(Badge(person.name, person.affiliation or "", ", ".join(roles[person.id]), None))
@@ -154,10 +155,9 @@ class _Sheet(FPDF):
         return height
 
     def qr(self, code: str, x: float, y: float, size: float) -> None:
-        import segno
+        from conference.registrations.mails import checkin_qr
 
-        qr = segno.make(code, error="m")
-        rows = list(qr.matrix_iter(scale=1, border=2))
+        rows = list(checkin_qr(code).matrix_iter(scale=1, border=2))
         module = size / len(rows)
         self.set_fill_color(0, 0, 0)
         for row_number, row in enumerate(rows):
