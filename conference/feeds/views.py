@@ -9,7 +9,7 @@ from flask import abort
 
 from conference.db import db
 from conference.events.models import Event
-from conference.feeds import builders, links, schedule_export
+from conference.feeds import builders, links, programme_pdf, schedule_export
 from conference.feeds.blueprint import bp
 from conference.feeds.http import conditional_response, feed_response
 from conference.registrations.queries import by_feed_token
@@ -95,4 +95,16 @@ def schedule_xml(slug: str):  # noqa: ANN201
     body = schedule_export.schedule_xml(event)
     return conditional_response(
         body, event.updated_at, "application/xml; charset=utf-8", filename="schedule.xml"
+    )
+
+
+@bp.get("/events/<slug>/programme.pdf")
+def programme(slug: str):  # noqa: ANN201
+    """The programme to print (the event page prints too, with its print stylesheet)."""
+    event = _public_event(slug)
+    return conditional_response(
+        programme_pdf.programme_pdf(event),
+        event.updated_at,
+        "application/pdf",
+        filename=f"{slug}-programme.pdf",
     )

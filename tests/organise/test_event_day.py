@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from conference import pdf
 from conference.audit.models import AuditEntry
 from conference.auth.api_tokens import create_token
 from conference.db import db
@@ -150,7 +151,7 @@ def _texts(pdf: bytes) -> list[str]:
 
 
 def test_badges_pdf_has_every_in_person_name_in_every_script(app, day):
-    assert badges.missing_fonts() == [], "install fonts-dejavu-core, fonts-noto-cjk and fonts-thai-tlwg"
+    assert pdf.missing_fonts() == [], "install fonts-dejavu-core, fonts-noto-cjk and fonts-thai-tlwg"
     owner = Visitor(app, day["users"]["owner"])
     response = owner.get("/organise/events/day/badges.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
