@@ -145,3 +145,20 @@ def test_the_join_link_stops_showing_once_the_event_has_ended(client, app):
     db.session.commit()
     assert join not in client.get(manage).get_data(as_text=True)
     assert join not in client.get(feed).get_data(as_text=True).replace("\r\n ", "")
+
+
+def test_materials_move_the_event_not_the_calendar_entry(app):
+    """The event's pages and exports are keyed by its updated_at; the session's calendar entry (SEQUENCE)
+    does not show the recording, so its revision stays."""
+    owner, event, _by_page, by_api = _world()
+    event.updated_at -= timedelta(minutes=1)  # updated_at keeps whole seconds
+    db.session.commit()
+    before = (db.session.get(Session, by_api.id).revision, event.updated_at)
+    token = create_token(owner, "script")[1]
+    response = Api(app).open("PATCH", f"/api/v1/events/ev/sessions/{by_api.id}", token,
+                             json={"recording_url": RECORDING})  # fmt: skip
+    assert response.status_code == 200
+    db.session.expire_all()
+    session = db.session.get(Session, by_api.id)
+    assert session.revision == before[0]
+    assert session.event.updated_at > before[1]
