@@ -17,7 +17,7 @@ def test_the_event_page_prints_the_programme_only(page, screenshot, tmp_path):  
     assert page.goto("/events/printed/").status == 200
     assert page.locator(".site-header").is_visible() and page.locator(".subscribe").first.is_visible()
     page.emulate_media(media="print")
-    for hidden in (".site-header", ".site-footer", ".subscribe", ".reg-box"):
+    for hidden in (".site-header", ".site-footer", ".subscribe", ".add-once", ".reg-box"):
         assert page.locator(hidden).count() == 0 or not page.locator(hidden).first.is_visible(), hidden
     for text in ("Printed symposium", "Opening panel", "Closing panel"):
         assert page.get_by_text(text, exact=True).first.is_visible(), text
