@@ -26,6 +26,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
         "conference.organise.registrations",
         "conference.organise.registration_setup",
         "conference.organise.outbox",
+        "conference.organise.checkin",
         "conference.audit.views",
         "conference.speakers.organiser",
     ),

@@ -40,6 +40,7 @@ The sender (the first argument a receiver gets) is the object the signal is abou
 | `registration_cancelled` | Registration | actor | cancel_registration |
 | `registration_erased` | Registration (already scrubbed) | actor | erase |
 | `registration_checked_in` | Registration | actor | check_in |
+| `registration_check_in_undone` | Registration | actor, checked_in_at (the time undone) | undo_check_in |
 | `settings_changed` | Event | actor, action, subject_type, subject_id, label, changes | team, rooms, questions |
 
 Who listens today: `conference.registrations.reactions` (session cancelled or restored, capacity changed,
@@ -95,3 +96,4 @@ registration_rejected = _signals.signal("registration-rejected")
 registration_cancelled = _signals.signal("registration-cancelled")
 registration_erased = _signals.signal("registration-erased")
 registration_checked_in = _signals.signal("registration-checked-in")
+registration_check_in_undone = _signals.signal("registration-check-in-undone")

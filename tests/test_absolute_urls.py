@@ -18,7 +18,12 @@ LINK = re.compile(r"(?:https?|webcal)://[^\s\"'<>\\]+")
 
 
 def absolute_links(text: str) -> set[str]:
-    own = ("https://calendar.google.com/", "https://outlook.live.com/", "https://c3voc.de/")
+    own = (
+        "https://calendar.google.com/",
+        "https://outlook.live.com/",
+        "https://outlook.office.com/",
+        "https://c3voc.de/",
+    )
     return {link for link in LINK.findall(text) if not link.startswith(own)}
 
 

@@ -147,8 +147,12 @@ SCHEMAS: dict[str, dict] = {
             "registration_open": {"type": "boolean"},
             "url": URL,
             "people": {"type": "array", "items": _ref("Person")},
+            "recording_url": {"type": ["string", "null"], "format": "uri"},
+            "slides_url": {"type": ["string", "null"], "format": "uri"},
+            "links": {"type": "array", "items": _ref("Link")},
         }
     ),
+    "Link": _object({"label": STRING, "url": URL}),
     "EventDetail": _object(
         {
             **EVENT_SUMMARY,
@@ -345,6 +349,12 @@ SCHEMAS: dict[str, dict] = {
             "registration": _ref("Registration"),
         }
     ),
+    "CheckInUndone": _object(
+        {
+            "was_checked_in": {"type": "boolean", "description": "false when there was nothing to undo."},
+            "registration": _ref("Registration"),
+        }
+    ),
     "Me": _object(
         {
             "email": STRING,
@@ -423,6 +433,18 @@ SESSION_FIELDS_IN = {
     "registration_enabled": {"type": "boolean"},
     "description": TEXT_IN,
     "translations": _translations_in("session"),
+    "recording_url": {**TEXT_IN, "maxLength": 500, "description": "An http(s) link; empty or null: none."},
+    "slides_url": {**TEXT_IN, "maxLength": 500, "description": "An http(s) link; empty or null: none."},
+    "links": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {"label": {"type": "string"}, "url": {"type": "string"}},
+            "required": ["url"],
+            "additionalProperties": False,
+        },
+        "description": "Related links (essays, papers), in order; each url http(s). Replaces the list.",
+    },
     "notify": {
         "type": "boolean",
         "description": "false: a move notifies nobody (default true: registrants and speakers of a moved "
@@ -927,6 +949,46 @@ PATHS: dict[str, dict] = {
             ],
             organiser=Action.CHECK_IN,
             description="Any member of the event's team. 409 when the registration is not confirmed.",
+        ),
+        "delete": _operation(
+            "undoCheckIn",
+            "Undo a check-in made by mistake (repeating it changes nothing).",
+            {200: _json(_ref("CheckInUndone"), "Not checked in (any more).")},
+            errors=(404,),
+            parameters=[
+                SLUG,
+                {"name": "registration_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+            ],
+            organiser=Action.CHECK_IN,
+            description="Any member of the event's team; recorded in the audit log.",
+        ),
+    },
+    "/api/v1/events/{slug}/badges.pdf": {
+        "get": _operation(
+            "badges",
+            "Name badges (name, affiliation, role of speakers, check-in QR code) as a PDF for printing.",
+            {
+                200: {
+                    "description": "The PDF.",
+                    "content": {
+                        "application/pdf": {
+                            "schema": {"type": "string", "contentMediaType": "application/pdf"}
+                        }
+                    },
+                }
+            },  # fmt: skip
+            errors=(403, 404, 422),
+            parameters=[
+                SLUG,
+                {
+                    "name": "layout",
+                    "in": "query",
+                    "schema": {"enum": ["a4", "l7163"], "default": "a4"},
+                    "description": "a4: four A6 badges per A4 sheet; l7163: Avery L7163 labels, 14 per A4.",
+                },
+            ],
+            organiser=Action.EDIT_EVENT,
+            description="Confirmed in-person registrants, then speakers who did not register.",
         )
     },
     "/api/v1/events/{slug}/audit": {

@@ -5,7 +5,8 @@
   the check-in page: owners, managers and admins list them; check-in helpers must search (`q`: a name,
   email or check-in code, as on the check-in page) and never see erased registrations.
 - `POST /events/<slug>/registrations/<id>/check-in`: the check-in of the check-in page
-  (`capacity.check_in`); repeating it changes nothing; 409 for a registration that is not confirmed.
+  (`operations.check_in`); repeating it changes nothing; 409 for a registration that is not confirmed.
+  `DELETE` on the same URL undoes a check-in (`operations.undo_check_in`); repeating it changes nothing.
 
 Every endpoint here is described in conference/api/openapi.py.
 """
@@ -23,7 +24,7 @@ from conference.auth.permissions import EVENT_ACTIONS, ROLE_MATRIX, Action, may
 from conference.db import db
 from conference.events.models import Event
 from conference.inputs import parse_id
-from conference.registrations import capacity
+from conference.registrations import operations
 from conference.registrations.models import Registration, RegistrationMode, RegistrationStatus
 from conference.registrations.queries import registrations_query
 from conference.sessions.models import Session
@@ -180,7 +181,32 @@ def check_in_registration(slug: str, registration_id: int):  # noqa: ANN201
             status=registration.status.value,
         )
         return jsonify({"errors": {"status": [message]}}), 409
-    checked_in = capacity.check_in(registration)
+    checked_in = operations.check_in(api_user(), registration)  # the page's operation: audited
     return jsonify(
         {"already_checked_in": not checked_in, "registration": registration_json(event, registration)}
     )
+
+
+@bp.delete("/events/<slug>/registrations/<int:registration_id>/check-in")
+@token_required(Action.CHECK_IN)
+def undo_check_in_registration(slug: str, registration_id: int):  # noqa: ANN201
+    event: Event = g.api_event
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404, description=_("This event has no registration with this id."))
+    undone = operations.undo_check_in(api_user(), registration)
+    return jsonify({"was_checked_in": undone, "registration": registration_json(event, registration)})
+
+
+@bp.get("/events/<slug>/badges.pdf")
+@token_required(Action.EDIT_EVENT)
+def badges_pdf(slug: str):  # noqa: ANN201
+    """The badges PDF of the organiser pages (`layout`: a4 or l7163)."""
+    from conference.registrations import badges
+
+    layout = request.args.get("layout", badges.A4)
+    if layout not in badges.LAYOUTS:
+        return jsonify(
+            {"errors": {"layout": [_("Choose one of: %(layouts)s.", layouts=", ".join(badges.LAYOUTS))]}}
+        ), 422
+    return badges.pdf_response(g.api_event, layout)

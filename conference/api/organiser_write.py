@@ -92,6 +92,9 @@ SESSION_FIELDS = {
     "capacity": ("capacity", COUNT),
     "registration_enabled": ("registration_enabled", BOOL),
     "description": ("description", TEXT),
+    "recording_url": ("recording_url", TEXT),
+    "slides_url": ("slides_url", TEXT),
+    "links": ("links", "links"),
 }
 SESSION_REQUIRED = ("title", "kind", "starts_at", "ends_at")
 # Accepted and passed on once the session operation takes it (notices come with the notices work).
@@ -216,6 +219,14 @@ def _overlay(
                 )
             else:
                 data[form_name] = str(series_id)
+        elif kind == "links":
+            lines = _link_lines(value)
+            if lines is None:
+                errors.setdefault(api_name, []).append(
+                    _("Give a list of objects with a url (http or https) and an optional label.")
+                )
+                continue
+            data[form_name] = lines
         elif kind == "room":
             if value is None:
                 data[form_name] = "0"
@@ -234,6 +245,23 @@ def _series_id(value: object) -> int | None:
     if not isinstance(value, str):
         return None
     return db.session.scalar(sa.select(Series.id).where(Series.slug == value))
+
+
+def _link_lines(value: object) -> str | None:
+    """[{"label", "url"}] as the form's 'label url' lines (its validator checks the links); None if malformed."""
+    if not isinstance(value, list):
+        return None
+    lines = []
+    for item in value:
+        if not isinstance(item, dict) or set(item) - {"label", "url"}:
+            return None
+        label, url = item.get("label", ""), item.get("url")
+        if not isinstance(label, str) or not isinstance(url, str) or not url.strip() or " " in url.strip():
+            return None
+        if any(c in label + url for c in "\r\n"):
+            return None
+        lines.append(f"{' '.join(label.split())} {url.strip()}".strip())
+    return "\n".join(lines)
 
 
 def _unknown(payload: dict, known: tuple | dict, errors: dict) -> None:

@@ -57,6 +57,9 @@ def session_detail(event: Event, session: Session, now: datetime, language: str 
             for a in session.assignments
             if is_public(a)
         ],
+        "recording_url": session.recording_url or None,
+        "slides_url": session.slides_url or None,
+        "links": [{"label": link["label"], "url": link["url"]} for link in session.links or []],
     }
 
 

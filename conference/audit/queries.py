@@ -106,6 +106,7 @@ ACTIONS = {
     "registration.cancelled": _l("Registration cancelled"),
     "registration.erased": _l("Registrant's data erased"),
     "registration.checked_in": _l("Checked in"),
+    "registration.check_in_undone": _l("Check-in undone"),
     "question.added": _l("Question added"),
     "question.changed": _l("Question changed"),
     "question.moved": _l("Question moved"),

@@ -257,6 +257,12 @@ def _registration(action: str):  # noqa: ANN202
     return receiver
 
 
+def registration_check_in_undone(registration, *, actor, checked_in_at, **_: object) -> None:  # noqa: ANN001
+    record(actor, "registration.check_in_undone", event_id=registration.event_id, subject_type="registration",
+           subject_id=registration.id, label=registration.name, before={"checked_in_at": checked_in_at},
+           after={"checked_in_at": None})  # fmt: skip
+
+
 def registration_erased(registration, *, actor, **_: object) -> None:  # noqa: ANN001
     """Scrub the earlier entries about this registration, then record the erasure (without the data)."""
     earlier = db.session.scalars(
@@ -302,6 +308,7 @@ RECEIVERS = (
     (signals.registration_cancelled, _registration("registration.cancelled")),
     (signals.registration_erased, registration_erased),
     (signals.registration_checked_in, _registration("registration.checked_in")),
+    (signals.registration_check_in_undone, registration_check_in_undone),
 )
 
 

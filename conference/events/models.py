@@ -224,6 +224,11 @@ class Event(db.Model):
         return self.attendance_mode != AttendanceMode.ONLINE and bool(self.venue_name or self.city)
 
     @property
+    def has_ended(self) -> bool:
+        """Over: the online join link is no longer shown or sent (`Registration.join_url`)."""
+        return self.ends_at <= utcnow()
+
+    @property
     def is_online(self) -> bool:
         return self.attendance_mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID)
 

@@ -308,3 +308,25 @@ def registration_feed_data(registration: Registration, now: datetime | None = No
 def registration_feed(registration: Registration) -> bytes:
     """The personal agenda .ics of one registration (also the confirmation mail's attachment)."""
     return registration_feed_data(registration).body
+
+
+# --- one-off "add to calendar" downloads ------------------------------------------------------------------
+
+
+def add_event_calendar(event: Event) -> Feed:
+    """The whole event as one VEVENT to import once (the all-events feed's UID, so a later subscription
+    updates the same entry instead of doubling it); no refresh interval, it is not a feed."""
+    entry = Entry(("add-event", event.id), None, event.starts_at, event.updated_at, event.timezone)
+    body = event_vevent(event).to_ical()
+    return Feed(calendar_bytes(event.title, "", [entry], [body], feed=False), event.updated_at)
+
+
+def add_session_calendar(session: Session) -> Feed:
+    """One session to import once (the UID of the event's and the session's feeds)."""
+    event = session.event
+    entry = Entry(
+        ("add-session", session.id), session.id, session.starts_at, session.updated_at, event.timezone
+    )
+    body = session_vevent(session).to_ical()
+    name = f"{session.title} ({event.title})"
+    return Feed(calendar_bytes(name, "", [entry], [body], feed=False), session.updated_at)

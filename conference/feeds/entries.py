@@ -117,7 +117,10 @@ def _zone_years(entries: Iterable[Entry]) -> dict[str, tuple[int, int]]:
     return years
 
 
-def calendar_bytes(name: str, description: str, entries: Sequence[Entry], bodies: Sequence[bytes]) -> bytes:
+def calendar_bytes(
+    name: str, description: str, entries: Sequence[Entry], bodies: Sequence[bytes], *, feed: bool = True
+) -> bytes:
+    """A calendar of the VEVENT bytes; `feed=False` for a one-off download (no refresh interval)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -128,8 +131,9 @@ def calendar_bytes(name: str, description: str, entries: Sequence[Entry], bodies
     calendar.add("x-wr-calname", vText(name))
     if description:
         calendar.add("x-wr-caldesc", vText(description))
-    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(REFRESH))
+    if feed:
+        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(REFRESH))
     head = calendar.to_ical()
     assert head.endswith(b"END:VCALENDAR\r\n")  # noqa: S101
     parts = [head[: -len(b"END:VCALENDAR\r\n")]]
@@ -142,7 +146,7 @@ def calendar_bytes(name: str, description: str, entries: Sequence[Entry], bodies
     return _CONTROL_BYTES.sub(b"", b"".join(parts))
 
 
-def _location(event: Event, room_name: str | None) -> str:
+def location_text(event: Event, room_name: str | None) -> str:
     parts = []
     if room_name:
         parts.append(room_name)
@@ -240,7 +244,7 @@ def session_vevent(
         description.append(_("Join online: %(url)s", url=join_url))
     description.append(f"{feed_text(event, 'title')}\n{page}")
     vevent["DESCRIPTION"] = vText("\n\n".join(description))
-    location = _location(event, session.room.name if session.room else None)
+    location = location_text(event, session.room.name if session.room else None)
     if location:
         vevent["LOCATION"] = vText(location)
     vevent["URL"] = vUri(page)
@@ -270,7 +274,7 @@ def event_vevent(event: Event, *, status: str | None = None, join_url: str | Non
         description.append(_("Join online: %(url)s", url=join_url))
     description.append(page)
     vevent.add("description", "\n\n".join(description))
-    location = _location(event, None)
+    location = location_text(event, None)
     if location:
         vevent.add("location", location)
     vevent.add("url", page)

@@ -10,7 +10,7 @@ from flask import abort
 from conference.db import db
 from conference.events.models import Event
 from conference.events.series import public_series
-from conference.feeds import builders, links, schedule_export
+from conference.feeds import builders, links, programme_pdf, schedule_export
 from conference.feeds.blueprint import bp
 from conference.feeds.http import conditional_response, feed_response
 from conference.registrations.queries import by_feed_token
@@ -26,7 +26,7 @@ def _public_event(slug: str) -> Event:
 
 @bp.app_context_processor
 def subscribe_links() -> dict:
-    return {"calendar_links": links.calendar_links}
+    return {"calendar_links": links.calendar_links, "add_links": links.add_links}
 
 
 @bp.get("/calendar.ics")
@@ -46,6 +46,28 @@ def session(slug: str, session_id: int):  # noqa: ANN201
         sa.select(Session).where(Session.id == session_id, Session.event_id == event.id)
     ).first() or abort(404)
     return feed_response(builders.session_feed(found), f"{slug}-session-{session_id}.ics")
+
+
+def _added(feed, filename: str):  # noqa: ANN001, ANN202
+    """A one-off download (METHOD:PUBLISH, the feeds' UIDs): saved as a file, imported once."""
+    response = feed_response(feed, filename)
+    if response.status_code == 200:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/events/<slug>/add.ics")
+def add_event(slug: str):  # noqa: ANN201
+    return _added(builders.add_event_calendar(_public_event(slug)), f"{slug}.ics")
+
+
+@bp.get("/events/<slug>/sessions/<int:session_id>/add.ics")
+def add_session(slug: str, session_id: int):  # noqa: ANN201
+    event = _public_event(slug)
+    found = db.session.scalars(
+        sa.select(Session).where(Session.id == session_id, Session.event_id == event.id)
+    ).first() or abort(404)
+    return _added(builders.add_session_calendar(found), f"{slug}-session-{session_id}.ics")
 
 
 @bp.get("/speakers/<slug>/calendar.ics")
@@ -83,4 +105,16 @@ def schedule_xml(slug: str):  # noqa: ANN201
     body = schedule_export.schedule_xml(event)
     return conditional_response(
         body, event.updated_at, "application/xml; charset=utf-8", filename="schedule.xml"
+    )
+
+
+@bp.get("/events/<slug>/programme.pdf")
+def programme(slug: str):  # noqa: ANN201
+    """The programme to print (the event page prints too, with its print stylesheet)."""
+    event = _public_event(slug)
+    return conditional_response(
+        programme_pdf.programme_pdf(event),
+        event.updated_at,
+        "application/pdf",
+        filename=f"{slug}-programme.pdf",
     )

@@ -48,14 +48,20 @@ def calendar_url(feed_token: str) -> str:
     return absolute_url_for("feeds.registration", token=feed_token)
 
 
+def checkin_qr(code: str) -> segno.QRCode:
+    """The QR code of a check-in code (mail, manage page, badges). Never a Micro QR, which segno.make picks
+    for short texts: phone cameras, BarcodeDetector and jsQR read only full QR codes."""
+    return segno.make(code, error="m", micro=False)
+
+
 def qr_png(registration: Registration, scale: int = 6) -> bytes:
     buffer = io.BytesIO()
-    segno.make(registration.checkin_code, error="m").save(buffer, kind="png", scale=scale, border=2)
+    checkin_qr(registration.checkin_code).save(buffer, kind="png", scale=scale, border=2)
     return buffer.getvalue()
 
 
 def qr_svg(registration: Registration) -> str:
-    return segno.make(registration.checkin_code, error="m").svg_inline(
+    return checkin_qr(registration.checkin_code).svg_inline(
         scale=5, border=2, omitsize=True, title=_("Check-in code")
     )
 

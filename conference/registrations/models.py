@@ -133,10 +133,11 @@ class Registration(db.Model):
     @property
     def join_url(self) -> str | None:
         """The event's online join link: only for a confirmed registration attending online (mail, manage
-        page and personal agenda alike)."""
+        page and personal agenda alike), and only until the event has ended."""
         event = self.event
         if (
-            self.status == RegistrationStatus.CONFIRMED
+            not event.has_ended
+            and self.status == RegistrationStatus.CONFIRMED
             and self.attendance_mode == RegistrationMode.ONLINE
             and event.is_online
             and event.online_url

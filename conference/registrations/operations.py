@@ -124,6 +124,28 @@ def set_preferences(actor: User | None, registration: Registration, *, language:
     return True
 
 
+def undo_check_in(actor: User | None, registration: Registration) -> bool:
+    """Take back a check-in made by mistake (the wrong person, a double tap); False when the registrant
+    was not checked in. Announces `registration_check_in_undone` with the time it had recorded."""
+    with transaction():
+        table = Registration.__table__
+        was = db.session.execute(
+            sa.select(table.c.checked_in_at).where(table.c.id == registration.id).with_for_update()
+        ).scalar_one_or_none()
+        done = False
+        if was is not None:
+            result = db.session.execute(
+                sa.update(table)
+                .where(table.c.id == registration.id, table.c.checked_in_at.is_not(None))
+                .values(checked_in_at=None)
+            )
+            done = result.rowcount == 1
+        if done:
+            signals.registration_check_in_undone.send(registration, actor=actor, checked_in_at=was)
+    db.session.refresh(registration)
+    return done
+
+
 # --- settings --------------------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from conference.registrations.models import (
     SessionSeat,
 )
 from conference.search import contains_text
-from conference.sessions.models import Session
+from conference.sessions.models import Session, SessionStatus
 
 
 def by_token(token: str) -> Registration | None:
@@ -156,3 +156,68 @@ def session_counts(event: Event) -> list[tuple[Session, int, int]]:
         for s in sessions
         if s.registration_enabled
     ]
+
+
+def checkin_counts(event: Event) -> dict:
+    """Who has arrived, for the check-in desk's live counter: confirmed registrations checked in and
+    expected, in all, per attendance mode and per session (confirmed seats, cancelled sessions left out).
+    Two grouped queries, whatever the number of registrants."""
+    from conference.labels import label
+    from conference.registrations.models import RegistrationMode
+
+    arrived = Registration.checked_in_at.is_not(None)
+    confirmed = sa.and_(
+        Registration.event_id == event.id,
+        Registration.status == RegistrationStatus.CONFIRMED,
+        Registration.erased_at.is_(None),
+    )
+    by_mode = {
+        mode: (expected, checked or 0)
+        for mode, expected, checked in db.session.execute(
+            sa.select(
+                Registration.attendance_mode,
+                sa.func.count(),
+                sa.func.sum(sa.case((arrived, 1), else_=0)),
+            )
+            .where(confirmed)
+            .group_by(Registration.attendance_mode)
+        )
+    }
+    sessions = db.session.execute(
+        sa.select(
+            Session.id,
+            Session.title,
+            Session.starts_at,
+            sa.func.count(Registration.id),
+            sa.func.sum(sa.case((arrived, 1), else_=0)),
+        )
+        .outerjoin(
+            SessionSeat,
+            sa.and_(SessionSeat.session_id == Session.id, SessionSeat.status == SeatStatus.CONFIRMED),
+        )
+        .outerjoin(Registration, sa.and_(Registration.id == SessionSeat.registration_id, confirmed))
+        .where(
+            Session.event_id == event.id,
+            Session.registration_enabled,
+            Session.status != SessionStatus.CANCELLED,
+        )
+        .group_by(Session.id, Session.title, Session.starts_at)
+        .order_by(Session.starts_at, Session.id)
+    ).all()
+    modes = [
+        {
+            "mode": mode.value,
+            "label": label(mode),
+            "checked_in": by_mode.get(mode, (0, 0))[1],
+            "expected": by_mode.get(mode, (0, 0))[0],
+        }
+        for mode in RegistrationMode
+    ]
+    return {
+        "checked_in": sum(m["checked_in"] for m in modes),
+        "expected": sum(m["expected"] for m in modes),
+        "modes": modes,
+        "sessions": [
+            {"id": row[0], "title": row[1], "checked_in": row[4] or 0, "expected": row[3]} for row in sessions
+        ],
+    }

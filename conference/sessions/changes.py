@@ -22,6 +22,8 @@ from conference.speakers.models import Assignment, Person
 SESSION_TRACKED = (
     "title", "kind", "description", "translations", "starts_at", "ends_at", "room_id", "status",
 )  # fmt: skip
+# Attributes shown on the event's pages and API but not in calendar entries: they move the event's updated_at.
+SESSION_PAGE_ONLY = ("recording_url", "slides_url", "links")
 # Event attributes that appear in every calendar entry of the event (location, zone, names).
 EVENT_FIELDS_IN_ENTRIES = (
     "title", "timezone", "venue_name", "venue_address", "city", "country", "status", "slug", "language",
@@ -92,6 +94,8 @@ def track_changes(orm_session: OrmSession, flush_context, instances) -> None:  #
                 if _changed(obj, ("status",)):
                     obj.cancelled_at = now if obj.status == "cancelled" else None
                 sessions_to_bump.append(obj)
+            elif isinstance(obj, Session) and _changed(obj, SESSION_PAGE_ONLY):
+                touched_events.add(obj.event_id)  # the pages changed, the calendar entry did not
             elif isinstance(obj, Assignment) and _changed(obj, ASSIGNMENT_TRACKED):
                 sessions_to_bump.append(obj.session)
                 old_session_ids = sa.inspect(obj).attrs.session_id.history.deleted

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from conference.db import db
 from conference.events.models import Event
 from conference.sessions.models import Room, Session, SessionKind
+from conference.speakers.editing import format_links, parse_links
 from conference.speakers.models import Assignment
 from conference.timeutil import from_local, local
 
@@ -23,6 +24,9 @@ def session_values(form, event: Event) -> dict:  # noqa: ANN001
         "room_id": form.room_id.data or None,
         "registration_enabled": bool(form.registration_enabled.data),
         "capacity": form.capacity.data,
+        "recording_url": (form.recording_url.data or "").strip(),
+        "slides_url": (form.slides_url.data or "").strip(),
+        "links": parse_links(form.links.data or "")[0],
     }
 
 
@@ -35,6 +39,9 @@ def fill_session_form(form, session: Session, event: Event) -> None:  # noqa: AN
     form.room_id.data = session.room_id or 0
     form.registration_enabled.data = session.registration_enabled
     form.capacity.data = session.capacity
+    form.recording_url.data = session.recording_url
+    form.slides_url.data = session.slides_url
+    form.links.data = format_links(session.links)
 
 
 def event_session(event: Event, session_id: int) -> Session | None:

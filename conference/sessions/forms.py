@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from conference.inputs import FlaskForm
 from conference.labels import choices
-from conference.organise.fields import MAX_INT, LocalDateTimeField, ends_after, optional_count
+from conference.organise.fields import MAX_INT, LocalDateTimeField, ends_after, http_url, optional_count
 from conference.sessions.models import SessionKind
 from conference.speakers.models import Role
+
+
+def link_lines(form, field) -> None:  # noqa: ANN001
+    """'Label https://...' lines, each ending with an http(s) link (the people form's rule)."""
+    from conference.speakers.editing import parse_links
+
+    _links, errors = parse_links(field.data or "")
+    if errors:
+        raise ValidationError(" ".join(errors))
 
 
 class SessionForm(FlaskForm):
@@ -24,6 +33,19 @@ class SessionForm(FlaskForm):
     )
     registration_enabled = BooleanField(_l("Attendees can register for this session"), default=True)
     capacity = optional_count(_l("Seats of its own"))
+    recording_url = StringField(
+        _l("Recording"), validators=[Length(max=500), http_url], description=_l("Link to the recording.")
+    )
+    slides_url = StringField(
+        _l("Slides"), validators=[Length(max=500), http_url], description=_l("Link to the slides.")
+    )
+    links = TextAreaField(
+        _l("Related links"),
+        validators=[Length(max=5000), link_lines],
+        description=_l(
+            "One per line: label, then the https:// link (e.g. “Essay https://example.org/essay.pdf”)."
+        ),
+    )
 
     def __init__(self, *args, rooms=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)

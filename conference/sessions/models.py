@@ -77,6 +77,10 @@ class Session(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # After the event: where to watch it again and read its slides, and other links ({"title", "url"}).
+    recording_url: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    slides_url: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    links: Mapped[list] = mapped_column(sa.JSON, default=list)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     room: Mapped[Room | None] = relationship()
@@ -89,6 +93,14 @@ class Session(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == SessionStatus.CANCELLED
+
+    @property
+    def has_ended(self) -> bool:
+        return self.ends_at <= utcnow()
+
+    @property
+    def has_materials(self) -> bool:
+        return bool(self.recording_url or self.slides_url or self.links)
 
     @property
     def seats_left(self) -> int | None:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # The values a session is created or edited with (times aware, in UTC).
 SESSION_FIELDS = (
     "title", "kind", "description", "starts_at", "ends_at", "room_id", "registration_enabled", "capacity",
-    "translations",
+    "translations", "recording_url", "slides_url", "links",
 )  # fmt: skip
 # A change of one of these moves the session: the people in it have to hear of it.
 MOVE_FIELDS = ("starts_at", "ends_at", "room_id")

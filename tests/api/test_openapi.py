@@ -85,10 +85,14 @@ class Checker:
     def __call__(self, response, path: str, method: str):  # noqa: ANN001, ANN204
         status = str(response.status_code)
         operation = self.document["paths"][path][method]
-        where = (method, path, status, response.get_data(as_text=True)[:300])
+        where = (method, path, status, response.get_data()[:300].decode("utf-8", "replace"))
         assert status in operation["responses"], ("undocumented status", *where)
         if status == "204":  # no content, and none documented
             assert response.get_data() == b"" and "content" not in operation["responses"][status], where
+            self.seen.add((path, method, status))
+            return response
+        if "application/pdf" in operation["responses"][status].get("content", {}):
+            assert response.mimetype == "application/pdf" and response.get_data().startswith(b"%PDF-"), where
             self.seen.add((path, method, status))
             return response
         schema = operation["responses"][status]["content"]["application/json"]["schema"]
@@ -192,6 +196,16 @@ def test_real_answers_of_every_endpoint_match_the_document(app, make_app, world)
     check(api.post(url), check_in, "post")
     check(api.post(url, tokens["stranger"]), check_in, "post")
     check(api.post(f"/api/v1/events/target/registrations/{cy}/check-in", tokens["owner"]), check_in, "post")
+    check(api.open("DELETE", url, tokens["helper"]), check_in, "delete")
+    check(api.open("DELETE", url), check_in, "delete")  # 401
+    check(api.open("DELETE", url, tokens["stranger"]), check_in, "delete")  # 404
+    badges = "/api/v1/events/{slug}/badges.pdf"
+    check(api.get("/api/v1/events/target/badges.pdf", tokens["owner"]), badges, "get")
+    check(api.get("/api/v1/events/target/badges.pdf?layout=l7163", tokens["owner"]), badges, "get")
+    check(api.get("/api/v1/events/target/badges.pdf?layout=poster", tokens["owner"]), badges, "get")  # 422
+    check(api.get("/api/v1/events/target/badges.pdf"), badges, "get")  # 401
+    check(api.get("/api/v1/events/target/badges.pdf", tokens["helper"]), badges, "get")  # 403
+    check(api.get("/api/v1/events/target/badges.pdf", tokens["stranger"]), badges, "get")  # 404
 
     me = "/api/v1/me"
     for token in tokens.values():
@@ -235,6 +249,8 @@ def test_real_answers_of_every_endpoint_match_the_document(app, make_app, world)
         check(limited.get(me, "ct_" + "Z" * 43), me, "get")
     check(limited.get("/api/v1/events/target/registrations", tokens["owner"]), registrations, "get")
     check(limited.post(url, tokens["owner"]), check_in, "post")
+    check(limited.open("DELETE", url, tokens["owner"]), check_in, "delete")
+    check(limited.get("/api/v1/events/target/badges.pdf", tokens["owner"]), badges, "get")
     check(limited.get("/api/v1/events/target/audit", tokens["owner"]), audit, "get")
     check(limited.get(me), me, "get")  # 429 before any token is looked at
     for method, url, path in writes:

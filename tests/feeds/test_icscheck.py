@@ -91,3 +91,20 @@ def test_every_feed_kind_passes_icscheck(client, tmp_path):
         files.append(str(path))
     result = subprocess.run([str(CHECK), "--werror", *files], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+    # The one-off "add to calendar" downloads pass every check but the feed's refresh hint, which a file
+    # imported once must not carry (it is no subscription).
+    once = []
+    for name, url in {
+        "add-event": "/events/berlin/add.ics",
+        "add-session": f"/events/berlin/sessions/{s1.id}/add.ics",
+    }.items():
+        path = tmp_path / f"{name}.ics"
+        path.write_bytes(client.get(url).data)
+        once.append(str(path))
+    result = subprocess.run(
+        [str(CHECK), "--werror", "-q", *once], capture_output=True, text=True, timeout=120
+    )
+    problems = [line for line in result.stdout.splitlines() if line.lstrip().startswith(("FAIL", "WARN"))]
+    assert len(problems) == 2, result.stdout + result.stderr
+    assert all("refresh hint" in line for line in problems), result.stdout
