@@ -84,9 +84,20 @@ def requested_language() -> str | None:
     return _known(request.args.get(LANG_PARAMETER, type=str))
 
 
+# Documents that calendar and conference apps fetch by address (feeds, schedule exports): their language is
+# the address's `?lang=` alone, never a cookie or Accept-Language, so that one URL always gives one text.
+ADDRESSED_SUFFIXES = (".ics", "/schedule.xml", "/schedule.json")
+
+
+def addressed_document() -> bool:
+    return request.path.endswith(ADDRESSED_SUFFIXES)
+
+
 def select_locale() -> str | None:
     if not has_request_context():  # mail, CLI and feed building outside a request: the default locale
         return None
+    if addressed_document():
+        return requested_language() or current_app.config["BABEL_DEFAULT_LOCALE"]
     return (
         requested_language()
         or _known(request.cookies.get(LANG_COOKIE))
@@ -137,7 +148,7 @@ def country_name(code: str | None) -> str:
 
 def remember_language(response: Response) -> Response:
     """Keep a `?lang=` choice made on a page in the `lang` cookie; responses vary with the language."""
-    if request.path.startswith(("/api/", "/static/")):
+    if request.path.startswith(("/api/", "/static/")) or addressed_document():
         return response
     chosen = requested_language()
     if chosen and request.cookies.get(LANG_COOKIE) != chosen:

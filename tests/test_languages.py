@@ -116,6 +116,22 @@ def test_accept_language_chooses_when_nothing_else_does(app, header: str, expect
     assert _html_lang(response.get_data(as_text=True)) == expected
 
 
+def test_a_feed_is_in_the_language_of_its_address_alone(app):
+    """Feeds and schedule exports are fetched by address (calendar apps, shared links): `?lang=` decides their
+    text, never a cookie or Accept-Language, and `?lang=` on them remembers nothing."""
+    _event()
+    visitor = Visitor(app)
+    url = "/events/seoul-tokyo/calendar.ics"
+    english = visitor.get(url).data
+    japanese = visitor.get(url + "?lang=ja")
+    assert japanese.status_code == 200 and "Set-Cookie" not in japanese.headers
+    assert japanese.data != english  # the role labels in the descriptions are Japanese
+    visitor.client.set_cookie(LANG_COOKIE, "ja")
+    assert visitor.get(url, headers={"Accept-Language": "ja"}).data == english
+    schedule = visitor.get("/events/seoul-tokyo/schedule.json", headers={"Accept-Language": "ko"})
+    assert schedule.status_code == 200 and "Set-Cookie" not in schedule.headers
+
+
 def test_lang_parameter_beats_cookie_beats_accept_language(app):
     visitor = Visitor(app)
     visitor.get("/?lang=th")
