@@ -4,9 +4,9 @@ message; organisers hold, send and resend, and see each assignment's state."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
-import re
 import sqlalchemy as sa
 
 from conference.db import db, utcnow
