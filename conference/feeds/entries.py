@@ -201,7 +201,10 @@ def _people_lines(assignments: Sequence[Assignment]) -> list[str]:
         person = assignment.person
         about = ", ".join(
             text
-            for text, field in ((feed_text(person, "position"), "position"), (person.affiliation, "affiliation"))
+            for text, field in (
+                (feed_text(person, "position"), "position"),
+                (person.affiliation, "affiliation"),
+            )
             if text and shows(person, field)
         )
         role = label(assignment.role)

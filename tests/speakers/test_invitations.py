@@ -60,7 +60,8 @@ def test_acceptance_three_people_invited_through_the_api_answer_and_keep_their_p
     assert amal_mail["Subject"] == "Invitation to speak: Online panel"
     text = body(amal_mail)
     assert "Opening panel (Panelist)" in text and "Closing round (Moderator)" in text  # both, one mail
-    assert "Hall B" in text and re.search(r"\d:\d\d\W+(AM|PM)? ?CES?T", text), text  # the event zone's name (Berlin)
+    # The place, and the event zone's name (Berlin).
+    assert "Hall B" in text and re.search(r"\d:\d\d\W+(AM|PM)? ?CES?T", text), text
 
     visitor = app.test_client()
     amal_token = link_token(amal_mail)
