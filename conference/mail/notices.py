@@ -31,7 +31,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import vCalAddress
 
-from conference import signals
+from conference import signals, translations
 from conference.db import db, utcnow
 from conference.events.models import Event, EventStatus
 from conference.mail import outbox
@@ -63,7 +63,7 @@ class Recipient:
     address: str
     name: str
     registration_id: int | None
-    # A registrant's language and zone (conference.zones); speakers: the site's default and the event's.
+    # A registrant's language and zone (conference.zones); speakers: the event's language and zone.
     language: str = ""
     timezone: str = ""
 
@@ -122,7 +122,7 @@ def recipients(session: Session) -> list[Recipient]:
     for email, name, registration_id, language, timezone in rows:
         found.setdefault(email.lower(), Recipient(email, name, registration_id, language, timezone))
     for email, name in people:
-        found.setdefault(email.lower(), Recipient(email, name, None))
+        found.setdefault(email.lower(), Recipient(email, name, None, session.event.language))
     return list(found.values())
 
 
@@ -189,10 +189,12 @@ def _render_in_language(
         registration = db.session.get(Registration, recipient.registration_id)
         context["manage_url"] = manage_url(registration.token)
     body = render_template(f"mail/session_{kind}.txt", **context)
+    # Titles in the mail's language where the event has a translation (the locale forced by `_render`).
+    titles = {"session": translations.text(session, "title"), "event": translations.text(event, "title")}
     if kind == MOVED:
-        subject = _("Moved: %(session)s (%(event)s)", session=session.title, event=event.title)
+        subject = _("Moved: %(session)s (%(event)s)", **titles)
     else:
-        subject = _("Cancelled: %(session)s (%(event)s)", session=session.title, event=event.title)
+        subject = _("Cancelled: %(session)s (%(event)s)", **titles)
     return subject, body
 
 
@@ -369,7 +371,13 @@ def _event_registrations(event_id: int) -> sa.ColumnElement[bool]:
 def event_recipients(event: Event) -> list[Recipient]:
     """Everyone the cancellation notice of the event goes to, one per address (registrants first)."""
     rows = db.session.execute(
-        sa.select(Registration.email, Registration.name, Registration.id)
+        sa.select(
+            Registration.email,
+            Registration.name,
+            Registration.id,
+            Registration.language,
+            Registration.timezone,
+        )
         .where(_event_registrations(event.id))
         .order_by(Registration.id)
     ).all()
@@ -381,10 +389,10 @@ def event_recipients(event: Event) -> list[Recipient]:
         .order_by(Session.starts_at, Session.id, Assignment.position, Assignment.id)
     ).all()
     found: dict[str, Recipient] = {}
-    for email, name, registration_id in rows:
-        found.setdefault(email.lower(), Recipient(email, name, registration_id))
+    for email, name, registration_id, language, timezone in rows:
+        found.setdefault(email.lower(), Recipient(email, name, registration_id, language, timezone))
     for email, name in people:
-        found.setdefault(email.lower(), Recipient(email, name, None))
+        found.setdefault(email.lower(), Recipient(email, name, None, event.language))
     return list(found.values())
 
 
@@ -426,19 +434,31 @@ def their_sessions(event_id: int, address: str) -> list[Session]:
     )
 
 
-def _event_when(event: Event) -> str:
-    return _when(event.starts_at, event.ends_at, event.timezone)
+def _event_when(event: Event, reader_zone: str = "") -> str:
+    return _when(event.starts_at, event.ends_at, event.timezone, reader_zone)
 
 
 def _render_event(event: Event, recipient: Recipient) -> tuple[str, str]:
+    with force_locale(mail_language(recipient.language)):
+        return _render_event_in_language(event, recipient)
+
+
+def _render_event_in_language(event: Event, recipient: Recipient) -> tuple[str, str]:
     sessions = their_sessions(event.id, recipient.address)
+    zone = recipient.timezone
     context = {
         "name": recipient.name,
         "event": event,
-        "when": _event_when(event),
-        "place": ", ".join(p for p in (event.venue_name, event.city) if p),
+        "when": _event_when(event, zone),
+        "place": ", ".join(
+            p for p in (translations.text(event, "venue_name"), translations.text(event, "city")) if p
+        ),
         "sessions": [
-            (s.title, _when(s.starts_at, s.ends_at, event.timezone), s.room.name if s.room else None)
+            (
+                translations.text(s, "title"),
+                _when(s.starts_at, s.ends_at, event.timezone, zone),
+                s.room.name if s.room else None,
+            )
             for s in sessions
         ],
         "registrant": recipient.registration_id is not None,
@@ -450,7 +470,7 @@ def _render_event(event: Event, recipient: Recipient) -> tuple[str, str]:
         registration = db.session.get(Registration, recipient.registration_id)
         context["manage_url"] = manage_url(registration.token)
     body = render_template("mail/event_cancelled.txt", **context)
-    return _("Cancelled: %(event)s", event=event.title), body
+    return _("Cancelled: %(event)s", event=translations.text(event, "title")), body
 
 
 def send_event_notices(event: Event) -> int:

@@ -13,9 +13,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from conference import translations
 from conference.auth.permissions import EDITORS, EVERYONE, Action, require_event, requires
 from conference.db import db
 from conference.inputs import parse_id
+from conference.labels import label
 from conference.mail import outbox
 from conference.operations import OperationError, current_actor
 from conference.organise import confirm
@@ -203,34 +205,36 @@ def export_registrations(slug: str):  # noqa: ANN201
     sessions = [s for s, _c, _w in session_counts(event)]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    # Headers and values a person reads are in the organiser's page language; session titles and
+    # question labels in that language where the event has a translation. Times stay ISO 8601 (sortable).
     writer.writerow(
         [
-            "id",
-            "status",
-            "name",
-            "email",
-            "affiliation",
-            "country",
-            "attendance_mode",
-            "accessibility_needs",
-            "registered_at",
-            "checked_in_at",
-            "checkin_code",
+            _("Registration ID"),
+            _("Status"),
+            _("Name"),
+            _("Email"),
+            _("Affiliation"),
+            _("Country"),
+            _("Attendance"),
+            _("Accessibility needs"),
+            _("Registered at"),
+            _("Checked in at"),
+            _("Check-in code"),
         ]
-        + [f"session: {s.title}" for s in sessions]
-        + [f"question: {q.label}" for q in questions]
+        + [_("Session: %(title)s", title=translations.text(s, "title")) for s in sessions]
+        + [_("Question: %(label)s", label=translations.text(q, "label")) for q in questions]
     )
     for r in registrations:
-        seats = {seat.session_id: seat.status.value for seat in r.seats}
+        seats = {seat.session_id: label(seat.status) for seat in r.seats}
         answers = {a.question_id: a.value for a in r.answers}
         row = [
             r.id,
-            r.status.value,
+            label(r.status),
             r.name,
             r.email,
             r.affiliation,
             r.country,
-            r.attendance_mode.value,
+            label(r.attendance_mode),
             r.accessibility_needs,
             r.created_at.isoformat(),
             r.checked_in_at.isoformat() if r.checked_in_at else "",

@@ -13,6 +13,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from conference import translations
 from conference.db import db
 from conference.feeds.builders import registration_feed
 from conference.mail import outbox
@@ -127,7 +128,7 @@ def _queue(registration: Registration, event, kind: str, revived: bool) -> int |
         attachments.append(outbox.generated("agenda.ics", "text/calendar", "registration_agenda"))
         if registration.attends_in_person:
             attachments.append(outbox.generated("checkin-code.png", "image/png", "checkin_code"))
-    subject = f"{SUBJECTS[kind]()}: {event.title}"
+    subject = f"{SUBJECTS[kind]()}: {translations.text(event, 'title')}"
     return outbox.write(
         kind,
         registration.email,

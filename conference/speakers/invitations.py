@@ -25,9 +25,10 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from conference import signals
+from conference import signals, translations
 from conference.db import db, utcnow
 from conference.events.models import Event
 from conference.mail import notices, outbox
@@ -35,6 +36,7 @@ from conference.mail.models import OutboxMessage, OutboxStatus
 from conference.sessions.models import Session, SessionStatus
 from conference.speakers.models import Assignment, AssignmentStatus, Invitation, Person, SpeakerSettings
 from conference.urls import absolute_url_for
+from conference.zones import mail_language
 
 SELECTOR_LENGTH = 16  # hex characters (64 bits, not secret: it finds the row)
 _DUMMY_SECRET = "x" * 43
@@ -155,7 +157,7 @@ def place_text(session: Session) -> str:
     event = session.event
     parts = [session.room.name] if session.room else []
     if event.venue_name:
-        parts.append(event.venue_name)
+        parts.append(translations.text(event, "venue_name"))
     if event.attendance_mode.value != "in_person":
         parts.append(_("online"))
     return ", ".join(parts)
@@ -176,7 +178,13 @@ def event_assignments(event: Event, person: Person) -> list[Assignment]:
 
 
 def render(event: Event, person: Person, assignments: list[Assignment]) -> tuple[str, str]:
-    """(subject, body) of the invitation."""
+    """(subject, body) of the invitation, in the event's language (the one its speakers are known to read;
+    never the language of the organiser's page that happened to queue it), titles and venue included."""
+    with force_locale(mail_language(event.language)):
+        return _render(event, person, assignments)
+
+
+def _render(event: Event, person: Person, assignments: list[Assignment]) -> tuple[str, str]:
     settings = settings_for(event)
     lines = [
         Line(
@@ -195,7 +203,7 @@ def render(event: Event, person: Person, assignments: list[Assignment]) -> tuple
         link=speaking_url(person),
         site_name=current_app.config["SITE_NAME"],
     )
-    subject = _("Invitation to speak: %(event)s", event=event.title)
+    subject = _("Invitation to speak: %(event)s", event=translations.text(event, "title"))
     return subject, body
 
 
@@ -364,6 +372,16 @@ def assignment_answered(
     session = assignment.session
     event = session.event
     person = assignment.person
+    # In the event's language (the team's working language), not the declining speaker's page language.
+    with force_locale(mail_language(event.language)):
+        subject, body = _declined(event, session, person, assignment, note)
+    for address in organiser_addresses(event):
+        outbox.write("speaker_declined", address, subject, body, event_id=event.id)
+
+
+def _declined(
+    event: Event, session: Session, person: Person, assignment: Assignment, note: str
+) -> tuple[str, str]:
     body = render_template(
         "mail/speaker_declined.txt",
         person=person,
@@ -375,9 +393,10 @@ def assignment_answered(
         url=absolute_url_for("organise.edit_session", slug=event.slug, session_id=session.id),
         site_name=current_app.config["SITE_NAME"],
     )
-    subject = _("Declined: %(name)s, %(session)s", name=person.name, session=session.title)
-    for address in organiser_addresses(event):
-        outbox.write("speaker_declined", address, subject, body, event_id=event.id)
+    subject = _(
+        "Declined: %(name)s, %(session)s", name=person.name, session=translations.text(session, "title")
+    )
+    return subject, body
 
 
 RECEIVERS = (

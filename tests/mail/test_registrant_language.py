@@ -95,9 +95,8 @@ def test_a_registration_in_japanese_gets_japanese_mail_with_both_zones(ja_app, s
     assert "ご登録ありがとうございます。" in body
     both = "2031年12月1日(月), 19:00\u201320:30 EST \u00b7 9:00\u201310:30 KST, 翌日"
     assert f"日時： {both}" in body
-    assert (
-        f"参加するセッション：\n- Keynote ({both}): Confirmed"
-    )  # the label (no translation in this small catalogue) in body
+    # The label has no translation in this small catalogue.
+    assert f"参加するセッション：\n- Keynote ({both}): Confirmed" in body
 
     english = received["bob@example.org"]  # Accept-Language English, no zone chosen: New York's only
     assert english["Subject"] == "Your registration is confirmed: Online panel"

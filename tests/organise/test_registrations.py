@@ -153,3 +153,24 @@ def test_question_builder_and_answers_keep_their_label(client, app) -> None:  # 
     answer = db.session.scalars(db.select(Answer)).one()
     assert answer.question_label == "Diet" and answer.value == "Vegan"
     assert outbox("confirmed")
+
+
+def test_csv_export_reads_in_the_organisers_language(client, app) -> None:  # noqa: ANN001
+    event, panel, owner = _setup()
+    registering.register(
+        event, registering.RegistrationInput("=SUM(1)", "a@example.org", "in_person", [panel.id])
+    )
+    panel.translations = {"ja": {"title": "小さなパネル"}}
+    db.session.commit()
+    login_as(client, owner)
+    export = client.get("/organise/events/ev/registrations/export.csv?lang=ja")
+    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
+    header, row = rows[0], rows[1]
+    assert header[:4] == ["登録番号", "状況", "名前", "メールアドレス"]
+    assert header[-1] == "セッション：小さなパネル"
+    # Enum values are labels in the page's language, and formulas stay neutralised.
+    assert row[1] == "確定" and row[6] == "会場参加" and row[-1] == "確定"
+    assert row[2] == "'=SUM(1)"
+    # The choice is remembered (cookie): the next export without ?lang is Japanese too.
+    again = client.get("/organise/events/ev/registrations/export.csv").get_data(as_text=True)
+    assert again.lstrip("\ufeff").startswith("登録番号,状況")
