@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from conference import signals
@@ -35,6 +36,7 @@ from conference.mail.models import OutboxMessage, OutboxStatus
 from conference.sessions.models import Session, SessionStatus
 from conference.speakers.models import Assignment, AssignmentStatus, Invitation, Person, SpeakerSettings
 from conference.urls import absolute_url_for
+from conference.zones import mail_language
 
 SELECTOR_LENGTH = 16  # hex characters (64 bits, not secret: it finds the row)
 _DUMMY_SECRET = "x" * 43
@@ -176,12 +178,18 @@ def event_assignments(event: Event, person: Person) -> list[Assignment]:
 
 
 def render(event: Event, person: Person, assignments: list[Assignment]) -> tuple[str, str]:
-    """(subject, body) of the invitation."""
+    """(subject, body) of the invitation, in the person's language, each time in the event's zone and,
+    where they gave theirs and it differs, in their own."""
+    with force_locale(mail_language(person.mail_language)):
+        return _render(event, person, assignments)
+
+
+def _render(event: Event, person: Person, assignments: list[Assignment]) -> tuple[str, str]:
     settings = settings_for(event)
     lines = [
         Line(
             a,
-            notices._when(a.session.starts_at, a.session.ends_at, event.timezone),  # noqa: SLF001
+            notices._when(a.session.starts_at, a.session.ends_at, event.timezone, person.timezone),  # noqa: SLF001
             place_text(a.session),
         )
         for a in assignments

@@ -31,7 +31,17 @@ if TYPE_CHECKING:
 # A person's own details, as the people pages edit them.
 PERSON_FIELDS = ("name", "position", "affiliation", "bio", "email", "links", "language", "translations")
 # What the speaker keeps on their own page (and organisers edit too); never the address.
-PROFILE_FIELDS = ("name", "position", "affiliation", "bio", "links", "pronouns", "public_fields")
+PROFILE_FIELDS = (
+    "name",
+    "position",
+    "affiliation",
+    "bio",
+    "links",
+    "pronouns",
+    "public_fields",
+    "mail_language",
+    "timezone",
+)
 
 
 def _check(values: dict, default: str) -> None:
@@ -225,7 +235,12 @@ def save_profile(actor: object, person: Person, values: dict, photo: bytes | Non
     photo (bytes of an uploaded file, checked and re-encoded by `photos.prepare` before anything is
     written). The last edit wins; `person_changed` records who."""
     from conference.speakers import photos
+    from conference.zones import known_language, known_zone
 
+    if values.get("mail_language") and not known_language(values["mail_language"]):
+        raise OperationError(_("Choose a language from the list."), "mail_language")
+    if values.get("timezone") and not known_zone(values["timezone"]):
+        raise OperationError(_("Choose a time zone from the list."), "timezone")
     prepared = photos.prepare(photo) if photo else None  # PhotoError: refused, nothing written
     with transaction():
         changes = {

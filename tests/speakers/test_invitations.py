@@ -59,7 +59,7 @@ def test_acceptance_three_people_invited_through_the_api_answer_and_keep_their_p
     assert amal_mail["Subject"] == "Invitation to speak: Online panel"
     text = body(amal_mail)
     assert "Opening panel (Panelist)" in text and "Closing round (Moderator)" in text  # both, one mail
-    assert "Hall B" in text and "Europe/Berlin" in text
+    assert "Hall B" in text and "CET" in text  # the event's zone (conference.zones.when)
 
     visitor = app.test_client()
     amal_token = link_token(amal_mail)
