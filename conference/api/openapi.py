@@ -761,9 +761,20 @@ PATHS: dict[str, dict] = {
         "get": _operation(
             "getEvent",
             "One published event with its programme.",
-            {200: _json(_ref("EventDetail"), "The event.")},
-            errors=(400, 404),
+            {
+                200: _json(
+                    {"anyOf": [_ref("EventDetail"), _ref("OrganiserEvent")]},
+                    "The event: `EventDetail`, or `OrganiserEvent` for its team's token.",
+                )
+            },
+            errors=(400, 401, 404),
             parameters=[SLUG, LANG],
+            description="Public, no token needed. With `Authorization: Bearer <token>` of someone who may "
+            "edit the event (x-action edit_event), the answer is the organiser view instead (`OrganiserEvent`, "
+            "drafts too, texts untranslated): every session's people with each assignment's state (status, "
+            "no_reply, note, invited_at, answered_at, confirmed_by_organiser), sent `Cache-Control: private, "
+            "no-store`. Anyone else's token gets the public answer; an unknown or revoked token 401. Every "
+            "answer says `Vary: Authorization`.",
         ),
         "patch": _operation(
             "editEvent",

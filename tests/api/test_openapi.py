@@ -150,6 +150,8 @@ def test_real_answers_of_every_endpoint_match_the_document(app, make_app, world)
     check(api.get("/api/v1/events/nope"), event, "get")
     check(api.get("/api/v1/events/target?lang=ja"), event, "get")
     check(api.get("/api/v1/events/target?lang=xx"), event, "get")  # 400: unknown language
+    check(api.get("/api/v1/events/target", tokens["owner"]), event, "get")  # the organiser view
+    check(api.get("/api/v1/events/target", tokens["revoked"]), event, "get")  # 401
 
     world["event"].series = Series(slug="essays", title="Essays")
     db.session.commit()
