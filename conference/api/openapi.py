@@ -596,13 +596,32 @@ SCHEMAS.update(
                 "bio": {"type": "string", "description": "Markdown."},
                 "language": {**LANGUAGE, "description": "The language position and bio are written in."},
                 "translations": _translations_in("person"),
+                "mail_language": {
+                    **NULLABLE_STRING,
+                    "description": "Private: the language of their invitation and notices (null: the site's).",
+                },
+                "timezone": {
+                    **NULLABLE_STRING,
+                    "description": "Private: their IANA zone; their mails give times in it too (null: not given).",
+                },
                 "url": URL,
             },
             description="A person as organisers who may edit them see them (without the private e-mail).",
         ),
         "PersonChanges": {
             "type": "object",
-            "properties": {"name": {"type": "string", "maxLength": 200}, **PERSON_FIELDS_IN},
+            "properties": {
+                "name": {"type": "string", "maxLength": 200},
+                **PERSON_FIELDS_IN,
+                "mail_language": {
+                    "type": ["string", "null"],
+                    "description": "One of LANGUAGES; empty or null: not given. Unknown: 422.",
+                },
+                "timezone": {
+                    "type": ["string", "null"],
+                    "description": "An IANA zone (Asia/Seoul); empty or null: not given. Unknown: 422.",
+                },
+            },
             "additionalProperties": False,
             "description": "Any of the fields; the others keep their values.",
         },

@@ -29,7 +29,18 @@ if TYPE_CHECKING:
     from conference.auth.models import User
 
 # A person's own details, as the people pages edit them.
-PERSON_FIELDS = ("name", "position", "affiliation", "bio", "email", "links", "language", "translations")
+PERSON_FIELDS = (
+    "name",
+    "position",
+    "affiliation",
+    "bio",
+    "email",
+    "links",
+    "language",
+    "translations",
+    "mail_language",
+    "timezone",
+)
 # What the speaker keeps on their own page (and organisers edit too); never the address.
 PROFILE_FIELDS = (
     "name",
@@ -45,6 +56,12 @@ PROFILE_FIELDS = (
 
 
 def _check(values: dict, default: str) -> None:
+    from conference.zones import known_language, known_zone
+
+    if values.get("mail_language") and not known_language(values["mail_language"]):
+        raise OperationError(_("Choose a language from the list."), "mail_language")
+    if values.get("timezone") and not known_zone(values["timezone"]):
+        raise OperationError(_("Choose a time zone from the list."), "timezone")
     if "translations" in values:
         from conference.events.operations import checked_translations
 
@@ -235,12 +252,8 @@ def save_profile(actor: object, person: Person, values: dict, photo: bytes | Non
     photo (bytes of an uploaded file, checked and re-encoded by `photos.prepare` before anything is
     written). The last edit wins; `person_changed` records who."""
     from conference.speakers import photos
-    from conference.zones import known_language, known_zone
 
-    if values.get("mail_language") and not known_language(values["mail_language"]):
-        raise OperationError(_("Choose a language from the list."), "mail_language")
-    if values.get("timezone") and not known_zone(values["timezone"]):
-        raise OperationError(_("Choose a time zone from the list."), "timezone")
+    _check({k: v for k, v in values.items() if k in ("mail_language", "timezone")}, person.language)
     prepared = photos.prepare(photo) if photo else None  # PhotoError: refused, nothing written
     with transaction():
         changes = {

@@ -345,7 +345,13 @@ def organiser_writes(check: Checker, api: Api, tokens: dict, world: dict) -> lis
     person = "/api/v1/people/{person_slug}"
     person_url = f"/api/v1/people/{added.json['slug']}"
     walk("get", person_url, person, {}, foreign=person_url)
-    translated = {"json": {"position": "Professor", "translations": {"ja": {"position": "教授"}}}}
+    translated = {
+        "json": {
+            "position": "Professor",
+            "translations": {"ja": {"position": "教授"}},
+            "timezone": "Asia/Seoul",
+        }
+    }
     walk("patch", person_url, person, translated, {"json": {"translations": {"xx": {}}}}, bad_json,
          foreign=person_url)  # fmt: skip
     # Sending an invitation again: Zoe has no address (409); Yara has one (202 with the state).

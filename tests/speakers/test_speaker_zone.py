@@ -127,3 +127,31 @@ def test_an_unknown_zone_or_language_is_refused_on_both_forms(app) -> None:  # n
     db.session.expire_all()
     person = db.session.scalars(sa.select(Person).where(Person.id == person.id)).one()
     assert (person.timezone, person.mail_language) == ("Asia/Bangkok", "th")
+
+
+def test_the_people_api_keeps_the_zone_and_language_and_refuses_unknown_ones(app) -> None:  # noqa: ANN001
+    from conference.auth.api_tokens import create_token
+    from tests.api.organiser_world import Api
+
+    event, session, owner = _new_york_event()
+    person = make_person(name="Api Person", slug="api-person", email="api@example.org")
+    session.assignments.append(Assignment(person=person, role=Role.SPEAKER))
+    db.session.commit()
+    token = create_token(owner, "test")[1]
+    api = Api(app)
+    url = "/api/v1/people/api-person"
+    changed = api.open("PATCH", url, token, json={"timezone": "Asia/Seoul", "mail_language": "ko"})
+    assert changed.status_code == 200, changed.json
+    assert (changed.json["timezone"], changed.json["mail_language"]) == ("Asia/Seoul", "ko")
+    for bad, field in (
+        ({"timezone": "Mars/Olympus_Mons"}, "timezone"),
+        ({"mail_language": "xx", "position": "Changed"}, "mail_language"),
+        ({"timezone": 9}, "timezone"),
+    ):
+        refused = api.open("PATCH", url, token, json=bad)
+        assert refused.status_code == 422 and field in refused.json["errors"], refused.json
+    cleared = api.open("PATCH", url, token, json={"timezone": None})
+    assert cleared.status_code == 200 and cleared.json["timezone"] is None
+    db.session.expire_all()
+    person = db.session.get(Person, person.id)
+    assert (person.timezone, person.mail_language, person.position) == ("", "ko", "")
