@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from conference import signals
@@ -24,6 +25,7 @@ from conference.sessions.models import Session, SessionStatus
 from conference.slugs import unique_slug
 from conference.speakers import editing
 from conference.speakers.models import Assignment, AssignmentStatus, Person, SpeakerSettings
+from conference.zones import mail_language
 
 if TYPE_CHECKING:
     from conference.auth.models import User
@@ -232,17 +234,15 @@ def renew_link(person: Person) -> str:
         token = invitations.new_link(person)
         person.updated_at = utcnow()
         if person.email:
-            outbox.write(
-                "speaker_link",
-                person.email,
-                _("Your new speaker link"),
-                render_template(
+            with force_locale(mail_language(person.mail_language)):  # the speaker's language of our mails
+                subject = _("Your new speaker link")
+                body = render_template(
                     "mail/speaker_link.txt",
                     person=person,
                     link=invitations.speaking_url(person),
                     site_name=current_app.config["SITE_NAME"],
-                ),
-            )
+                )
+            outbox.write("speaker_link", person.email, subject, body)
     return token
 
 

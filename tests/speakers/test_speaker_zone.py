@@ -155,3 +155,16 @@ def test_the_people_api_keeps_the_zone_and_language_and_refuses_unknown_ones(app
     db.session.expire_all()
     person = db.session.get(Person, person.id)
     assert (person.timezone, person.mail_language, person.position) == ("", "ko", "")
+
+
+def test_the_renewed_link_is_mailed_in_the_speakers_language(app) -> None:  # noqa: ANN001
+    from conference.mail.models import OutboxMessage
+
+    event, session, _owner = _new_york_event()
+    person = make_person(name="Ko Renew", email="ko@example.org")
+    db.session.commit()
+    operations.save_profile(None, person, {"mail_language": "ko"})
+    _assign(event, db.session.get(Session, session.id), person)
+    operations.renew_link(person)
+    mail = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "speaker_link")).one()
+    assert "Ko Renew 님, 안녕하십니까." in mail.body_text
