@@ -11,7 +11,8 @@ Private responses (`is_private`) are never stored: `Cache-Control: no-store` and
   One exception keeps its own header: a private response that already says `private, no-cache` (the
   personal calendar feeds of registrants and speakers). Calendar apps poll it with If-None-Match and must
   keep a copy to revalidate;
-  `private` keeps it out of shared caches, `no-cache` makes every use ask the server first.
+  `private` keeps it out of shared caches, `no-cache` makes every use ask the server first. A response
+  that says `private, no-store` (the event's organiser view in the public API) keeps it too.
 
 Every response: a Content-Security-Policy without inline script or style (`frame-ancestors 'none'`
 included), X-Content-Type-Options, Referrer-Policy, X-Frame-Options for old browsers, and
@@ -82,10 +83,15 @@ def _revalidated_privately(response: Response) -> bool:
     return bool(control.private and control.no_cache and not control.max_age)
 
 
+def _private_no_store(response: Response) -> bool:
+    control = response.cache_control
+    return bool(control.private and control.no_store)
+
+
 def apply_headers(response: Response) -> Response:
     headers = response.headers
     if is_private(request.path, request.method):
-        if not _revalidated_privately(response):
+        if not (_revalidated_privately(response) or _private_no_store(response)):
             headers["Cache-Control"] = "no-store"
             headers.pop("Expires", None)
         headers["Referrer-Policy"] = "no-referrer"

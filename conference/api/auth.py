@@ -52,6 +52,17 @@ def _failed(response: Response) -> bool:
 _count_failures = limiter.shared_limit(auth_failure_limit, scope="api-token-auth", deduct_when=_failed)
 
 
+def _no_token() -> bool:
+    return "Authorization" not in flask_request.headers
+
+
+# The same counter for public endpoints that tell an event's team more (`token_optional`); requests without
+# an Authorization header are not limited by it.
+_count_optional_failures = limiter.shared_limit(
+    auth_failure_limit, scope="api-token-auth", deduct_when=_failed, exempt_when=_no_token
+)
+
+
 def _unauthorized(message: str, invalid: bool) -> Unauthorized:
     values = {"realm": REALM}
     if invalid:
@@ -102,3 +113,21 @@ def token_required(action: Action) -> Callable:
         return csrf.exempt(private(limited))
 
     return decorate
+
+
+def token_optional(view: Callable) -> Callable:
+    """A public endpoint that answers more to an event's team: without an Authorization header it is public;
+    a token that is unknown or revoked answers 401 (counted against RATELIMIT_API_AUTH as on every organiser
+    endpoint). The view asks `token_user(event, action)` whether the token's user may see more."""
+    return _count_optional_failures(view)
+
+
+def token_user(event: Event, action: Action) -> User | None:
+    """The user of the request's bearer token if one is sent and its user may take `action` on `event`
+    (inside a `token_optional` view); None without a token and for anyone else's (they get the public
+    answer). An unknown or revoked token: 401."""
+    if _no_token():
+        return None
+    g.api_token = authenticate()
+    user = api_user()
+    return user if may(user, action, event) else None

@@ -596,13 +596,32 @@ SCHEMAS.update(
                 "bio": {"type": "string", "description": "Markdown."},
                 "language": {**LANGUAGE, "description": "The language position and bio are written in."},
                 "translations": _translations_in("person"),
+                "mail_language": {
+                    **NULLABLE_STRING,
+                    "description": "Private: the language of their invitation and notices (null: the site's).",
+                },
+                "timezone": {
+                    **NULLABLE_STRING,
+                    "description": "Private: their IANA zone; their mails give times in it too (null: not given).",
+                },
                 "url": URL,
             },
             description="A person as organisers who may edit them see them (without the private e-mail).",
         ),
         "PersonChanges": {
             "type": "object",
-            "properties": {"name": {"type": "string", "maxLength": 200}, **PERSON_FIELDS_IN},
+            "properties": {
+                "name": {"type": "string", "maxLength": 200},
+                **PERSON_FIELDS_IN,
+                "mail_language": {
+                    "type": ["string", "null"],
+                    "description": "One of LANGUAGES; empty or null: not given. Unknown: 422.",
+                },
+                "timezone": {
+                    "type": ["string", "null"],
+                    "description": "An IANA zone (Asia/Seoul); empty or null: not given. Unknown: 422.",
+                },
+            },
             "additionalProperties": False,
             "description": "Any of the fields; the others keep their values.",
         },
@@ -761,9 +780,20 @@ PATHS: dict[str, dict] = {
         "get": _operation(
             "getEvent",
             "One published event with its programme.",
-            {200: _json(_ref("EventDetail"), "The event.")},
-            errors=(400, 404),
+            {
+                200: _json(
+                    {"anyOf": [_ref("EventDetail"), _ref("OrganiserEvent")]},
+                    "The event: `EventDetail`, or `OrganiserEvent` for its team's token.",
+                )
+            },
+            errors=(400, 401, 404),
             parameters=[SLUG, LANG],
+            description="Public, no token needed. With `Authorization: Bearer <token>` of someone who may "
+            "edit the event (x-action edit_event), the answer is the organiser view instead (`OrganiserEvent`, "
+            "drafts too, texts untranslated): every session's people with each assignment's state (status, "
+            "no_reply, note, invited_at, answered_at, confirmed_by_organiser), sent `Cache-Control: private, "
+            "no-store`. Anyone else's token gets the public answer; an unknown or revoked token 401. Every "
+            "answer says `Vary: Authorization`.",
         ),
         "patch": _operation(
             "editEvent",

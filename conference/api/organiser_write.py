@@ -110,6 +110,8 @@ PERSON_FIELDS = {
 }
 # A person's own details, as PATCH /people/<slug> changes them.
 PERSON_EDIT_FIELDS = {name: spec for name, spec in PERSON_FIELDS.items() if name != "role"}
+# Private and optional (empty or null: not given), checked by the people operations (conference.zones).
+PERSON_MAIL_FIELDS = ("mail_language", "timezone")
 
 
 class InputErrors(Exception):
@@ -737,6 +739,8 @@ def organiser_person_json(person: Person) -> dict:
         "bio": person.bio,
         "language": person.language,
         "translations": person.translations or {},
+        "mail_language": person.mail_language or None,
+        "timezone": person.timezone or None,
         "url": absolute_url_for("speakers.detail", slug=person.slug),
     }
 
@@ -762,7 +766,15 @@ def edit_person(person_slug: str):  # noqa: ANN201
     person = _editable(person_slug)
     payload = _body()
     errors: dict[str, list[str]] = {}
-    _unknown(payload, (*PERSON_EDIT_FIELDS, TRANSLATIONS), errors)
+    _unknown(payload, (*PERSON_EDIT_FIELDS, *PERSON_MAIL_FIELDS, TRANSLATIONS), errors)
+    mail_values = {}
+    for name in PERSON_MAIL_FIELDS:
+        if name in payload:
+            value = payload[name] if payload[name] is not None else ""
+            if isinstance(value, str):
+                mail_values[name] = value
+            else:
+                errors.setdefault(name, []).append(_("Give text."))
     current = PersonForm(formdata=None, obj=person, meta=_no_csrf())
     current.links.data = people.format_links(person.links)
     data = _current(current)
@@ -772,7 +784,7 @@ def edit_person(person_slug: str):  # noqa: ANN201
     try:
         _validated(form, PERSON_EDIT_FIELDS, errors)
         links, _link_errors = people.parse_links(form.links.data)
-        values = people.person_values(form, links)
+        values = people.person_values(form, links) | mail_values
         stored = _translations("person", payload, person.translations, values["language"], errors)
         if errors:
             raise InputErrors(errors)

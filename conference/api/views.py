@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, jsonify, request
 from flask_babel import gettext as _
 
+from conference.api.auth import token_optional, token_user
 from conference.api.blueprint import bp
+from conference.api.organiser_write import organiser_event_json
 from conference.api.serialise import event_detail, event_summary
-from conference.db import utcnow
+from conference.auth.permissions import Action
+from conference.db import db, utcnow
+from conference.events.models import Event
 from conference.events.queries import programme, public_event, public_events
 from conference.translations import requested_language
 
@@ -23,8 +28,19 @@ def events():  # noqa: ANN201
 
 
 @bp.get("/events/<slug>")
+@token_optional
 def event(slug: str):  # noqa: ANN201
-    found = public_event(slug) or abort(
-        404, description=_("No published event with the slug %(slug)s.", slug=repr(slug))
-    )
-    return jsonify(event_detail(found, programme(found), utcnow(), requested_language()))
+    """The published event with its programme; to a bearer token of someone who may edit the event, the
+    organiser view (any status, each session's people with their assignment state) that is never stored."""
+    language = requested_language()  # ?lang=xx is refused whoever asks
+    team_event = db.session.scalars(sa.select(Event).where(Event.slug == slug)).first()
+    if team_event is not None and token_user(team_event, Action.EDIT_EVENT) is not None:
+        response = jsonify(organiser_event_json(team_event))
+        response.headers["Cache-Control"] = "private, no-store"
+    else:
+        found = public_event(slug) or abort(
+            404, description=_("No published event with the slug %(slug)s.", slug=repr(slug))
+        )
+        response = jsonify(event_detail(found, programme(found), utcnow(), language))
+    response.vary.add("Authorization")  # one URL, two answers: caches must key on the token
+    return response

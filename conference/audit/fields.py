@@ -74,6 +74,7 @@ FIELDS: Mapping[str, LazyString] = {
     "affiliation": _l("Affiliation"),
     "bio": _l("Biography"),
     "links": _l("Links"),
+    "mail_language": _l("Language of our mails"),
     "merged": _l("Merged"),
     # registration questions
     "label": _l("Question"),

@@ -63,7 +63,8 @@ class Recipient:
     address: str
     name: str
     registration_id: int | None
-    # A registrant's language and zone (conference.zones); speakers: the event's language and zone.
+    # A registrant's or speaker's language and zone (conference.zones); a speaker who gave none: the event's
+    # language; empty: the site's default language, the event's zone.
     language: str = ""
     timezone: str = ""
 
@@ -111,7 +112,7 @@ def recipients(session: Session) -> list[Recipient]:
         .order_by(Registration.id)
     ).all()
     people = db.session.execute(
-        sa.select(Person.email, Person.name)
+        sa.select(Person.email, Person.name, Person.mail_language, Person.timezone)
         .join(Assignment, Assignment.person_id == Person.id)
         .where(
             Assignment.session_id == session.id, _TOLD_SPEAKER, Person.email.is_not(None), Person.email != ""
@@ -121,8 +122,10 @@ def recipients(session: Session) -> list[Recipient]:
     found: dict[str, Recipient] = {}
     for email, name, registration_id, language, timezone in rows:
         found.setdefault(email.lower(), Recipient(email, name, registration_id, language, timezone))
-    for email, name in people:
-        found.setdefault(email.lower(), Recipient(email, name, None, session.event.language))
+    for email, name, language, timezone in people:
+        found.setdefault(
+            email.lower(), Recipient(email, name, None, language or session.event.language, timezone)
+        )
     return list(found.values())
 
 

@@ -13,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from conference.addresses import EmailAddress
 from conference.inputs import FlaskForm
@@ -22,6 +22,8 @@ from conference.organise.fields import MAX_INT
 from conference.registrations.forms import MultiCheckboxField
 from conference.speakers.models import Role
 from conference.translations import language_choices
+from conference.zones import known_language, known_zone
+from conference.zones import language_choices as mail_language_choices
 
 
 class PersonForm(FlaskForm):
@@ -102,6 +104,12 @@ class ProfileForm(FlaskForm):
         validators=[Length(max=5000)],
         description=_l("One per line: label, then the https:// link (e.g. “Website https://example.org”)."),
     )
+    mail_language = SelectField(_l("Language of our mails"), validate_choice=False)
+    timezone = SelectField(
+        _l("Your time zone"),
+        validate_choice=False,
+        description=_l("Our mails give each time in the event's zone and in yours."),
+    )
     photo = FileField(_l("Photo"), description=_l("JPEG, PNG or WebP."))
     remove_photo = BooleanField(_l("Remove the photo"))
     public = MultiCheckboxField(
@@ -109,6 +117,24 @@ class ProfileForm(FlaskForm):
         choices=PUBLIC_CHOICES,
         description=_l("Your name is always shown with your sessions; untick what should stay private."),
     )
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        from conference.registrations.forms import zone_field_choices
+
+        super().__init__(*args, **kwargs)
+        self.mail_language.choices = [
+            SelectChoice("", _l("Not given: the site's language")),
+            *(SelectChoice(code, name) for code, name in mail_language_choices()),
+        ]
+        self.timezone.choices = zone_field_choices(str(_l("Not given: the event's zone only")))
+
+    def validate_mail_language(self, field) -> None:  # noqa: ANN001
+        if field.data and not known_language(field.data):
+            raise ValidationError(_l("Choose a language from the list."))
+
+    def validate_timezone(self, field) -> None:  # noqa: ANN001
+        if field.data and not known_zone(field.data):
+            raise ValidationError(_l("Choose a time zone from the list."))
 
 
 class AnswerForm(FlaskForm):

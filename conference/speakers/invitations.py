@@ -178,9 +178,11 @@ def event_assignments(event: Event, person: Person) -> list[Assignment]:
 
 
 def render(event: Event, person: Person, assignments: list[Assignment]) -> tuple[str, str]:
-    """(subject, body) of the invitation, in the event's language (the one its speakers are known to read;
-    never the language of the organiser's page that happened to queue it), titles and venue included."""
-    with force_locale(mail_language(event.language)):
+    """(subject, body) of the invitation, in the person's language where they gave one, else the event's (the
+    one its speakers are known to read; never the language of the organiser's page that happened to queue it),
+    titles and venue included; each time in the event's zone and, where they gave theirs and it differs, in
+    their own."""
+    with force_locale(mail_language(person.mail_language or event.language)):
         return _render(event, person, assignments)
 
 
@@ -189,7 +191,7 @@ def _render(event: Event, person: Person, assignments: list[Assignment]) -> tupl
     lines = [
         Line(
             a,
-            notices._when(a.session.starts_at, a.session.ends_at, event.timezone),  # noqa: SLF001
+            notices._when(a.session.starts_at, a.session.ends_at, event.timezone, person.timezone),  # noqa: SLF001
             place_text(a.session),
         )
         for a in assignments

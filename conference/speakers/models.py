@@ -70,6 +70,10 @@ class Person(db.Model):
     # [{"label": "...", "url": "https://..."}]
     links: Mapped[list] = mapped_column(sa.JSON, default=list)
     pronouns: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
+    # Private: the language (one of LANGUAGES) and IANA zone of the mails to this person (invitations,
+    # change notices); empty: the site's default language, and the event's zone alone.
+    mail_language: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
     # The fields of PUBLIC_FIELDS the person shows on public pages (the speaker chooses on their page);
     # None (people from before this choice existed): all of them.
     public_fields: Mapped[list | None] = mapped_column(sa.JSON, default=lambda: list(PUBLIC_FIELDS))

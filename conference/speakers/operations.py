@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from conference import signals
@@ -24,17 +25,45 @@ from conference.sessions.models import Session, SessionStatus
 from conference.slugs import unique_slug
 from conference.speakers import editing
 from conference.speakers.models import Assignment, AssignmentStatus, Person, SpeakerSettings
+from conference.zones import mail_language
 
 if TYPE_CHECKING:
     from conference.auth.models import User
 
 # A person's own details, as the people pages edit them.
-PERSON_FIELDS = ("name", "position", "affiliation", "bio", "email", "links", "language", "translations")
+PERSON_FIELDS = (
+    "name",
+    "position",
+    "affiliation",
+    "bio",
+    "email",
+    "links",
+    "language",
+    "translations",
+    "mail_language",
+    "timezone",
+)
 # What the speaker keeps on their own page (and organisers edit too); never the address.
-PROFILE_FIELDS = ("name", "position", "affiliation", "bio", "links", "pronouns", "public_fields")
+PROFILE_FIELDS = (
+    "name",
+    "position",
+    "affiliation",
+    "bio",
+    "links",
+    "pronouns",
+    "public_fields",
+    "mail_language",
+    "timezone",
+)
 
 
 def _check(values: dict, default: str) -> None:
+    from conference.zones import known_language, known_zone
+
+    if values.get("mail_language") and not known_language(values["mail_language"]):
+        raise OperationError(_("Choose a language from the list."), "mail_language")
+    if values.get("timezone") and not known_zone(values["timezone"]):
+        raise OperationError(_("Choose a time zone from the list."), "timezone")
     if "translations" in values:
         from conference.events.operations import checked_translations
 
@@ -205,17 +234,15 @@ def renew_link(person: Person) -> str:
         token = invitations.new_link(person)
         person.updated_at = utcnow()
         if person.email:
-            outbox.write(
-                "speaker_link",
-                person.email,
-                _("Your new speaker link"),
-                render_template(
+            with force_locale(mail_language(person.mail_language)):  # the speaker's language of our mails
+                subject = _("Your new speaker link")
+                body = render_template(
                     "mail/speaker_link.txt",
                     person=person,
                     link=invitations.speaking_url(person),
                     site_name=current_app.config["SITE_NAME"],
-                ),
-            )
+                )
+            outbox.write("speaker_link", person.email, subject, body)
     return token
 
 
@@ -226,6 +253,7 @@ def save_profile(actor: object, person: Person, values: dict, photo: bytes | Non
     written). The last edit wins; `person_changed` records who."""
     from conference.speakers import photos
 
+    _check({k: v for k, v in values.items() if k in ("mail_language", "timezone")}, person.language)
     prepared = photos.prepare(photo) if photo else None  # PhotoError: refused, nothing written
     with transaction():
         changes = {

@@ -75,6 +75,8 @@ def fill_profile_form(form: ProfileForm, person: Person) -> None:
     form.affiliation.data = person.affiliation
     form.bio.data = person.bio
     form.links.data = editing.format_links(person.links)
+    form.mail_language.data = person.mail_language
+    form.timezone.data = person.timezone
     form.public.data = [f for f in PUBLIC_FIELDS if person.shows(f)]
 
 
@@ -115,6 +117,11 @@ def apply_profile_form(actor: object, person: Person, form: ProfileForm) -> bool
     except photos.PhotoError as error:
         db.session.rollback()
         form.photo.errors = [*form.photo.errors, str(error)]
+        return False
+    except OperationError as error:
+        db.session.rollback()
+        target = getattr(form, error.field or "", None) or form.name
+        target.errors = [*target.errors, error.message]
         return False
     return True
 
@@ -193,6 +200,8 @@ def profile_values(form: ProfileForm, links: list[dict]) -> dict:
         "affiliation": (form.affiliation.data or "").strip(),
         "bio": (form.bio.data or "").strip(),
         "links": links,
+        "mail_language": form.mail_language.data or "",
+        "timezone": form.timezone.data or "",
         "public_fields": [f for f in PUBLIC_FIELDS if f in (form.public.data or [])],
     }
 

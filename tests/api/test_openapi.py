@@ -150,6 +150,8 @@ def test_real_answers_of_every_endpoint_match_the_document(app, make_app, world)
     check(api.get("/api/v1/events/nope"), event, "get")
     check(api.get("/api/v1/events/target?lang=ja"), event, "get")
     check(api.get("/api/v1/events/target?lang=xx"), event, "get")  # 400: unknown language
+    check(api.get("/api/v1/events/target", tokens["owner"]), event, "get")  # the organiser view
+    check(api.get("/api/v1/events/target", tokens["revoked"]), event, "get")  # 401
 
     world["event"].series = Series(slug="essays", title="Essays")
     db.session.commit()
@@ -343,7 +345,13 @@ def organiser_writes(check: Checker, api: Api, tokens: dict, world: dict) -> lis
     person = "/api/v1/people/{person_slug}"
     person_url = f"/api/v1/people/{added.json['slug']}"
     walk("get", person_url, person, {}, foreign=person_url)
-    translated = {"json": {"position": "Professor", "translations": {"ja": {"position": "教授"}}}}
+    translated = {
+        "json": {
+            "position": "Professor",
+            "translations": {"ja": {"position": "教授"}},
+            "timezone": "Asia/Seoul",
+        }
+    }
     walk("patch", person_url, person, translated, {"json": {"translations": {"xx": {}}}}, bad_json,
          foreign=person_url)  # fmt: skip
     # Sending an invitation again: Zoe has no address (409); Yara has one (202 with the state).
