@@ -110,4 +110,4 @@ def test_speaker_invitation_is_in_the_events_language_not_the_organisers_page(ap
     event.title = JA["title"]
     with force_locale("en"):
         subject, body = invitations.render(event, person, list(panel.assignments))
-    assert subject.endswith(": 春のシンポジウム") and body.startswith("Grace 様")
+    assert subject == "登壇のご依頼：春のシンポジウム" and body.startswith("Grace 様")
