@@ -150,15 +150,7 @@ def series_feed(series: Series, now: datetime | None = None) -> Feed:
         entries.append(_session_entry(row, event_context(event), event.timezone, now))
     for event in events:
         if event.id not in with_sessions:
-            entry = Entry(
-                ("event", event.id, event.updated_at, event_context(event), config_key()),
-                None,
-                event.starts_at,
-                event.updated_at,
-                event.timezone,
-            )
-            entry.extra["event"] = event
-            entries.append(entry)
+            entries.append(_event_entry(event))
     entries.sort(key=lambda e: (e.starts_at, e.session_id or 0))
 
     def build(entry: Entry, session: object) -> object:
@@ -215,15 +207,7 @@ def all_events_feed() -> Feed:
     ).all()
     entries = []
     for event in events:
-        entry = Entry(
-            ("event", event.id, event.updated_at, event_context(event), config_key()),
-            None,
-            event.starts_at,
-            event.updated_at,
-            event.timezone,
-        )
-        entry.extra["event"] = event
-        entries.append(entry)
+        entries.append(_event_entry(event))
     epoch = datetime(2000, 1, 1, tzinfo=UTC)
     name = current_app.config["SITE_NAME"]
     return assemble(name, "", entries, lambda e, _s: event_vevent(e.extra["event"]), epoch)
@@ -330,3 +314,16 @@ def add_session_calendar(session: Session) -> Feed:
     body = session_vevent(session).to_ical()
     name = f"{session.title} ({event.title})"
     return Feed(calendar_bytes(name, "", [entry], [body], feed=False), session.updated_at)
+
+
+def _event_entry(event: Event) -> Entry:
+    """The calendar entry of an event itself (an event without sessions, or in the all-events feed)."""
+    entry = Entry(
+        ("event", event.id, event.updated_at, event_context(event), config_key()),
+        None,
+        event.starts_at,
+        event.updated_at,
+        event.timezone,
+    )
+    entry.extra["event"] = event
+    return entry

@@ -97,16 +97,20 @@ def _seat_condition(session_id: int) -> sa.ColumnElement[bool]:
     )
 
 
+# What a registrant's Recipient is made of: address, name, registration, language and zone.
+_REGISTRANT_COLUMNS = (
+    Registration.email,
+    Registration.name,
+    Registration.id,
+    Registration.language,
+    Registration.timezone,
+)
+
+
 def recipients(session: Session) -> list[Recipient]:
     """Everyone a notice about the session goes to, one per address (registrants first)."""
     rows = db.session.execute(
-        sa.select(
-            Registration.email,
-            Registration.name,
-            Registration.id,
-            Registration.language,
-            Registration.timezone,
-        )
+        sa.select(*_REGISTRANT_COLUMNS)
         .join(SessionSeat, SessionSeat.registration_id == Registration.id)
         .where(_seat_condition(session.id))
         .order_by(Registration.id)
@@ -374,15 +378,7 @@ def _event_registrations(event_id: int) -> sa.ColumnElement[bool]:
 def event_recipients(event: Event) -> list[Recipient]:
     """Everyone the cancellation notice of the event goes to, one per address (registrants first)."""
     rows = db.session.execute(
-        sa.select(
-            Registration.email,
-            Registration.name,
-            Registration.id,
-            Registration.language,
-            Registration.timezone,
-        )
-        .where(_event_registrations(event.id))
-        .order_by(Registration.id)
+        sa.select(*_REGISTRANT_COLUMNS).where(_event_registrations(event.id)).order_by(Registration.id)
     ).all()
     people = db.session.execute(
         sa.select(Person.email, Person.name)

@@ -186,6 +186,15 @@ def _preferences_form(registration: Registration) -> PreferencesForm:
     return form
 
 
+def _refused(form, token: str) -> Response:  # noqa: ANN001
+    """A manage-page form that did not validate: 400 for a missing or stale CSRF token, else back to the
+    manage page with what to correct."""
+    if form.csrf_token.errors:
+        abort(400)
+    flash(_("Please check the form: %(errors)s", errors="; ".join(sum(form.errors.values(), []))), "error")
+    return redirect(url_for("registrations.manage", token=token))
+
+
 @bp.post("/registrations/<token>/preferences")
 def preferences(token: str):  # noqa: ANN201
     """The registrant's language and time zone for mail (any status: a cancelled registration still hears
@@ -193,12 +202,7 @@ def preferences(token: str):  # noqa: ANN201
     registration = _registration_or_404(token)
     form = PreferencesForm()
     if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
-        flash(
-            _("Please check the form: %(errors)s", errors="; ".join(sum(form.errors.values(), []))), "error"
-        )
-        return redirect(url_for("registrations.manage", token=token))
+        return _refused(form, token)
     try:
         operations.set_preferences(
             None, registration, language=form.language.data, timezone=form.timezone.data
@@ -217,12 +221,7 @@ def change(token: str):  # noqa: ANN201
     sessions = registrable_sessions(event, programme(event))
     form = _manage_form(registration, sessions)
     if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
-        flash(
-            _("Please check the form: %(errors)s", errors="; ".join(sum(form.errors.values(), []))), "error"
-        )
-        return redirect(url_for("registrations.manage", token=token))
+        return _refused(form, token)
     if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
         flash(_("This registration is cancelled; register again to take part."), "error")
         return redirect(url_for("registrations.manage", token=token))

@@ -70,6 +70,18 @@ def _check(values: dict, default: str) -> None:
         checked_translations("person", values["translations"], values.get("language") or default)
 
 
+def _apply(person: Person, values: dict) -> dict:
+    """Set the values that differ; returns {field: (old, new)} of those."""
+    changes = {
+        name: (getattr(person, name), value)
+        for name, value in values.items()
+        if getattr(person, name) != value
+    }
+    for name, (_old, new) in changes.items():
+        setattr(person, name, new)
+    return changes
+
+
 def event_ids(person: Person) -> list[int]:
     """The events the person takes part in (their audit log hears of changes to the person)."""
     return sorted({a.session.event_id for a in person.assignments})
@@ -99,13 +111,7 @@ def edit_person(actor: User | None, person: Person, values: dict) -> dict:
     """Change the person's details; returns the changes {field: (old, new)} (nothing announced if none)."""
     _check(values, person.language)
     with transaction():
-        changes = {
-            name: (getattr(person, name), value)
-            for name, value in values.items()
-            if getattr(person, name) != value
-        }
-        for name, (_old, new) in changes.items():
-            setattr(person, name, new)
+        changes = _apply(person, values)
         if changes:
             db.session.flush()
             signals.person_changed.send(person, actor=actor, changes=changes, event_ids=event_ids(person))
@@ -256,13 +262,7 @@ def save_profile(actor: object, person: Person, values: dict, photo: bytes | Non
     _check({k: v for k, v in values.items() if k in ("mail_language", "timezone")}, person.language)
     prepared = photos.prepare(photo) if photo else None  # PhotoError: refused, nothing written
     with transaction():
-        changes = {
-            name: (getattr(person, name), value)
-            for name, value in values.items()
-            if getattr(person, name) != value
-        }
-        for name, (_old, new) in changes.items():
-            setattr(person, name, new)
+        changes = _apply(person, values)
         if prepared is not None:
             old = person.photo_digest
             photos.store(person, prepared)

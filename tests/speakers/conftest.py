@@ -1,19 +1,7 @@
-"""Fixtures of the speaker tests: a real SMTP server on loopback (as in tests/mail)."""
+"""Fixtures of the speaker tests: the real SMTP server on loopback of tests/mail (one fixture, shared)."""
 
 from __future__ import annotations
 
-import pytest
+from tests.mail.conftest import smtp
 
-from tests.servers import Collect, SmtpServer
-
-
-@pytest.fixture
-def smtp(app):  # noqa: ANN001, ANN201
-    handler = Collect()
-    server = SmtpServer(handler)
-    server.start()
-    app.config.update(
-        MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="Conference <noreply@conference.test>"
-    )
-    yield server, handler
-    server.stop()
+__all__ = ["smtp"]
