@@ -122,6 +122,11 @@ def token_optional(view: Callable) -> Callable:
     return _count_optional_failures(view)
 
 
+def token_sent() -> bool:
+    """Whether the request carries an Authorization header (a `token_optional` view then looks further)."""
+    return not _no_token()
+
+
 def token_user(event: Event, action: Action) -> User | None:
     """The user of the request's bearer token if one is sent and its user may take `action` on `event`
     (inside a `token_optional` view); None without a token and for anyone else's (they get the public
