@@ -36,7 +36,7 @@ from conference.mail.models import OutboxMessage, OutboxStatus
 from conference.sessions.models import Session, SessionStatus
 from conference.speakers.models import Assignment, AssignmentStatus, Invitation, Person, SpeakerSettings
 from conference.urls import absolute_url_for
-from conference.zones import mail_language
+from conference.zones import mail_language, when
 
 SELECTOR_LENGTH = 16  # hex characters (64 bits, not secret: it finds the row)
 _DUMMY_SECRET = "x" * 43
@@ -191,7 +191,7 @@ def _render(event: Event, person: Person, assignments: list[Assignment]) -> tupl
     lines = [
         Line(
             a,
-            notices._when(a.session.starts_at, a.session.ends_at, event.timezone, person.timezone),  # noqa: SLF001
+            when(a.session.starts_at, a.session.ends_at, event.timezone, person.timezone or None),
             place_text(a.session),
         )
         for a in assignments
@@ -391,7 +391,7 @@ def _declined(
         session=session,
         assignment=assignment,
         note=note,
-        when=notices._when(session.starts_at, session.ends_at, event.timezone),  # noqa: SLF001
+        when=when(session.starts_at, session.ends_at, event.timezone),
         url=absolute_url_for("organise.edit_session", slug=event.slug, session_id=session.id),
         site_name=current_app.config["SITE_NAME"],
     )
