@@ -4,6 +4,8 @@ team's organiser sees neither the page nor the API; the filters filter. Real dat
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 from flask import Flask
 
@@ -12,6 +14,7 @@ from conference.auth.api_tokens import create_token
 from conference.db import db
 from conference.registrations.models import Registration
 from conference.sessions.models import Session
+from conference.timeutil import local
 from tests.api.organiser_world import Api, build_world
 from tests.factories import add_member, make_person, make_user
 from tests.operations.test_consequences import _session_form
@@ -58,12 +61,16 @@ def test_each_kind_of_operation_through_its_page_leaves_one_entry_with_author_an
     # A session's title and capacity in one form: one entry with both fields.
     db.session.expire_all()
     small = db.session.get(Session, small_id)
-    form = _session_form(small, small.event, title="Smaller seminar", capacity="2")
+    # Half an hour later, so the start always changes (the world's times may or may not have seconds).
+    later = local(small.starts_at + timedelta(minutes=30), small.event.timezone).strftime("%Y-%m-%dT%H:%M")
+    form = _session_form(small, small.event, title="Smaller seminar", capacity="2", starts_at=later)
     entry = step(web.post(f"{base}/sessions/{small_id}/edit", form), "session.changed")
-    # (the form gives whole minutes: the world's times with seconds change too)
     assert {k: entry.before[k] for k in ("title", "capacity")} == {"title": "Small seminar", "capacity": 1}
     assert {k: entry.after[k] for k in ("title", "capacity")} == {"title": "Smaller seminar", "capacity": 2}
     assert entry.after["starts_at"].endswith("+00:00")  # times ISO 8601 with offset
+    assert datetime.fromisoformat(entry.after["starts_at"]) > datetime.fromisoformat(
+        entry.before["starts_at"]
+    )
     assert entry.subject_label == "Smaller seminar"
 
     entry = step(web.post(f"{base}/sessions/{small_id}/cancel", {"confirm": "y"}), "session.cancelled")

@@ -26,6 +26,6 @@ def session_with_audience_as_owner(page) -> Session:  # noqa: ANN001
     page.goto("/login")
     page.get_by_label("Email").fill("owner@example.org")
     page.get_by_label("Password").fill("a good long password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
     return session

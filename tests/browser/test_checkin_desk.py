@@ -37,8 +37,8 @@ def _log_in(page) -> None:  # noqa: ANN001
     page.goto("/login")
     page.get_by_label("Email").fill("helper@example.org")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
 
 
 def test_the_desk_works_at_phone_width(page, axe, screenshot):  # noqa: ANN001

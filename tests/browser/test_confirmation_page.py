@@ -13,8 +13,8 @@ def test_the_cancel_session_confirmation_says_what_follows(page, axe, screenshot
     for viewport, width in ((LAPTOP, "laptop"), (PHONE, "phone")):
         page.set_viewport_size(viewport)
         page.goto(f"/organise/events/{event.slug}/sessions/{session.id}/edit")
-        page.get_by_role("link", name="Cancel session…").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Cancel session…").click()
         text = page.locator("main").inner_text()
         assert "1 seat is given back." in text
         assert "A cancellation notice goes to 1 registrant and 1 speaker." in text
@@ -59,8 +59,8 @@ def test_the_cancel_event_cancel_registration_and_delete_event_pages(page, axe, 
     for viewport, width in ((LAPTOP, "laptop"), (PHONE, "phone")):
         page.set_viewport_size(viewport)
         page.goto(f"/organise/events/{event.slug}/")
-        page.get_by_role("link", name="Cancel event…").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Cancel event…").click()
         text = page.locator("main").inner_text()
         assert "A cancellation notice goes to 1 registrant and 1 speaker." in text
         assert "An event you are part of has been cancelled." in page.locator(".notice-preview").inner_text()
@@ -69,16 +69,16 @@ def test_the_cancel_event_cancel_registration_and_delete_event_pages(page, axe, 
         screenshot(page, f"confirm-cancel-event-{width}")
 
         page.goto(f"/organise/events/{event.slug}/registrations/{ada.id}")
-        page.get_by_role("link", name="Cancel on their behalf…").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Cancel on their behalf…").click()
         assert "Ada is told by mail" in page.locator("main").inner_text()
         assert page.get_by_role("button", name="Cancel the registration").is_visible()
         _fits(page, axe, f"cancel registration {width}")
         screenshot(page, f"confirm-cancel-registration-{width}")
 
         page.goto("/organise/events/draft-fair/")
-        page.get_by_role("link", name="Delete event…").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Delete event…").click()
         assert "1 session is deleted with 0 rooms." in page.locator("main").inner_text()
         _fits(page, axe, f"delete event {width}")
         screenshot(page, f"confirm-delete-event-{width}")

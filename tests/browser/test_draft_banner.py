@@ -21,8 +21,8 @@ def test_the_draft_banner_is_visible_and_accessible(page, axe, screenshot):  # n
     page.goto("/login")
     page.get_by_label("Email").fill("drafter@example.org")
     page.get_by_label("Password").fill("a good long password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
     for path, name in (
         (f"/events/{event.slug}/", "event"),
         (f"/events/{event.slug}/sessions/{session.id}/", "session"),

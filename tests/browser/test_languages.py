@@ -17,7 +17,9 @@ from tests.factories import add_member, make_user
 
 
 def _html_lang(page) -> str:  # noqa: ANN001
-    return page.evaluate("() => document.documentElement.lang")
+    """The `lang` of the page's document once it has loaded (a navigation may still be under way)."""
+    page.wait_for_load_state()
+    return page.locator("html").get_attribute("lang")
 
 
 def test_switching_to_japanese_without_javascript_and_axe_in_japanese(
@@ -27,12 +29,14 @@ def test_switching_to_japanese_without_javascript_and_axe_in_japanese(
     page = context.new_page()
     page.goto(f"/events/{SYMPOSIUM_SLUG}/")
     assert _html_lang(page) == "en"
-    page.get_by_role("navigation", name="Language").get_by_role("link", name="日本語").click()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Language").get_by_role("link", name="日本語").click()
     assert _html_lang(page) == "ja"
     assert page.url.endswith(f"/events/{SYMPOSIUM_SLUG}/?lang=ja")
     page.get_by_role("heading", name="プログラム", exact=True).wait_for()
     # Remembered: the next page, reached by a plain link, is in Japanese too.
-    page.get_by_role("link", name="イベント", exact=True).first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="イベント", exact=True).first.click()
     assert _html_lang(page) == "ja"
     page.get_by_role("heading", name="今後のイベント", exact=True).wait_for()
     context.close()

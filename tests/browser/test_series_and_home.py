@@ -25,13 +25,15 @@ def test_search_and_filters_work_without_javascript(browser, live_server, demo):
     page = context.new_page()
     page.goto("/")
     page.get_by_label("Search by title, speaker, organisation or series").fill("Dudden")
-    page.get_by_role("button", name="Search").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search").click()
     assert "q=Dudden" in page.url
     headings = page.locator("h3 a").all_inner_texts()
     assert headings and all("Japan" in h or "Korea" in h or "Panel" in h or "panel" in h for h in headings), (
         headings
     )
     page.get_by_text("Filter events").click()  # closed while only a search is made
-    page.get_by_role("link", name="Online", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Online", exact=True).click()
     assert "mode=online" in page.url and "q=Dudden" in page.url
     context.close()
