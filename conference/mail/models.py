@@ -33,6 +33,9 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     # [{"filename": ..., "content_type": ..., "data": <base64>}]
     attachments: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # Extra headers of this message only, {"Name": "value"} (List-Unsubscribe of an announcement, Reply-To of
+    # an event's mail); the sender writes them as they are, one line each.
+    headers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     status: Mapped[OutboxStatus] = mapped_column(str_enum(OutboxStatus), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)

@@ -74,9 +74,12 @@ def write(
     registration_id: int | None = None,
     body_html: str | None = None,
     attachments: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
+    not_before: datetime | None = None,
 ) -> int:
     """Add a message to the outbox in the caller's transaction (committed with the change it reports);
-    returns its id. One INSERT statement: every registration writes a message."""
+    returns its id. One INSERT statement: every registration writes a message. `headers` are extra headers
+    of this message; `not_before` holds it until then (a reminder)."""
     now = utcnow()
     return db.session.execute(
         _INSERT,
@@ -87,12 +90,13 @@ def write(
             "body_text": body_text,
             "body_html": body_html,
             "attachments": attachments or [],
+            "headers": {name: one_line(value) for name, value in (headers or {}).items()},
             "event_id": event_id,
             "registration_id": registration_id,
             "status": OutboxStatus.PENDING,
             "attempts": 0,
             "created_at": now,
-            "next_attempt_at": now,
+            "next_attempt_at": not_before or now,
         },
     ).scalar_one()
 

@@ -54,6 +54,8 @@ def build_message(message: OutboxMessage, sender: str) -> EmailMessage:
     mail["To"] = one_line(message.to_address)
     mail["Subject"] = one_line(message.subject)
     mail["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+    for name, value in (message.headers or {}).items():
+        mail[one_line(name)] = one_line(value)
     mail.set_content(message.body_text)
     if message.body_html:
         mail.add_alternative(message.body_html, subtype="html")

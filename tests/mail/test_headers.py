@@ -43,3 +43,26 @@ def test_a_message_queued_with_a_line_break_in_its_subject_is_still_sent(app, sm
     assert db.session.get(OutboxMessage, message_id).status == OutboxStatus.SENT
     (mail,) = _received(smtp[1])
     assert mail["Subject"] == "Hello there"
+
+
+def test_a_messages_own_headers_arrive_on_one_line_and_it_waits_for_its_not_before_time(app, smtp) -> None:  # noqa: ANN001
+    from datetime import timedelta
+
+    from conference.db import utcnow
+
+    later = utcnow() + timedelta(hours=1)
+    message_id = outbox.write(
+        "test",
+        "ada@example.org",
+        "Hello",
+        "Body",
+        headers={"List-Unsubscribe": "<https://example.org/u/1>\r\nBcc: x@example.org"},
+        not_before=later,
+    )
+    db.session.commit()
+    assert sender.send_due().sent == 0  # not yet due
+    assert sender.send_due(now=later).sent == 1
+    assert db.session.get(OutboxMessage, message_id).status == OutboxStatus.SENT
+    (mail,) = _received(smtp[1])
+    assert mail["List-Unsubscribe"] == "<https://example.org/u/1> Bcc: x@example.org"
+    assert mail["Bcc"] is None
