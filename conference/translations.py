@@ -36,6 +36,8 @@ from markupsafe import Markup, escape
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
+from conference import i18n
+from conference.i18n import languages
 from conference.text import render_markdown
 
 TEXT, LONG_TEXT, CHOICES = "text", "long_text", "choices"
@@ -88,11 +90,6 @@ _LINE_BREAKS = re.compile("\r\n|\r")
 _LINES = re.compile("\r\n|\r|\n")
 
 
-def languages() -> list[str]:
-    """The languages content may be written in: the `LANGUAGES` setting."""
-    return list(current_app.config["LANGUAGES"])
-
-
 def language_name(code: str) -> str:
     """A language's own name ("日本語"), followed by its name in the page's language when that differs."""
     own = Locale.parse(code).get_display_name(code) or code
@@ -142,17 +139,18 @@ def page_language() -> str:
 
 
 def requested_language() -> str | None:
-    """`?lang=xx` of the API and the feeds: one of `LANGUAGES`, or None when not given; anything else is
-    answered 400 with the languages there are."""
+    """`?lang=xx` of the API and the feeds: one of `LANGUAGES` (the rule of `conference.i18n`), or None when
+    not given; anything else is answered 400 with the languages there are."""
     if not has_request_context():
         return None
-    value = request.args.get("lang")
-    if value is None or value == "":
+    value = request.args.get(i18n.LANG_PARAMETER)
+    if not value:
         return None
-    if value not in languages():
+    known = i18n.requested_language()
+    if known is None:
         abort(400, description=_("Unknown language %(lang)s; use one of %(languages)s.", lang=value[:20],
                                  languages=", ".join(languages())))  # fmt: skip
-    return value
+    return known
 
 
 def translation(obj: object, language: str) -> dict:
