@@ -27,6 +27,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
         "conference.organise.registration_setup",
         "conference.organise.outbox",
         "conference.organise.checkin",
+        "conference.organise.reminders",
         "conference.audit.views",
         "conference.speakers.organiser",
     ),
