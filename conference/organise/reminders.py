@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -12,6 +14,7 @@ from conference.organise.blueprint import bp
 from conference.organise.registrations import PREFIX
 from conference.registrations.forms import EmptyForm
 from conference.reminders import planner, schedule
+from conference.zones import when
 
 # unit -> minutes; the page writes each offset in the largest unit that divides it.
 UNITS = {"days": schedule.DAY, "hours": schedule.HOUR, "minutes": 1}
@@ -62,6 +65,11 @@ def _parse(form: dict) -> tuple[list[int], dict[int, str]]:
     return minutes, errors
 
 
+def _going_out(event, minutes: int) -> str:  # noqa: ANN001
+    """When the reminder goes for the event's start, in the event's zone."""
+    return when(event.starts_at - timedelta(minutes=minutes), None, event.timezone)
+
+
 @bp.route(PREFIX + "/reminders", methods=["GET", "POST"])
 @requires(Action.EDIT_EVENT)
 def reminders(slug: str):  # noqa: ANN201
@@ -96,7 +104,7 @@ def reminders(slug: str):  # noqa: ANN201
         rows=rows,
         row_errors=row_errors,
         refusal=refusal,
-        saved=[(m, describe(m)) for m in saved],
+        saved=[(m, describe(m), _going_out(event, m)) for m in saved],
         units=unit_choices(),
         multi_day=planner.multi_day(event),
         preview=planner.preview(event),
