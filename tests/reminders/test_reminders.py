@@ -274,3 +274,96 @@ def test_in_the_registrants_language(app, smtp):
     assert reminder.subject == f"リマインダー: {event.title}"
     assert "こんにちは" in reminder.body_text or "様" in reminder.body_text
     assert "JST" in reminder.body_text or "GMT+9" in reminder.body_text
+
+
+def test_two_senders_at_the_same_moment_in_threads_send_each_reminder_once(app, make_app, smtp):
+    """Two `send-mail` processes' rounds at once (two apps, two threads, started together)."""
+    import threading
+
+    _server, handler = smtp
+    event = _event(minutes=(60,))
+    for email in ("ada@example.org", "bo@example.org", "cy@example.org"):
+        _register(event, email)
+    mail_config = {k: app.config[k] for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_FROM")}
+    senders = [make_app(**mail_config), make_app(**mail_config)]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+    now = START - 45 * MINUTE
+
+    def run(other) -> None:  # noqa: ANN001
+        try:
+            with other.app_context():
+                barrier.wait()
+                sender.send_due(now=now)
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(other,)) for other in senders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert _to(handler) == ["ada@example.org", "bo@example.org", "cy@example.org"]
+    db.session.rollback()  # read what the senders committed
+    assert len(_reminders()) == 3
+
+
+def test_written_reminders_are_taken_back_when_the_event_moves_or_is_cancelled(app, smtp):
+    _server, handler = smtp
+    event = _event(minutes=(1440,))
+    _register(event, "ada@example.org")
+    assert planner.plan(START - DAY) == 1  # written, not yet sent
+    later = START + 3 * DAY
+    event_operations.edit_event(None, event, {"starts_at": later, "ends_at": later + 3 * HOUR})
+    assert _reminders() == []
+    _round(START - DAY)
+    assert _to(handler) == []
+    assert planner.plan(later - DAY) == 1
+    event_operations.cancel_event(None, event)
+    _round(later - DAY)
+    assert _reminders() == [] and _to(handler) == []
+
+
+def test_acceptance_an_event_within_hours_reminds_with_send_mail_the_join_link_only_online(app, smtp):
+    """As a new user would: an online-and-in-person event made through the operations (its default
+    reminders), starting in three hours, two registrants; one `flask send-mail` sends the reminder due now."""
+    from conference.db import utcnow
+
+    _server, handler = smtp
+    owner = make_user()
+    db.session.commit()
+    start = utcnow() + 3 * HOUR
+    event = event_operations.create_event(
+        owner,
+        {
+            "title": "Evening panel",
+            "kind": "panel_discussion",
+            "timezone": "Asia/Tokyo",
+            "starts_at": start,
+            "ends_at": start + 2 * HOUR,
+            "attendance_mode": AttendanceMode.HYBRID,
+            "online_url": "https://meet.example.org/evening",
+            "venue_name": "Hall One",
+            "city": "Tokyo",
+        },
+    )
+    event_operations.publish(owner, event)
+    db.session.refresh(event)
+    assert event.status.value == "published"
+    _register(event, "remote@example.org", "online")
+    _register(event, "hall@example.org", "in_person")
+    result = app.test_cli_runner().invoke(args=["send-mail"])
+    assert result.exit_code == 0, result.output
+    mails = {str(m["To"]): m for m in _received(handler) if m["Subject"].startswith("Reminder")}
+    assert set(mails) == {"remote@example.org", "hall@example.org"}
+    assert (
+        "https://meet.example.org/evening" in mails["remote@example.org"].get_body(("plain",)).get_content()
+    )
+    assert (
+        "https://meet.example.org/evening" not in mails["hall@example.org"].get_body(("plain",)).get_content()
+    )
+    again = app.test_cli_runner().invoke(args=["send-mail"])
+    assert again.exit_code == 0
+    assert len([m for m in _received(handler) if m["Subject"].startswith("Reminder")]) == 2
