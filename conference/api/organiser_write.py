@@ -336,7 +336,7 @@ def _reminders(value: object) -> list[int]:
     """The minutes of `"reminders": [{"minutes_before": 1440}, ...]`, checked by the schedule's one rule;
     InputErrors naming the item and what to fix."""
     if not isinstance(value, list):
-        raise InputErrors({REMINDERS: [_('Give a list of reminders, e.g. [{"minutes_before": 1440}].')]})
+        raise InputErrors({REMINDERS: [_('Give a list of reminders, each an object with "minutes_before".')]})
     minutes: list[object] = []
     errors: dict[str, list[str]] = {}
     for index, item in enumerate(value):
