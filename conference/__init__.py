@@ -27,6 +27,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
         "conference.organise.registration_setup",
         "conference.organise.outbox",
         "conference.organise.checkin",
+        "conference.organise.reminders",
         "conference.audit.views",
         "conference.speakers.organiser",
     ),
@@ -70,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     from conference.mail import notices
     from conference.ratelimit import trust_proxies
     from conference.registrations import reactions
+    from conference.reminders import planner as reminders
     from conference.sessions import changes
     from conference.speakers import invitations
 
@@ -87,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
     notices.connect()  # registrants and speakers hear of sessions moved or cancelled
     follow.connect()  # followers of a series hear of its new events (conference/events/follow.py)
     invitations.connect()  # people assigned are invited; organisers hear of declines (conference/speakers)
+    reminders.connect()  # new events get the default reminders; pending ones follow changes
     inputs.init_app(app)  # before the blueprints: URL rules take their converters when they are added
 
     for area, modules in ROUTES.items():

@@ -27,6 +27,7 @@ from conference.registrations.models import (
     SeatStatus,
     SessionSeat,
 )
+from conference.reminders.models import EventReminder, ReminderDelivery
 from conference.sessions.models import Room, Session, SessionKind, SessionStatus
 from conference.speakers.models import Assignment, Person, Role
 
@@ -35,6 +36,7 @@ __all__ = [
     "EventOrganisation", "EventStatus", "LinkMailThrottle", "Organisation", "OrganisationRole", "OutboxMessage",
     "OutboxStatus", "Person", "Publication", "Question", "QuestionKind", "Registration", "RegistrationMode",
     "RegistrationStatus",
+    "EventReminder", "ReminderDelivery",
     "Role", "Room", "SeatStatus", "Series", "SeriesFollower", "SeriesNotice",
     "Session", "SessionKind", "SessionSeat", "SessionStatus",
     "TeamRole", "User",

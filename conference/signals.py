@@ -52,6 +52,9 @@ changes) and `conference.events.follow` (followers of a series: `event_published
 happened ("team.added", "room.changed", "question.archived", "settings.changed"); its changes are
 {field: (old, new)}. `session_changed`, `event_changed` and `session_cancelled` also carry `notify` (default
 True; False: nobody is told of the change).
+`conference.reminders.planner` gives new events their default reminders (`event_created`), copies them to a
+duplicate (`event_duplicated`) and takes back reminders written but not yet sent when the event or a session
+moves or is cancelled, the event is unpublished, or the registration is cancelled.
 `event_cancelled` carries `notify` too: `conference.mail.notices` tells the event's registrants and speakers
 (and takes back its waiting notices on `event_restored`).
 """

@@ -36,6 +36,27 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+# An event's reminder schedule (conference/reminders/schedule.py), the earliest first.
+REMINDERS_SCHEMA = {
+    "type": "array",
+    "maxItems": 5,
+    "items": {
+        "type": "object",
+        "properties": {
+            "minutes_before": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 43200,
+                "description": "Minutes before the start (of the event, or of each day's first chosen session "
+                "for an event over several days).",
+            }
+        },
+        "required": ["minutes_before"],
+        "additionalProperties": False,
+    },
+}
+
+
 def _values(enum_class: type) -> list[str]:
     return [member.value for member in enum_class]
 
@@ -525,6 +546,7 @@ SCHEMAS.update(
                 "online_url": NULLABLE_STRING,
                 "registration": _object(REGISTRATION_SETTINGS),
                 "translations": _translations_in("event"),
+                "reminders": REMINDERS_SCHEMA,
             },
             description="An event (of any status) as its team sees it.",
         ),
@@ -543,6 +565,12 @@ SCHEMAS.update(
                     "properties": REGISTRATION_SETTINGS,
                     "additionalProperties": False,
                     "description": "The registration settings page's fields (any of them).",
+                },
+                "reminders": {
+                    **REMINDERS_SCHEMA,
+                    "description": "The whole reminder schedule, replacing the one there is (`[]`: none). "
+                    "Each `minutes_before` is a whole number from 1 to 43200 (30 days), no two alike, at most 5; "
+                    "otherwise 422 naming what to fix (`reminders` or `reminders[<index>]`).",
                 },
             },
             "additionalProperties": False,
@@ -804,7 +832,8 @@ PATHS: dict[str, dict] = {
             body=_ref("EventChanges"),
             organiser=Action.EDIT_EVENT,
             description="A capacity raised promotes the waiting list; one below the seats taken is refused "
-            "(422 with the count) and nothing changes.",
+            "(422 with the count) and nothing changes. `reminders` replaces the event's reminder schedule "
+            "(offsets before the start; see docs/organising.md, Reminders).",
         ),
     },
     **{

@@ -37,6 +37,7 @@ from conference.operations import OperationError
 from conference.registrations import editing as registration_editing
 from conference.registrations import operations as registration_operations
 from conference.registrations.forms import SettingsForm
+from conference.reminders import schedule as reminder_schedule
 from conference.sessions import editing as session_editing
 from conference.sessions import operations as session_operations
 from conference.sessions.forms import SessionForm
@@ -328,6 +329,30 @@ def registration_settings_json(event: Event) -> dict:
     }
 
 
+REMINDERS = "reminders"
+
+
+def _reminders(value: object) -> list[int]:
+    """The minutes of `"reminders": [{"minutes_before": 1440}, ...]`, checked by the schedule's one rule;
+    InputErrors naming the item and what to fix."""
+    if not isinstance(value, list):
+        raise InputErrors({REMINDERS: [_('Give a list of reminders, each an object with "minutes_before".')]})
+    minutes: list[object] = []
+    errors: dict[str, list[str]] = {}
+    for index, item in enumerate(value):
+        where = f"{REMINDERS}[{index}]"
+        if not isinstance(item, dict) or set(item) != {"minutes_before"}:
+            errors[where] = [_('Each reminder is an object with only "minutes_before".')]
+            continue
+        minutes.append(item["minutes_before"])
+    if errors:
+        raise InputErrors(errors)
+    try:
+        return reminder_schedule.check(minutes)
+    except OperationError as error:
+        raise InputErrors({REMINDERS: [error.message]}) from error
+
+
 def organiser_event_json(event: Event) -> dict:
     sessions = sorted(event.sessions, key=lambda s: (s.starts_at, s.id))
     data = event_detail(event, [], utcnow())
@@ -339,6 +364,7 @@ def organiser_event_json(event: Event) -> dict:
             "registration": registration_settings_json(event),
             "language": event.language,
             "translations": event.translations or {},
+            REMINDERS: [{"minutes_before": m} for m in reminder_schedule.minutes_of(event)],
         }
     )
     return data
@@ -428,9 +454,10 @@ def edit_event(slug: str):  # noqa: ANN201
     event: Event = g.api_event
     payload = _body()
     errors: dict[str, list[str]] = {}
-    _unknown(payload, (*EVENT_FIELDS, "registration", TRANSLATIONS), errors)
+    _unknown(payload, (*EVENT_FIELDS, "registration", TRANSLATIONS, REMINDERS), errors)
     fields = {k: v for k, v in payload.items() if k in EVENT_FIELDS}
     try:
+        reminders = _reminders(payload[REMINDERS]) if REMINDERS in payload else None
         form = _event_form(fields, event, errors) if fields or errors or TRANSLATIONS in payload else None
         values = event_editing.event_values(form) if form is not None else None
         if values is not None:
@@ -447,6 +474,8 @@ def edit_event(slug: str):  # noqa: ANN201
         # seats taken), so that a refusal leaves the event's details unchanged too.
         if settings is not None:
             registration_editing.save_settings(api_user(), event, settings, zone)
+        if reminders is not None:
+            reminder_schedule.set_reminders(api_user(), event, reminders)
         if values is not None:
             event_operations.edit_event(api_user(), event, values, None)
     except InputErrors as invalid:

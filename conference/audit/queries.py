@@ -25,6 +25,7 @@ SUBJECTS = {
     "team": _l("Team"),
     "series": _l("Series"),
     "organisation": _l("Organisations"),
+    "reminders": _l("Reminders"),
 }
 # What an action filter may name (an action that never occurs simply matches nothing).
 ACTION_PATTERN = re.compile(r"[a-z_]{1,30}\.[a-z_]{1,30}")
@@ -118,4 +119,5 @@ ACTIONS = {
     "team.added": _l("Team member added"),
     "team.role_changed": _l("Team role changed"),
     "team.removed": _l("Team member removed"),
+    "reminders.changed": _l("Reminders changed"),
 }

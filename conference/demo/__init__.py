@@ -31,6 +31,11 @@ def load_demo(today: date | None = None) -> list[str]:
                 if slug not in existing:
                     db.session.add(build(dates))
                     added.append(slug)
+        db.session.flush()
+        from conference.reminders.schedule import add_defaults
+
+        for event in db.session.scalars(sa.select(Event).where(Event.slug.in_(added))):
+            add_defaults(event)  # the schedule a new event gets (1 day; 1 hour too when online)
         db.session.commit()
     finally:
         made.clear()

@@ -120,6 +120,7 @@ def send_due(now: datetime | None = None, limit: int = 100) -> SendReport:
     config = current_app.config
     clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
     report = SendReport()
+    _plan_reminders(clock())
     message_ids = [message.id for message in due_messages(clock(), limit)]
     db.session.commit()
     if not message_ids:
@@ -166,6 +167,18 @@ def send_due(now: datetime | None = None, limit: int = 100) -> SendReport:
     finally:
         _close(smtp)
     return report
+
+
+def _plan_reminders(now: datetime) -> None:
+    """Write the reminders due now (conference/reminders/planner.py), to go out in this round. A failure
+    there is logged and rolled back; the rest of the mail still goes."""
+    from conference.reminders import planner
+
+    try:
+        planner.plan(now)
+    except Exception:  # noqa: BLE001  (reminders that cannot be planned must not stop the other mail)
+        current_app.logger.exception("send-mail: reminders could not be planned")
+        db.session.rollback()
 
 
 def _record_failure(message: OutboxMessage, error: Exception, now: datetime, report: SendReport) -> None:
