@@ -91,10 +91,18 @@ class Registration(db.Model):
         # The search of the list and the check-in desk (name or email contains the words typed): trigram
         # indexes on PostgreSQL (pg_trgm, created by the migration; ILIKE '%...%' uses them), plain indexes
         # on SQLite. A check-in code is found by its unique index.
-        sa.Index("ix_registrations_name_search", "name", postgresql_using="gin",
-                 postgresql_ops={"name": "gin_trgm_ops"}),
-        sa.Index("ix_registrations_email_search", "email", postgresql_using="gin",
-                 postgresql_ops={"email": "gin_trgm_ops"}),
+        sa.Index(
+            "ix_registrations_name_search",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
+        sa.Index(
+            "ix_registrations_email_search",
+            "email",
+            postgresql_using="gin",
+            postgresql_ops={"email": "gin_trgm_ops"},
+        ),
         {"sqlite_autoincrement": True},
     )
 
