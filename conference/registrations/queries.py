@@ -73,16 +73,6 @@ def all_questions(event: Event) -> list[Question]:
     )
 
 
-def event_registrations(
-    event: Event,
-    status: str | None = None,
-    session_id: int | None = None,
-    mode: str | None = None,
-    q: str = "",
-) -> list[Registration]:
-    return list(db.session.scalars(registrations_query(event, status, session_id, mode, q)))
-
-
 def registrations_query(
     event: Event,
     status: str | None = None,
