@@ -16,9 +16,9 @@ from conference.audit.queries import (
     page_of,
 )
 from conference.auth.permissions import Action, requires
-from conference.inputs import parse_id
 from conference.organise.access import editable_event
 from conference.organise.blueprint import bp
+from conference.organise.paging import page_number
 
 
 def filters(args: dict) -> dict:
@@ -36,7 +36,7 @@ def filters(args: dict) -> dict:
 def audit(slug: str):  # noqa: ANN201
     event = editable_event(slug)
     chosen = filters(request.args)
-    page = parse_id(request.args.get("page", "")) or 1
+    page = page_number(request.args)
     entries, total = page_of(entries_query(event, chosen["subject"], chosen["action"]), page, PER_PAGE)
     return render_template(
         "organise/audit.html",

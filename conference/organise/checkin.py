@@ -21,7 +21,7 @@ from conference.organise.blueprint import bp
 from conference.registrations import badges, operations
 from conference.registrations.forms import EmptyForm
 from conference.registrations.models import Registration
-from conference.registrations.queries import checkin_counts, event_registrations
+from conference.registrations.queries import checkin_counts, find_for_checkin
 
 PREFIX = "/events/<slug>/checkin/desk"
 MAX_QUERY = 200
@@ -45,7 +45,7 @@ def _back(slug: str, registration: Registration | None = None) -> Response:
 def checkin_desk(slug: str):  # noqa: ANN201
     event = require_event(slug, *EVERYONE)
     q = request.args.get("q", "").strip()[:MAX_QUERY]
-    found = [r for r in event_registrations(event, q=q) if not r.erased_at] if q else []
+    found, more = find_for_checkin(event, q) if q else ([], False)
     last_id = request.args.get("last", type=parse_id)
     last = db.session.get(Registration, last_id) if last_id is not None else None
     if last is not None and (last.event_id != event.id or last.erased_at is not None):
@@ -55,6 +55,7 @@ def checkin_desk(slug: str):  # noqa: ANN201
         event=event,
         q=q,
         found=found,
+        more=more,
         last=last,
         form=EmptyForm(),
         counts=checkin_counts(event),

@@ -12,7 +12,10 @@ from conference.db import db
 from conference.mail import sender
 from conference.mail.models import OutboxMessage, OutboxStatus
 from conference.organise.blueprint import bp
+from conference.organise.paging import page_number
 from conference.registrations.forms import EmptyForm
+
+PER_PAGE = 50
 
 
 def _visible_messages():  # noqa: ANN202
@@ -28,16 +31,23 @@ def _visible_messages():  # noqa: ANN202
 @requires(Action.ORGANISE)
 @login_required
 def outbox():  # noqa: ANN201
+    """Newest first, PER_PAGE messages a page (one more is read to know whether a next page exists, rather
+    than counting them all), with links to the pages before and after that keep the status filter."""
     status = request.args.get("status", "")
+    status = status if status in {s.value for s in OutboxStatus} else ""
     query = _visible_messages()
-    if status in {s.value for s in OutboxStatus}:
+    if status:
         query = query.where(OutboxMessage.status == status)
-    messages = db.session.scalars(query.limit(200)).all()
+    page = page_number(request.args)
+    messages = db.session.scalars(query.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
     return render_template(
         "organise/outbox.html",
-        messages=messages,
+        messages=messages[:PER_PAGE],
+        more=len(messages) > PER_PAGE,
+        page=page,
         form=EmptyForm(),
         status=status,
+        kept={"status": status} if status else {},
         statuses=list(OutboxStatus),
     )
 

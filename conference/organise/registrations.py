@@ -6,23 +6,19 @@ the check-in page only.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from conference import translations
 from conference.auth.permissions import EDITORS, EVERYONE, Action, require_event, requires
 from conference.db import db
 from conference.inputs import parse_id
-from conference.labels import label
 from conference.mail import outbox
 from conference.operations import OperationError, current_actor
 from conference.organise import confirm
 from conference.organise.blueprint import bp
-from conference.registrations import operations
+from conference.organise.paging import page_number
+from conference.registrations import export, operations
 from conference.registrations.availability import event_seats_left
 from conference.registrations.forms import EmptyForm
 from conference.registrations.models import (
@@ -32,8 +28,9 @@ from conference.registrations.models import (
     SeatStatus,
 )
 from conference.registrations.queries import (
-    all_questions,
-    event_registrations,
+    PER_PAGE,
+    find_for_checkin,
+    registration_page,
     session_counts,
     status_counts,
 )
@@ -51,6 +48,8 @@ def _registration(event, registration_id: int) -> Registration:  # noqa: ANN001
 @bp.get(PREFIX + "/registrations/")
 @requires(Action.EDIT_EVENT)
 def registrations(slug: str):  # noqa: ANN201
+    """One page of the event's registrations (PER_PAGE rows, the columns shown only), the counts by status
+    (one grouped query on an index) and links to the pages before and after that keep the filters."""
     event = require_event(slug, *EDITORS)
     status = request.args.get("status", "")
     mode = request.args.get("mode", "")
@@ -58,14 +57,23 @@ def registrations(slug: str):  # noqa: ANN201
     mode = mode if mode in {m.value for m in RegistrationMode} else ""
     session_id = request.args.get("session", type=parse_id)
     q = request.args.get("q", "").strip()[:200]
+    page = page_number(request.args)
+    rows, more = registration_page(
+        event, status=status or None, session_id=session_id, mode=mode or None, q=q, page=page
+    )
+    filters = {"status": status, "mode": mode, "session": session_id, "q": q}
     return render_template(
         "organise/registrations/list.html",
         event=event,
-        registrations=event_registrations(event, status or None, session_id, mode or None, q),
+        registrations=rows,
+        page=page,
+        more=more,
+        first=(page - 1) * PER_PAGE + 1,
         counts=status_counts(event),
         sessions=session_counts(event),
         seats_left={m: event_seats_left(event, m) for m in ("in_person", "online")},
-        filters={"status": status, "mode": mode, "session": session_id, "q": q},
+        filters=filters,
+        kept={name: value for name, value in filters.items() if value},
         statuses=list(RegistrationStatus),
         modes=list(RegistrationMode),
     )
@@ -188,65 +196,16 @@ def registration_action(slug: str, registration_id: int, action: str):  # noqa: 
     return redirect(url_for("organise.registration", slug=slug, registration_id=registration_id))
 
 
-def neutralise(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else (", ".join(map(str, value)) if isinstance(value, list) else str(value))
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 @bp.get(PREFIX + "/registrations/export.csv")
 @requires(Action.EDIT_EVENT)
 def export_registrations(slug: str):  # noqa: ANN201
+    """The registrations CSV, streamed (`conference.registrations.export`): constant memory, the first
+    bytes at once."""
     event = require_event(slug, *EDITORS)
-    registrations = event_registrations(event)
-    questions = all_questions(event)
-    sessions = [s for s, _c, _w in session_counts(event)]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    # Headers and values a person reads are in the organiser's page language; session titles and
-    # question labels in that language where the event has a translation. Times stay ISO 8601 (sortable).
-    writer.writerow(
-        [
-            _("Registration ID"),
-            _("Status"),
-            _("Name"),
-            _("Email"),
-            _("Affiliation"),
-            _("Country"),
-            _("Attendance"),
-            _("Accessibility needs"),
-            _("Registered at"),
-            _("Checked in at"),
-            _("Check-in code"),
-        ]
-        + [_("Session: %(title)s", title=translations.text(s, "title")) for s in sessions]
-        + [_("Question: %(label)s", label=translations.text(q, "label")) for q in questions]
-    )
-    for r in registrations:
-        seats = {seat.session_id: label(seat.status) for seat in r.seats}
-        answers = {a.question_id: a.value for a in r.answers}
-        row = [
-            r.id,
-            label(r.status),
-            r.name,
-            r.email,
-            r.affiliation,
-            r.country,
-            label(r.attendance_mode),
-            r.accessibility_needs,
-            r.created_at.isoformat(),
-            r.checked_in_at.isoformat() if r.checked_in_at else "",
-            r.checkin_code,
-        ]
-        row += [seats.get(s.id, "") for s in sessions]
-        row += [answers.get(q.id, "") for q in questions]
-        writer.writerow([neutralise(cell) for cell in row])
     return Response(
-        "\ufeff" + buffer.getvalue(),
+        export.csv_chunks(event),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}-registrations.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{export.filename(event)}"'},
     )
 
 
@@ -275,13 +234,13 @@ def checkin(slug: str):  # noqa: ANN201
                 flash(_("%(name)s is already checked in.", name=registration.name), "warning")
         return redirect(url_for("organise.checkin", slug=slug, q=request.form.get("q", "")))
     q = request.args.get("q", "").strip()[:200]
-    found = event_registrations(event, q=q) if q else []
-    found = [r for r in found if not r.erased_at]
+    found, more = find_for_checkin(event, q) if q else ([], False)
     return render_template(
         "organise/registrations/checkin.html",
         event=event,
         q=q,
         found=found,
+        more=more,
         form=form,
         result=result,
         confirmed=SeatStatus.CONFIRMED,

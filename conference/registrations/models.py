@@ -84,6 +84,25 @@ class Registration(db.Model):
     __tablename__ = "registrations"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "email", name="event_email"),
+        # The organiser list pages through an event's registrations oldest first, and counts them by status,
+        # from these indexes alone (never a sort or a scan of the whole table).
+        sa.Index("ix_registrations_event_created", "event_id", "created_at", "id"),
+        sa.Index("ix_registrations_event_status", "event_id", "status"),
+        # The search of the list and the check-in desk (name or email contains the words typed): trigram
+        # indexes on PostgreSQL (pg_trgm, created by the migration; ILIKE '%...%' uses them), plain indexes
+        # on SQLite. A check-in code is found by its unique index.
+        sa.Index(
+            "ix_registrations_name_search",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
+        sa.Index(
+            "ix_registrations_email_search",
+            "email",
+            postgresql_using="gin",
+            postgresql_ops={"email": "gin_trgm_ops"},
+        ),
         {"sqlite_autoincrement": True},
     )
 

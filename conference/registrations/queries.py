@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -16,7 +17,6 @@ from conference.registrations.models import (
     SeatStatus,
     SessionSeat,
 )
-from conference.search import contains_text
 from conference.sessions.models import Session, SessionStatus
 
 
@@ -73,16 +73,6 @@ def all_questions(event: Event) -> list[Question]:
     )
 
 
-def event_registrations(
-    event: Event,
-    status: str | None = None,
-    session_id: int | None = None,
-    mode: str | None = None,
-    q: str = "",
-) -> list[Registration]:
-    return list(db.session.scalars(registrations_query(event, status, session_id, mode, q)))
-
-
 def registrations_query(
     event: Event,
     status: str | None = None,
@@ -114,14 +104,106 @@ def registrations_query(
             )
         )
     if q:
+        query = query.where(matches(q))
+    return query
+
+
+# The organiser list's page size, and how many people a search shows at most (the check-in desk and the
+# list's search alike: a search that finds more asks for more letters).
+PER_PAGE = 50
+SEARCH_CAP = 50
+# Only what the list and the check-in desk show: no seats, no answers, no tokens.
+LIST_COLUMNS = (
+    Registration.id,
+    Registration.name,
+    Registration.email,
+    Registration.affiliation,
+    Registration.attendance_mode,
+    Registration.status,
+    Registration.created_at,
+    Registration.checked_in_at,
+    Registration.checkin_code,
+    Registration.erased_at,
+)
+CHECKIN_CODE = re.compile(r"[0-9A-F]{16}")
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
+def matches(q: str) -> sa.ColumnElement[bool]:
+    """Name or email contains `q` (ignoring case; `%` and `_` match themselves), or `q` is the check-in
+    code. ILIKE '%...%' is what PostgreSQL's trigram indexes answer (migration 0021)."""
+    pattern = _like(q)
+    return sa.or_(
+        Registration.name.ilike(pattern, escape="/"),
+        Registration.email.ilike(pattern, escape="/"),
+        Registration.checkin_code == q.upper(),
+    )
+
+
+def _filtered(
+    event: Event, status: str | None, session_id: int | None, mode: str | None, q: str
+) -> sa.Select:
+    query = sa.select(*LIST_COLUMNS).where(Registration.event_id == event.id)
+    if status:
+        query = query.where(Registration.status == status)
+    if mode:
+        query = query.where(Registration.attendance_mode == mode)
+    if session_id:
         query = query.where(
-            sa.or_(
-                contains_text(Registration.name, q),
-                contains_text(Registration.email, q),
-                Registration.checkin_code == q.upper(),
+            Registration.id.in_(
+                sa.select(SessionSeat.registration_id).where(
+                    SessionSeat.session_id == session_id, SessionSeat.status != SeatStatus.CANCELLED
+                )
             )
         )
+    if q:
+        query = query.where(matches(q))
     return query
+
+
+def registration_page(
+    event: Event,
+    *,
+    status: str | None = None,
+    session_id: int | None = None,
+    mode: str | None = None,
+    q: str = "",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> tuple[list[sa.Row], bool]:
+    """One page of the event's registrations (oldest first, the list's columns only) and whether another
+    page follows. One query: it reads one row more than the page instead of counting every match."""
+    rows = db.session.execute(
+        _filtered(event, status, session_id, mode, q)
+        .order_by(Registration.created_at, Registration.id)
+        .limit(per_page + 1)
+        .offset((page - 1) * per_page)
+    ).all()
+    return rows[:per_page], len(rows) > per_page
+
+
+def find_for_checkin(event: Event, q: str, cap: int = SEARCH_CAP) -> tuple[list[sa.Row], bool]:
+    """The check-in desk's search: the registrant whose check-in code this is (one look-up in the code's
+    unique index), else up to `cap` not-erased registrants whose name or email contains `q` (sorted by name), and
+    whether there were more. Whatever the size of the event, one or two queries of at most cap + 1 rows."""
+    alive = sa.and_(Registration.event_id == event.id, Registration.erased_at.is_(None))
+    code = q.strip().upper()
+    if CHECKIN_CODE.fullmatch(code):
+        row = db.session.execute(
+            sa.select(*LIST_COLUMNS).where(Registration.checkin_code == code, alive)
+        ).first()
+        if row is not None:
+            return [row], False
+    rows = db.session.execute(
+        sa.select(*LIST_COLUMNS)
+        .where(alive, matches(q))
+        .order_by(Registration.id)  # the index's order: the scan stops at the cap, however common the word
+        .limit(cap + 1)
+    ).all()
+    return sorted(rows[:cap], key=lambda row: (row.name.casefold(), row.id)), len(rows) > cap
 
 
 def status_counts(event: Event) -> dict[str, int]:
