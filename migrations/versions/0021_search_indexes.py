@@ -1,7 +1,7 @@
 """registrations: indexes for the organiser list's pages, its counts by status and its search
 
 Revision ID: 0021_search_indexes
-Revises: 0016_outbox_headers
+Revises: 0017_reminders
 
 On PostgreSQL the name and email searches use trigram indexes (pg_trgm, a trusted extension of
 postgresql-contrib, which Debian's postgresql-15 includes: the database owner may create it). Where the
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_search_indexes"
-down_revision = "0016_outbox_headers"
+down_revision = "0017_reminders"
 branch_labels = None
 depends_on = None
 
