@@ -97,3 +97,6 @@ registration_cancelled = _signals.signal("registration-cancelled")
 registration_erased = _signals.signal("registration-erased")
 registration_checked_in = _signals.signal("registration-checked-in")
 registration_check_in_undone = _signals.signal("registration-check-in-undone")
+# Announcements (conference/announcements/operations.py): one sent to an audience; a registrant unsubscribed.
+announcement_sent = _signals.signal("announcement-sent")
+announcements_unsubscribed = _signals.signal("announcements-unsubscribed")
