@@ -27,7 +27,7 @@ def _registration(registration_id: int, token: str) -> Registration:
     return registration
 
 
-@bp.route("/announcements/unsubscribe/<int:registration_id>/<token>", methods=["GET", "POST"])
+@bp.route("/unsubscribe/<int:registration_id>/<token>", methods=["GET", "POST"])
 @csrf.exempt
 @private
 def unsubscribe(registration_id: int, token: str):  # noqa: ANN201
