@@ -84,7 +84,8 @@ BAD = [
     ({"subject": "x", "body": "x", "audience": {"sessions": [2**40]}}, "audience.sessions"),
     ({"subject": "x", "body": "x", "audience": {"checked_in": "yes"}}, "audience.checked_in"),
     ({"subject": "x", "body": "x", "audience": {"question": {"id": "1"}}}, "audience.question.id"),
-    ({"subject": "x", "body": "x", "audience": {"question": {"id": 1, "answer": "x", "more": 1}}}, "audience.question.more"),
+    ({"subject": "x", "body": "x", "audience": {"question": {"id": 1, "answer": "x", "more": 1}}},
+     "audience.question.more"),
 ]  # fmt: skip
 
 
@@ -110,8 +111,8 @@ def test_sessions_and_questions_of_another_event_are_refused(app, world) -> None
         URL, token, json={"subject": "x", "body": "y", "audience": {"question": text_question}}
     )
     assert missing.status_code == 422 and "audience.question.id" in missing.json["errors"]
-    wrong = api.post(URL, token, json={"subject": "x", "body": "y",
-                                       "audience": {"question": {"id": world["meal"].id, "answer": "Fish"}}})  # fmt: skip
+    fish = {"question": {"id": world["meal"].id, "answer": "Fish"}}
+    wrong = api.post(URL, token, json={"subject": "x", "body": "y", "audience": fish})
     assert wrong.status_code == 422 and "Vegetarian" in wrong.json["errors"]["audience.question.answer"][0]
     assert _count() == 0
 
