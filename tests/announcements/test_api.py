@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from conference.announcements.models import Announcement
+from conference.audit.models import AuditEntry
 from conference.db import db
 from conference.mail import sender
 from tests.announcements.world import build
@@ -49,6 +50,13 @@ def test_an_announcement_to_one_sessions_registrants_reaches_exactly_them_each_a
     assert listed.status_code == 200
     (item,) = listed.json["announcements"]
     assert (item["recipients"], item["sent"], item["author"]) == (2, 2, "owner@example.org")
+    # In the audit log: who sent what to whom.
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "announcement.sent")).one()
+    assert (entry.actor_email, entry.subject_label, entry.after["recipients"]) == (
+        "owner@example.org",
+        "Room change",
+        2,
+    )
 
 
 def test_a_repeated_post_does_not_send_twice(app, world) -> None:  # noqa: ANN001

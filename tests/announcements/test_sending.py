@@ -183,6 +183,10 @@ def test_organiser_composes_previews_with_the_exact_count_and_sends_once_however
     assert preview.status_code == 200, html
     assert "It goes to 1 person" in html and "Send to 1 person" in html
     assert "Workshop on maps" in html  # the audience in words
+    # "Change" on the preview brings the form back as it was, sending nothing.
+    change = visitor.post("/organise/events/ev/announcements/new", data={**data, "edit": "1"})
+    assert change.status_code == 200 and 'value="Room change"' in change.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Announcement)) == 0
     send = "/organise/events/ev/announcements/send"
     fields = {**data, "previewed": "1"}
     first = visitor.post(send, data=fields)
