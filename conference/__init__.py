@@ -30,9 +30,11 @@ ROUTES: dict[str, tuple[str, ...]] = {
         "conference.organise.reminders",
         "conference.audit.views",
         "conference.speakers.organiser",
+        "conference.announcements.organiser",
     ),
     "auth": ("conference.auth.views", "conference.auth.cli"),
     "mail": ("conference.mail.views",),
+    "announcements": ("conference.announcements.views",),
     "api": (
         "conference.api.views",
         "conference.api.series",
@@ -41,6 +43,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
         "conference.api.organiser_write",
         "conference.audit.api",
         "conference.speakers.api",
+        "conference.announcements.api",
         "conference.api.openapi",
     ),
 }
@@ -64,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     import conference.models  # noqa: F401  (every model registered before the first query)
     from conference import inputs, translations, viewer_zone, web
+    from conference.announcements import receivers as announcement_receivers
     from conference.audit import receivers
     from conference.auth import loader
     from conference.events import follow
@@ -88,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     reactions.connect()  # registrations react to sessions and events cancelled, restored, re-capacitied
     notices.connect()  # registrants and speakers hear of sessions moved or cancelled
     follow.connect()  # followers of a series hear of its new events (conference/events/follow.py)
+    announcement_receivers.connect()  # the audit log's entries of announcements (conference/announcements)
     invitations.connect()  # people assigned are invited; organisers hear of declines (conference/speakers)
     reminders.connect()  # new events get the default reminders; pending ones follow changes
     inputs.init_app(app)  # before the blueprints: URL rules take their converters when they are added

@@ -98,6 +98,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "NOTICE_DELAY_SECONDS": _count("NOTICE_DELAY_SECONDS", 120),
         # "No reply after N days" on the organiser's pages, unless the event sets its own N.
         "SPEAKER_REPLY_DAYS": _count("SPEAKER_REPLY_DAYS", 7),
+        # An address whose mail unsubscribes from announcements, offered beside the link in List-Unsubscribe
+        # (empty: the link only; someone must read that mailbox and unsubscribe the sender by hand).
+        "ANNOUNCEMENT_UNSUBSCRIBE_MAILTO": os.environ.get("ANNOUNCEMENT_UNSUBSCRIBE_MAILTO", ""),
         # The largest photo a speaker may upload (bytes; the profile form alone accepts a body this large).
         "SPEAKER_PHOTO_MAX_BYTES": _count("SPEAKER_PHOTO_MAX_BYTES", 5 * 2**20),
         # At most one link mail (lost link, repeated or revived registration) per address in this time.

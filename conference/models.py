@@ -1,5 +1,6 @@
 """Every model of every area, imported in one place (for Alembic and the shell)."""
 
+from conference.announcements.models import Announcement, AnnouncementMessage, AnnouncementOptOut
 from conference.audit.models import AuditEntry
 from conference.auth.models import ApiToken, EventMember, TeamRole, User
 from conference.events.models import (
@@ -32,6 +33,7 @@ from conference.sessions.models import Room, Session, SessionKind, SessionStatus
 from conference.speakers.models import Assignment, Person, Role
 
 __all__ = [
+    "Announcement", "AnnouncementMessage", "AnnouncementOptOut",
     "Answer", "ApiToken", "Assignment", "AuditEntry", "AttendanceMode", "Event", "EventKind", "EventMember",
     "EventOrganisation", "EventStatus", "LinkMailThrottle", "Organisation", "OrganisationRole", "OutboxMessage",
     "OutboxStatus", "Person", "Publication", "Question", "QuestionKind", "Registration", "RegistrationMode",

@@ -42,6 +42,8 @@ The sender (the first argument a receiver gets) is the object the signal is abou
 | `registration_checked_in` | Registration | actor | check_in |
 | `registration_check_in_undone` | Registration | actor, checked_in_at (the time undone) | undo_check_in |
 | `settings_changed` | Event | actor, action, subject_type, subject_id, label, changes | team, rooms, questions |
+| `announcement_sent` | Announcement | actor, event | announcements.operations.send |
+| `announcements_unsubscribed` | Registration | actor (None: the registrant's link) | announcements.operations.unsubscribe |
 
 Who listens today: `conference.registrations.reactions` (session cancelled or restored, capacity changed,
 event cancelled or restored), `conference.mail.notices` (a session moved: `session_changed` or
@@ -100,3 +102,6 @@ registration_cancelled = _signals.signal("registration-cancelled")
 registration_erased = _signals.signal("registration-erased")
 registration_checked_in = _signals.signal("registration-checked-in")
 registration_check_in_undone = _signals.signal("registration-check-in-undone")
+# Announcements (conference/announcements/operations.py): one sent to an audience; a registrant unsubscribed.
+announcement_sent = _signals.signal("announcement-sent")
+announcements_unsubscribed = _signals.signal("announcements-unsubscribed")

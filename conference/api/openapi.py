@@ -13,6 +13,10 @@ import json
 
 from flask import Response, current_app
 
+from conference.announcements.api import MAX_KEY as ANNOUNCEMENT_MAX_KEY
+from conference.announcements.audience import MAX_SESSIONS as ANNOUNCEMENT_MAX_SESSIONS
+from conference.announcements.operations import MAX_BODY as ANNOUNCEMENT_MAX_BODY
+from conference.announcements.operations import MAX_SUBJECT as ANNOUNCEMENT_MAX_SUBJECT
 from conference.api.blueprint import bp
 from conference.api.organiser import MAX_PER_PAGE, MAX_QUERY, PER_PAGE
 from conference.api.registrations import MAX_SESSIONS
@@ -1134,6 +1138,110 @@ PATHS: dict[str, dict] = {
             {200: _json({"type": "object"}, "The OpenAPI 3.1 document.")},
         )
     },
+}
+
+
+# --- announcements (conference/announcements/api.py) -------------------------------------------------------
+
+SCHEMAS["Audience"] = _object(
+    {
+        "status": {
+            "type": "array",
+            "items": {"enum": _values(RegistrationStatus)},
+            "minItems": 1,
+            "description": 'Registration statuses; default ["confirmed"].',
+        },
+        "mode": {"enum": [*_values(RegistrationMode), None], "description": "Attendance mode; null: both."},
+        "sessions": {
+            "type": "array",
+            "items": {"type": "integer"},
+            "maxItems": ANNOUNCEMENT_MAX_SESSIONS,
+            "description": "Registered for at least one of these sessions of the event (seat not cancelled).",
+        },
+        "checked_in": {
+            "type": ["boolean", "null"],
+            "description": "Checked in at the door, or not; null: either.",
+        },
+        "question": {
+            "type": ["object", "null"],
+            "properties": {"id": {"type": "integer"}, "answer": {"type": ["string", "boolean"]}},
+            "required": ["id", "answer"],
+            "additionalProperties": False,
+            "description": "Answered this to a choice, checkbox (true/false) or country question of the event.",
+        },
+    },
+    required=[],
+    description="Who gets the announcement: every rule given narrows it. Erased registrations and those that "
+    "unsubscribed from the event's announcements are never included.",
+)
+ANNOUNCEMENT = {
+    "id": {"type": "integer"},
+    "subject": STRING,
+    "body": {"type": "string", "description": "Markdown, as written."},
+    "audience": _ref("Audience"),
+    "audience_description": {"type": "string", "description": "The audience in words, as when sent."},
+    "author": NULLABLE_STRING,
+    "created_at": DATE_TIME,
+    "recipients": {"type": "integer", "minimum": 0, "description": "Copies written, one per recipient."},
+    "sent": {
+        "type": "integer",
+        "minimum": 0,
+        "description": "Copies the mail server has accepted so far.",
+    },
+}
+SCHEMAS["Announcement"] = _object(ANNOUNCEMENT, description="An announcement as sent.")
+SCHEMAS["AnnouncementSent"] = _object(
+    {
+        **ANNOUNCEMENT,
+        "already_sent": {"type": "boolean", "description": "True: a repeat; nothing more was sent."},
+    },
+    description="The announcement sent (or found already sent).",
+)
+SCHEMAS["AnnouncementList"] = _object({"announcements": {"type": "array", "items": _ref("Announcement")}})
+PATHS["/api/v1/events/{slug}/announcements"] = {
+    "get": _operation(
+        "listAnnouncements",
+        "The event's sent announcements, newest first, with their audience and counts.",
+        {200: _json(_ref("AnnouncementList"), "The announcements.")},
+        errors=(403, 404),
+        parameters=[SLUG],
+        organiser=Action.EDIT_EVENT,
+    ),
+    "post": _operation(
+        "sendAnnouncement",
+        "Send an announcement: one copy per recipient, each with List-Unsubscribe (one click, RFC 8058).",
+        {
+            202: _json(_ref("AnnouncementSent"), "Written to the outbox; `recipients` says how many."),
+            200: _json(
+                _ref("AnnouncementSent"),
+                "A repeat (same Idempotency-Key, or the same subject, body and audience within ten minutes): "
+                "nothing more was sent; the announcement sent before, with `already_sent: true`.",
+            ),
+        },
+        errors=(400, 403, 404, 422),
+        parameters=[
+            SLUG,
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "schema": {"type": "string", "minLength": 1, "maxLength": ANNOUNCEMENT_MAX_KEY},
+                "description": "Any text; a repeated request with the same key sends nothing more.",
+            },
+        ],
+        body=_object(
+            {
+                "subject": {"type": "string", "minLength": 1, "maxLength": ANNOUNCEMENT_MAX_SUBJECT},
+                "body": {"type": "string", "minLength": 1, "maxLength": ANNOUNCEMENT_MAX_BODY},
+                "audience": _ref("Audience"),
+            },
+            required=["subject", "body"],
+        ),
+        organiser=Action.EDIT_EVENT,
+        description="Owners, managers and admins. Unknown fields or audience rules, wrong types, sessions or "
+        "questions of another event, an empty subject or body: 422 with what to fix, by field. The text is "
+        "sent as written (Markdown, sanitised in the HTML part); the lines under it are in each recipient's "
+        "language.",
+    ),
 }
 
 

@@ -26,6 +26,7 @@ SUBJECTS = {
     "series": _l("Series"),
     "organisation": _l("Organisations"),
     "reminders": _l("Reminders"),
+    "announcement": _l("Announcements"),
 }
 # What an action filter may name (an action that never occurs simply matches nothing).
 ACTION_PATTERN = re.compile(r"[a-z_]{1,30}\.[a-z_]{1,30}")
@@ -98,6 +99,8 @@ ACTIONS = {
     "person.declined": _l("Speaker declined"),
     "invitation.held": _l("Invitation held"),
     "speakers.settings_changed": _l("Speaker settings changed"),
+    "announcement.sent": _l("Announcement sent"),
+    "registration.unsubscribed": _l("Unsubscribed from announcements"),
     "series.created": _l("Series created"),
     "series.changed": _l("Series changed"),
     "organisation.created": _l("Organisation created"),

@@ -240,6 +240,20 @@ def test_real_answers_of_every_endpoint_match_the_document(app, make_app, world)
     check(api.get("/api/v1/events/target/audit", tokens["helper"]), audit, "get")  # 403
     check(api.get("/api/v1/events/target/audit", tokens["stranger"]), audit, "get")  # 404
     check(api.get("/api/v1/events/target/audit?subject=nope", tokens["owner"]), audit, "get")  # 422
+    announcements = "/api/v1/events/{slug}/announcements"
+    url_a = "/api/v1/events/target/announcements"
+    note = {"subject": "Room change", "body": "Hall B.", "audience": {"sessions": [world["small"].id]}}
+    assert check(api.post(url_a, tokens["owner"], json=note), announcements, "post").status_code == 202
+    assert check(api.post(url_a, tokens["owner"], json=note), announcements, "post").status_code == 200
+    check(api.post(url_a, tokens["owner"], json={"subject": ""}), announcements, "post")  # 422
+    check(api.post(url_a, tokens["owner"], data="{x", content_type="application/json"), announcements, "post")
+    check(api.post(url_a, json=note), announcements, "post")  # 401
+    check(api.post(url_a, tokens["helper"], json=note), announcements, "post")  # 403
+    check(api.post(url_a, tokens["stranger"], json=note), announcements, "post")  # 404
+    check(api.get(url_a, tokens["owner"]), announcements, "get")
+    check(api.get(url_a), announcements, "get")  # 401
+    check(api.get(url_a, tokens["helper"]), announcements, "get")  # 403
+    check(api.get(url_a, tokens["stranger"]), announcements, "get")  # 404
     # Rate limits (429), in an app with limits on: one request each, then refused.
     limited = Api(
         make_app(RATELIMIT_ENABLED=True, RATELIMIT_REGISTRATION="1/minute", RATELIMIT_API_AUTH="1/minute")
@@ -254,6 +268,8 @@ def test_real_answers_of_every_endpoint_match_the_document(app, make_app, world)
     check(limited.open("DELETE", url, tokens["owner"]), check_in, "delete")
     check(limited.get("/api/v1/events/target/badges.pdf", tokens["owner"]), badges, "get")
     check(limited.get("/api/v1/events/target/audit", tokens["owner"]), audit, "get")
+    check(limited.get(url_a, tokens["owner"]), announcements, "get")
+    check(limited.post(url_a, tokens["owner"], json=note), announcements, "post")
     check(limited.get(me), me, "get")  # 429 before any token is looked at
     for method, url, path in writes:
         check(limited.open(method.upper(), url, tokens["owner"], json={}), path, method)
