@@ -70,6 +70,7 @@ EVENT_FIELDS = {
     "summary": ("summary", TEXT),
     "description": ("description", TEXT),
     "language": ("language", CHOICE),
+    "reply_to": ("reply_to", TEXT),
 }
 # Taken besides the form's fields: {"ja": {"title": ...}} (conference/translations.py).
 TRANSLATIONS = "translations"
@@ -339,6 +340,7 @@ def organiser_event_json(event: Event) -> dict:
             "registration": registration_settings_json(event),
             "language": event.language,
             "translations": event.translations or {},
+            "reply_to": event.reply_to,
         }
     )
     return data
