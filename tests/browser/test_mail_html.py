@@ -82,3 +82,34 @@ def test_mail_html_reads_well_and_passes_axe_at_phone_and_laptop_width(
                 screenshot(page, f"mail-{kind}-{language}-{width}")
             finally:
                 context.close()
+
+
+def test_the_reply_to_field_on_the_event_form_explains_itself_and_refuses_a_bad_address(
+    page, axe, screenshot
+):  # noqa: ANN001
+    from tests.browser.helpers import session_with_audience_as_owner
+
+    event = session_with_audience_as_owner(page).event
+    for viewport, width in ((LAPTOP, "laptop"), (PHONE, "phone")):
+        page.set_viewport_size(viewport)
+        assert page.goto(f"/organise/events/{event.slug}/edit").status == 200
+        field = page.get_by_label("Replies to mail go to")
+        assert field.get_attribute("type") == "email"
+        field.fill("not an address")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save").click()
+        assert page.get_by_label("Replies to mail go to").get_attribute("aria-invalid") == "true"
+        field = page.get_by_label("Replies to mail go to")
+        field.scroll_into_view_if_needed()
+        assert axe(page) == [], width
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (width, overflow)
+        screenshot(page, f"event-form-reply-to-{width}")
+    page.get_by_label("Replies to mail go to").fill("team@example.org")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    assert page.url.endswith(f"/organise/events/{event.slug}/")  # saved, back on the event's page
+    db.session.rollback()  # the test's own transaction began before the server wrote
+    assert db.session.get(type(event), event.id).reply_to == "team@example.org"
