@@ -42,7 +42,6 @@ class _Item:
 
 
 def _link(url: str, text: str | Markup) -> Markup:
-    # Trailing punctuation of a sentence is not part of the address.
     return Markup('<a href="{url}" style="color:#0b57d0;text-decoration:underline;">{text}</a>').format(
         url=url, text=text
     )
@@ -53,7 +52,7 @@ def _autolink(line: str) -> Markup:
     out = Markup("")
     position = 0
     for match in _URL.finditer(line):
-        url = match.group(0).rstrip(".,;:!?)")
+        url = match.group(0).rstrip(".,;:!?)")  # a sentence's punctuation is not part of the address
         out += escape(line[position : match.start()])
         out += _link(url, url)
         position = match.start() + len(url)
@@ -72,7 +71,7 @@ def _line(line: str, bold_label: bool) -> Markup:
 
 
 def _paragraph(lines: list[str]) -> Markup:
-    # A label line followed by its address: one link with the label as its text.
+    """Lines of one paragraph; a label line followed by its address: one link with the label as its text."""
     parts: list[Markup] = []
     fields = len(lines) > 1 and sum(1 for line in lines if _FIELD.match(line)) == len(lines)
     index = 0

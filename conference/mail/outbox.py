@@ -89,6 +89,7 @@ def write(
     it, the HTML part is made from `body_text` (`conference.mail.html.render_html`); a writer with richer
     content passes `render_html(subject, body_text, language=..., event=..., content=...)`."""
     now = utcnow()
+    subject = one_line(subject)[:300]
     language = mail_language(language or str(get_locale() or ""))
     headers = {"Content-Language": language, **(headers or {})}
     if body_html is None:
@@ -98,7 +99,7 @@ def write(
         {
             "kind": kind,
             "to_address": one_line(to),
-            "subject": one_line(subject)[:300],
+            "subject": subject,
             "body_text": body_text,
             "body_html": body_html,
             "attachments": attachments or [],
