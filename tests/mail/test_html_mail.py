@@ -261,7 +261,12 @@ def test_folding_a_waiting_notice_remakes_its_html(app) -> None:  # noqa: ANN001
 
 
 def test_a_writers_own_headers_replace_the_senders_and_its_own_html_is_kept(app, smtp) -> None:  # noqa: ANN001
-    html = render_html("News", "ignored", language="en", content=None)
+    from conference.text import render_markdown
+
+    html = render_html(
+        "News", "News for you", language="en", content=render_markdown("News **for** you <script>x</script>")
+    )
+    assert "<strong>for</strong>" in html and "<script>" not in html  # Markdown, sanitised, in the layout
     outbox.write(
         "announcement",
         "ada@example.org",
