@@ -68,12 +68,17 @@ def _reply_to(message: OutboxMessage) -> str | None:
     return db.session.scalar(sa.select(Event.reply_to).where(Event.id == message.event_id)) or None
 
 
+# Headers a message's stored headers never replace.
+_OWN_HEADERS = frozenset(("from", "to", "cc", "bcc", "subject", "date", "message-id"))
+
+
 def build_message(message: OutboxMessage, sender: str, now: datetime | None = None) -> EmailMessage:
     """The message as it goes out. Every mail the system writes is automatic (RFC 3834
     `Auto-Submitted: auto-generated`: vacation responders stay quiet); it carries a Message-ID in the
     sender's domain, the Date it is sent, its event's Reply-To when the organisers set one, and the HTML part
     beside the text. A header stored with the message (`outbox.write(headers=...)`) replaces the sender's
-    own of that name: an announcement a person wrote passes `{"Auto-Submitted": "no"}`."""
+    own of that name (except From, To, Cc, Bcc, Subject, Date and Message-ID): an announcement a person
+    wrote passes `{"Auto-Submitted": "no"}`."""
     mail = EmailMessage()
     headers: dict[str, str] = {
         "From": sender,
@@ -91,6 +96,8 @@ def build_message(message: OutboxMessage, sender: str, now: datetime | None = No
     by_name = {name.lower(): name for name in headers}
     for name, value in (message.headers or {}).items():
         name = one_line(name)
+        if name.lower() in _OWN_HEADERS:
+            continue  # who it goes to and what identifies it are the outbox row's
         headers.pop(by_name.get(name.lower(), name), None)
         by_name[name.lower()] = name
         headers[name] = value

@@ -273,13 +273,19 @@ def test_a_writers_own_headers_replace_the_senders_and_its_own_html_is_kept(app,
         "News",
         "News for you",
         body_html=html,
-        headers={"Auto-Submitted": "no", "Reply-To": "person@example.org"},
+        headers={
+            "Auto-Submitted": "no",
+            "Reply-To": "person@example.org",
+            "To": "all@example.org",
+            "bcc": "x@y.z",
+        },
     )
     db.session.commit()
     sender.send_due()
     (mail,) = _received(smtp[1])
     assert mail.get_all("Auto-Submitted") == ["no"]
     assert mail.get_all("Reply-To") == ["person@example.org"]
+    assert mail.get_all("To") == ["ada@example.org"] and mail["Bcc"] is None  # never the stored headers'
     assert mail.get_body(("html",)).get_content().strip() == html.strip()
 
 
