@@ -427,6 +427,12 @@ EVENT_FIELDS_IN = {
     "city": TEXT_IN,
     "country": TEXT_IN,
     "hashtag": TEXT_IN,
+    "reply_to": {
+        "type": ["string", "null"],
+        "format": "email",
+        "maxLength": 320,
+        "description": "Where replies to the event's mail go (its Reply-To header); empty or null: the sender.",
+    },
     "series": {
         "type": ["string", "null"],
         "description": "The slug of a series (`GET /api/v1/series`); null: none.",
@@ -548,6 +554,7 @@ SCHEMAS.update(
                 "sessions": {"type": "array", "items": _ref("OrganiserSession")},
                 "description": STRING,
                 "online_url": NULLABLE_STRING,
+                "reply_to": {**NULLABLE_STRING, "description": "The Reply-To of the event's mail; null: none."},
                 "registration": _object(REGISTRATION_SETTINGS),
                 "translations": _translations_in("event"),
                 "reminders": REMINDERS_SCHEMA,

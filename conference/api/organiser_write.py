@@ -71,6 +71,7 @@ EVENT_FIELDS = {
     "summary": ("summary", TEXT),
     "description": ("description", TEXT),
     "language": ("language", CHOICE),
+    "reply_to": ("reply_to", TEXT),
 }
 # Taken besides the form's fields: {"ja": {"title": ...}} (conference/translations.py).
 TRANSLATIONS = "translations"
@@ -365,6 +366,7 @@ def organiser_event_json(event: Event) -> dict:
             "language": event.language,
             "translations": event.translations or {},
             REMINDERS: [{"minutes_before": m} for m in reminder_schedule.minutes_of(event)],
+            "reply_to": event.reply_to,
         }
     )
     return data

@@ -39,6 +39,7 @@ FIELDS: Mapping[str, LazyString] = {
     "ends_at": _l("Ends"),
     "attendance_mode": _l("Attendance"),
     "online_url": _l("Online link"),
+    "reply_to": _l("Replies to mail go to"),
     "venue_name": _l("Venue"),
     "venue_address": _l("Address"),
     "city": _l("City"),

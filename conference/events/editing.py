@@ -44,6 +44,7 @@ def event_values(form) -> dict:  # noqa: ANN001
         online_url=(form.online_url.data or "").strip() or None,
         series_id=form.series_id.data or None,
         language=form.language.data,
+        reply_to=(form.reply_to.data or "").strip() or None,
     )
     return values
 
@@ -60,6 +61,7 @@ def fill_event_form(form, event: Event) -> None:  # noqa: ANN001
     form.online_url.data = event.online_url or ""
     form.series_id.data = event.series_id or 0
     form.language.data = event.language
+    form.reply_to.data = event.reply_to or ""
 
 
 def series_choices() -> list[SelectChoice]:
@@ -130,6 +132,7 @@ def duplicate_event(source: Event, *, title: str, slug: str, new_start_local: da
         attendance_mode=source.attendance_mode,
         online_url=source.online_url,
         hashtag=source.hashtag,
+        reply_to=source.reply_to,
         language=source.language,
         translations=dict(source.translations or {}),
         series_id=source.series_id,

@@ -56,6 +56,14 @@ class EventForm(FlaskForm):
         description=_l("Shown only to confirmed registrants."),
     )
     hashtag = StringField(_l("Hashtag"), validators=[Length(max=100)])
+    reply_to = EmailField(
+        _l("Replies to mail go to"),
+        validators=[Optional(), Length(max=320), EmailAddress()],
+        description=_l(
+            "An address of the organisers. The event's mail is sent from the site's address; when someone "
+            "presses Reply, their answer goes here. Leave empty to keep the site's address."
+        ),
+    )
     series_id = SelectField(_l("Series"), coerce=int, choices=[], validate_choice=True)
 
     def __init__(self, *args, series_choices: list[SelectChoice] | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003

@@ -138,6 +138,8 @@ class Event(db.Model):
     )
     online_url: Mapped[str | None] = mapped_column(sa.String(500))
     hashtag: Mapped[str] = mapped_column(sa.String(100), default="")
+    # Where replies to the event's mail go (Reply-To, set by the sender at sending time); None: the sender.
+    reply_to: Mapped[str | None] = mapped_column(sa.String(320))
     # The language the event's own text is written in, and its translations into others:
     # {"ja": {"title": "...", ...}} (which fields, validation and fallback: conference/translations.py).
     language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")

@@ -258,6 +258,7 @@ def _write(kind: str, session: Session, recipient: Recipient, old: Place, not_be
         event_id=session.event_id,
         registration_id=recipient.registration_id,
         attachments=[attachment],
+        language=recipient.language,
     )
     outbox.schedule(message_id, not_before)
     db.session.add(
@@ -491,6 +492,7 @@ def send_event_notices(event: Event) -> int:
             event_id=event.id,
             registration_id=recipient.registration_id,
             attachments=[attachment],
+            language=recipient.language,
         )
         # created_at and the first attempt a delay apart mark the message as still waiting (see restore).
         db.session.execute(

@@ -12,10 +12,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 
 from conference.db import db, utcnow
+from conference.mail.html import render_html
 from conference.mail.models import OutboxMessage, OutboxStatus
 from conference.text import one_line
+from conference.zones import mail_language
 
 # name -> function(message) giving the attachment's bytes, or None to leave it out.
 Generator = Callable[[OutboxMessage], "bytes | None"]
@@ -76,21 +79,31 @@ def write(
     attachments: list[dict] | None = None,
     headers: dict[str, str] | None = None,
     not_before: datetime | None = None,
+    language: str | None = None,
 ) -> int:
     """Add a message to the outbox in the caller's transaction (committed with the change it reports);
     returns its id. One INSERT statement: every registration writes a message. `headers` are extra headers
-    of this message; `not_before` holds it until then (a reminder)."""
+    of this message (they override the sender's own, e.g. `{"Auto-Submitted": "no"}` for a message a person
+    wrote); `not_before` holds it until then (a reminder). `language`: the recipient's, the language of the
+    HTML layout and the message's Content-Language (default: the locale in force). `body_html`: without
+    it, the HTML part is made from `body_text` (`conference.mail.html.render_html`); a writer with richer
+    content passes `render_html(subject, body_text, language=..., event=..., content=...)`."""
     now = utcnow()
+    subject = one_line(subject)[:300]
+    language = mail_language(language or str(get_locale() or ""))
+    headers = {"Content-Language": language, **(headers or {})}
+    if body_html is None:
+        body_html = render_html(subject, body_text, language=language, event=_event(event_id))
     return db.session.execute(
         _INSERT,
         {
             "kind": kind,
             "to_address": one_line(to),
-            "subject": one_line(subject)[:300],
+            "subject": subject,
             "body_text": body_text,
             "body_html": body_html,
             "attachments": attachments or [],
-            "headers": {name: one_line(value) for name, value in (headers or {}).items()},
+            "headers": {name: one_line(value) for name, value in headers.items()},
             "event_id": event_id,
             "registration_id": registration_id,
             "status": OutboxStatus.PENDING,
@@ -99,6 +112,14 @@ def write(
             "next_attempt_at": not_before or now,
         },
     ).scalar_one()
+
+
+def _event(event_id: int | None) -> object | None:
+    if event_id is None:
+        return None
+    from conference.events.models import Event
+
+    return db.session.get(Event, event_id)
 
 
 def schedule(message_id: int, at: datetime) -> None:
@@ -110,8 +131,21 @@ def schedule(message_id: int, at: datetime) -> None:
 def rewrite_waiting(message_id: int, waiting_until: datetime, **values: object) -> bool:
     """Rewrite (subject, body_text, next_attempt_at, kind...) a message that still waits unsent and unclaimed
     for `waiting_until`: the fold of change notices and invitations. False when a sender claimed or tried it
-    meanwhile (the conditional UPDATE finds it no longer waiting for that time): write a new one then."""
+    meanwhile (the conditional UPDATE finds it no longer waiting for that time): write a new one then.
+    A new `body_text` without `body_html` remakes the HTML part from it, in the message's language."""
     table = OutboxMessage.__table__
+    if "body_text" in values and "body_html" not in values:
+        row = db.session.execute(
+            sa.select(table.c.subject, table.c.headers, table.c.event_id).where(table.c.id == message_id)
+        ).first()
+        if row is not None:
+            language = (row.headers or {}).get("Content-Language")
+            values["body_html"] = render_html(
+                str(values.get("subject", row.subject)),
+                str(values["body_text"]),
+                language=language,
+                event=_event(row.event_id),
+            )
     done = db.session.execute(
         sa.update(table)
         .where(

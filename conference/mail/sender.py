@@ -10,6 +10,7 @@ database outages: a failed round is logged and rolled back, and the next waits l
 from __future__ import annotations
 
 import contextlib
+import secrets
 import smtplib
 import ssl
 import time
@@ -17,7 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, parseaddr
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
@@ -47,21 +49,73 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
 
 
-def build_message(message: OutboxMessage, sender: str) -> EmailMessage:
+def message_domain(sender: str) -> str:
+    """The domain of Message-IDs: the sender address's, else BASE_URL's host (never the machine's name,
+    which says nothing to the recipient's server and may be "localhost")."""
+    address = parseaddr(sender)[1]
+    domain = address.rpartition("@")[2].strip().strip("[]")
+    if not domain or domain.lower() == "localhost":
+        domain = urlsplit(current_app.config.get("BASE_URL", "")).hostname or domain or "localhost"
+    return domain
+
+
+def _reply_to(message: OutboxMessage) -> str | None:
+    """The Reply-To of the event the message is about, as the event is now (set by its organisers)."""
+    if message.event_id is None:
+        return None
+    from conference.events.models import Event
+
+    return db.session.scalar(sa.select(Event.reply_to).where(Event.id == message.event_id)) or None
+
+
+# Headers a message's stored headers never replace.
+_OWN_HEADERS = frozenset(("from", "to", "cc", "bcc", "subject", "date", "message-id"))
+
+
+def build_message(message: OutboxMessage, sender: str, now: datetime | None = None) -> EmailMessage:
+    """The message as it goes out. Every mail the system writes is automatic (RFC 3834
+    `Auto-Submitted: auto-generated`: vacation responders stay quiet); it carries a Message-ID in the
+    sender's domain, the Date it is sent, its event's Reply-To when the organisers set one, and the HTML part
+    beside the text. A header stored with the message (`outbox.write(headers=...)`) replaces the sender's
+    own of that name (except From, To, Cc, Bcc, Subject, Date and Message-ID): an announcement a person
+    wrote passes `{"Auto-Submitted": "no"}`."""
     mail = EmailMessage()
-    mail["From"] = sender
-    # Headers are one line each, whatever was stored (a line break in a header makes the mail unsendable).
-    mail["To"] = one_line(message.to_address)
-    mail["Subject"] = one_line(message.subject)
-    mail["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+    headers: dict[str, str] = {
+        "From": sender,
+        # Headers are one line each, whatever was stored (a line break in a header makes the mail unsendable).
+        "To": message.to_address,
+        "Subject": message.subject,
+        "Date": format_datetime(now or utcnow()),
+        # Unique without the machine's name or clock: the outbox row and 64 random bits.
+        "Message-ID": f"<outbox-{message.id}.{secrets.token_hex(8)}@{message_domain(sender)}>",
+        "Auto-Submitted": "auto-generated",
+    }
+    reply_to = _reply_to(message)
+    if reply_to:
+        headers["Reply-To"] = reply_to
+    by_name = {name.lower(): name for name in headers}
     for name, value in (message.headers or {}).items():
-        mail[one_line(name)] = one_line(value)
+        name = one_line(name)
+        if name.lower() in _OWN_HEADERS:
+            continue  # who it goes to and what identifies it are the outbox row's
+        headers.pop(by_name.get(name.lower(), name), None)
+        by_name[name.lower()] = name
+        headers[name] = value
+    # Content-* headers (Content-Language) after the parts: making a message multipart moves them into
+    # its first part.
+    content = {name: value for name, value in headers.items() if name.lower().startswith("content-")}
+    for name, value in headers.items():
+        if name not in content:
+            mail[name] = one_line(value)
     mail.set_content(message.body_text)
     if message.body_html:
         mail.add_alternative(message.body_html, subtype="html")
     for filename, content_type, data in attachment_files(message):
         maintype, _, subtype = content_type.partition("/")
         mail.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename)
+    for name, value in content.items():
+        del mail[name]
+        mail[name] = one_line(value)
     return mail
 
 

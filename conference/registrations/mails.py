@@ -137,4 +137,5 @@ def _queue(registration: Registration, event, kind: str, revived: bool) -> int |
         event_id=event.id,
         registration_id=registration.id,
         attachments=attachments,
+        language=mail_language(registration.language),
     )

@@ -245,7 +245,14 @@ def queue(event: Event, person: Person, *, now_: bool = False) -> list[Assignmen
     ):
         waiting.not_before = not_before
     else:
-        message_id = outbox.write("speaker_invitation", person.email, subject, body, event_id=event.id)
+        message_id = outbox.write(
+            "speaker_invitation",
+            person.email,
+            subject,
+            body,
+            event_id=event.id,
+            language=person.mail_language or event.language,
+        )
         outbox.schedule(message_id, not_before)
         db.session.add(
             Invitation(event_id=event.id, person_id=person.id, outbox_id=message_id, not_before=not_before)
@@ -378,7 +385,7 @@ def assignment_answered(
     with force_locale(mail_language(event.language)):
         subject, body = _declined(event, session, person, assignment, note)
     for address in organiser_addresses(event):
-        outbox.write("speaker_declined", address, subject, body, event_id=event.id)
+        outbox.write("speaker_declined", address, subject, body, event_id=event.id, language=event.language)
 
 
 def _declined(

@@ -248,7 +248,7 @@ def renew_link(person: Person) -> str:
                     link=invitations.speaking_url(person),
                     site_name=current_app.config["SITE_NAME"],
                 )
-            outbox.write("speaker_link", person.email, subject, body)
+            outbox.write("speaker_link", person.email, subject, body, language=person.mail_language)
     return token
 
 
