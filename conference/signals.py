@@ -43,7 +43,7 @@ The sender (the first argument a receiver gets) is the object the signal is abou
 | `registration_check_in_undone` | Registration | actor, checked_in_at (the time undone) | undo_check_in |
 | `settings_changed` | Event | actor, action, subject_type, subject_id, label, changes | team, rooms, questions |
 | `announcement_sent` | Announcement | actor, event | announcements.operations.send |
-| `announcements_unsubscribed` | Registration | actor (None: the registrant's link) | announcements.operations.unsubscribe |
+| `announcements_unsubscribed` | Registration | actor (None: the registrant's link) | announcements.unsubscribe |
 
 Who listens today: `conference.registrations.reactions` (session cancelled or restored, capacity changed,
 event cancelled or restored), `conference.mail.notices` (a session moved: `session_changed` or

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from conference import translations
 from conference.announcements.audience import Recipient
 from conference.events.models import Event
+from conference.mail.html import render_html
 from conference.registrations.mails import manage_url
 from conference.text import render_markdown
 from conference.urls import absolute_url_for
@@ -95,9 +96,11 @@ class Writer:
                     "unsubscribe_url": Markup(_UNSUBSCRIBE),  # noqa: S704
                 }
                 content = Markup(render_template("announcements/_content.html", **context))  # noqa: S704
+                text = render_template("announcements/mail.txt", **context)
                 self._templates[language] = Copy(
-                    render_template("announcements/mail.txt", **context),
-                    render_template("announcements/mail.html", content=content, **context),
+                    text,
+                    # The layout every mail has (conference/mail/html.py), the organiser's Markdown inside.
+                    render_html(self.subject, text, language=language, event=self.event, content=content),
                     content,
                 )
         return self._templates[language]

@@ -23,10 +23,12 @@ from conference.announcements.mails import KIND, Writer, list_headers
 from conference.announcements.models import Announcement, AnnouncementMessage, AnnouncementOptOut
 from conference.db import db, lock_row, utcnow
 from conference.events.models import Event
+from conference.mail import outbox
 from conference.mail.models import OutboxMessage, OutboxStatus
 from conference.operations import OperationError, transaction
 from conference.registrations.models import Registration
 from conference.text import clean_text, one_line
+from conference.zones import mail_language
 
 MAX_SUBJECT = 200
 MAX_BODY = 50_000
@@ -72,9 +74,6 @@ def _already_sent(event: Event, key: str | None, digest: str) -> Announcement | 
         )
         .order_by(Announcement.id.desc())
     ).first()
-
-
-_INSERT = sa.insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
 
 
 def send(
@@ -139,23 +138,21 @@ def _write(
         for recipient in recipients:
             copy = writer.copy(recipient)
             rows.append(
-                {
-                    "kind": KIND,
-                    "to_address": one_line(recipient.email),
-                    "subject": subject,
-                    "body_text": copy.body_text,
-                    "body_html": copy.body_html,
-                    "attachments": [],
-                    "headers": list_headers(recipient.registration_id),
-                    "event_id": event.id,
-                    "registration_id": recipient.registration_id,
-                    "status": OutboxStatus.PENDING,
-                    "attempts": 0,
-                    "created_at": now,
-                    "next_attempt_at": now,
-                }
+                outbox.message(
+                    KIND,
+                    recipient.email,
+                    subject,
+                    copy.body_text,
+                    body_html=copy.body_html,
+                    # A person wrote it: not auto-generated (RFC 3834); a list's unsubscribe (RFC 8058).
+                    headers={"Auto-Submitted": "no", **list_headers(recipient.registration_id)},
+                    language=mail_language(recipient.language),
+                    event_id=event.id,
+                    registration_id=recipient.registration_id,
+                    now=now,
+                )
             )
-        outbox_ids = db.session.execute(_INSERT, rows).scalars().all()
+        outbox_ids = outbox.write_many(rows)
         db.session.execute(
             sa.insert(AnnouncementMessage.__table__),
             [{"outbox_id": outbox_id, "announcement_id": announcement.id} for outbox_id in outbox_ids],

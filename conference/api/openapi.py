@@ -554,7 +554,10 @@ SCHEMAS.update(
                 "sessions": {"type": "array", "items": _ref("OrganiserSession")},
                 "description": STRING,
                 "online_url": NULLABLE_STRING,
-                "reply_to": {**NULLABLE_STRING, "description": "The Reply-To of the event's mail; null: none."},
+                "reply_to": {
+                    **NULLABLE_STRING,
+                    "description": "The Reply-To of the event's mail; null: none.",
+                },
                 "registration": _object(REGISTRATION_SETTINGS),
                 "translations": _translations_in("event"),
                 "reminders": REMINDERS_SCHEMA,

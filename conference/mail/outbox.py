@@ -67,7 +67,7 @@ def attachment_files(message: OutboxMessage) -> list[tuple[str, str, bytes]]:
 _INSERT = sa.insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
 
 
-def write(
+def message(
     kind: str,
     to: str,
     subject: str,
@@ -80,38 +80,48 @@ def write(
     headers: dict[str, str] | None = None,
     not_before: datetime | None = None,
     language: str | None = None,
-) -> int:
-    """Add a message to the outbox in the caller's transaction (committed with the change it reports);
-    returns its id. One INSERT statement: every registration writes a message. `headers` are extra headers
-    of this message (they override the sender's own, e.g. `{"Auto-Submitted": "no"}` for a message a person
-    wrote); `not_before` holds it until then (a reminder). `language`: the recipient's, the language of the
-    HTML layout and the message's Content-Language (default: the locale in force). `body_html`: without
-    it, the HTML part is made from `body_text` (`conference.mail.html.render_html`); a writer with richer
-    content passes `render_html(subject, body_text, language=..., event=..., content=...)`."""
-    now = utcnow()
+    now: datetime | None = None,
+) -> dict:
+    """One outbox row, as `write` and `write_many` insert it. `headers` are extra headers of this message
+    (they override the sender's own, e.g. `{"Auto-Submitted": "no"}` for a message a person wrote);
+    `not_before` holds it until then (a reminder). `language`: the recipient's, the language of the HTML
+    layout and the message's Content-Language (default: the locale in force). `body_html`: without it, the
+    HTML part is made from `body_text` (`conference.mail.html.render_html`); a writer with richer content
+    passes `render_html(subject, body_text, language=..., event=..., content=...)`."""
+    now = now or utcnow()
     subject = one_line(subject)[:300]
     language = mail_language(language or str(get_locale() or ""))
     headers = {"Content-Language": language, **(headers or {})}
     if body_html is None:
         body_html = render_html(subject, body_text, language=language, event=_event(event_id))
-    return db.session.execute(
-        _INSERT,
-        {
-            "kind": kind,
-            "to_address": one_line(to),
-            "subject": subject,
-            "body_text": body_text,
-            "body_html": body_html,
-            "attachments": attachments or [],
-            "headers": {name: one_line(value) for name, value in headers.items()},
-            "event_id": event_id,
-            "registration_id": registration_id,
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
-            "created_at": now,
-            "next_attempt_at": not_before or now,
-        },
-    ).scalar_one()
+    return {
+        "kind": kind,
+        "to_address": one_line(to),
+        "subject": subject,
+        "body_text": body_text,
+        "body_html": body_html,
+        "attachments": attachments or [],
+        "headers": {name: one_line(value) for name, value in headers.items()},
+        "event_id": event_id,
+        "registration_id": registration_id,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": not_before or now,
+    }
+
+
+def write(kind: str, to: str, subject: str, body_text: str, **options: object) -> int:
+    """Add a message to the outbox in the caller's transaction (committed with the change it reports);
+    returns its id. One INSERT statement: every registration writes a message. The options: `message`'s."""
+    return db.session.execute(_INSERT, message(kind, to, subject, body_text, **options)).scalar_one()  # type: ignore[arg-type]
+
+
+def write_many(rows: list[dict]) -> list[int]:
+    """Add many messages (rows made by `message`) with one INSERT; their ids, in order."""
+    if not rows:
+        return []
+    return list(db.session.execute(_INSERT, rows).scalars().all())
 
 
 def _event(event_id: int | None) -> object | None:

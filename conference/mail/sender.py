@@ -10,6 +10,7 @@ database outages: a failed round is logged and rolled back, and the next waits l
 from __future__ import annotations
 
 import contextlib
+import email.policy
 import secrets
 import smtplib
 import ssl
@@ -72,6 +73,9 @@ def _reply_to(message: OutboxMessage) -> str | None:
 _OWN_HEADERS = frozenset(("from", "to", "cc", "bcc", "subject", "date", "message-id"))
 
 
+_SENDING_POLICY = email.policy.default.clone(max_line_length=998)
+
+
 def build_message(message: OutboxMessage, sender: str, now: datetime | None = None) -> EmailMessage:
     """The message as it goes out. Every mail the system writes is automatic (RFC 3834
     `Auto-Submitted: auto-generated`: vacation responders stay quiet); it carries a Message-ID in the
@@ -116,6 +120,10 @@ def build_message(message: OutboxMessage, sender: str, now: datetime | None = No
     for name, value in content.items():
         del mail[name]
         mail[name] = one_line(value)
+    # Headers unfolded up to RFC 5322's 998: with the default 78 a long address (List-Unsubscribe under a
+    # long BASE_URL) would be written as RFC 2047 encoded words, which no mail client opens as a link. The
+    # parts were encoded above with the default policy, so their lines stay short.
+    mail.policy = _SENDING_POLICY
     return mail
 
 

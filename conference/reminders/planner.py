@@ -256,6 +256,7 @@ def write(registration: Registration, start: Start, now: datetime) -> int:
         event_id=registration.event_id,
         registration_id=registration.id,
         not_before=now,
+        language=registration.language,
     )
 
 

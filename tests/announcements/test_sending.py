@@ -150,7 +150,7 @@ def test_markdown_is_sanitised_in_the_html_part_and_readable_in_the_text_part(wo
     assert "<script" not in html, html
     assert 'href="javascript' not in html
     assert "<strong>Hall B</strong>" in html and 'href="https://example.org/map"' in html
-    assert '<html lang="ja">' in html and '<div lang="en">' in html
+    assert '<html lang="ja" dir="ltr">' in html and '<div lang="en">' in html  # the layout every mail has
     assert "**Hall B** from now on." in text and "Dear all," in text
     # The system's lines in the recipient's language, the organiser's text as written.
     assert "登録" in text and "Human security symposium" in text

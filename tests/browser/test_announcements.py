@@ -4,8 +4,6 @@ to /tmp/i13-announce/ for people to look at."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sqlalchemy as sa
 
 from conference.announcements.mails import unsubscribe_url
@@ -13,11 +11,11 @@ from conference.db import db
 from conference.events.models import AttendanceMode
 from conference.mail.models import OutboxMessage
 from conference.registrations import registering
-from tests.browser_fixtures import LAPTOP, PHONE
+from tests.browser_fixtures import LAPTOP, PHONE, SCREENSHOTS
 from tests.factories import add_member, make_event, make_session, make_user
 
 PASSWORD = "a good long password"
-SHOTS = Path("/tmp/i13-announce")
+SHOTS = SCREENSHOTS / "announcements"
 
 
 def _world() -> dict:

@@ -66,3 +66,15 @@ def test_a_messages_own_headers_arrive_on_one_line_and_it_waits_for_its_not_befo
     (mail,) = _received(smtp[1])
     assert mail["List-Unsubscribe"] == "<https://example.org/u/1> Bcc: x@example.org"
     assert mail["Bcc"] is None
+
+
+def test_a_long_list_unsubscribe_address_arrives_whole_not_as_encoded_words(app, smtp) -> None:  # noqa: ANN001
+    address = "<https://conference.example-university.ac.th/events/unsubscribe/12345/" + "a" * 60 + ">"
+    outbox.write("test", "ada@example.org", "Hello", "Body", headers={"List-Unsubscribe": address})
+    db.session.commit()
+    assert sender.send_due().sent == 1
+    (raw,) = [m.as_bytes() for m in smtp[1].received]
+    head = raw.split(b"\n\n")[0]
+    assert b"=?" not in head  # no RFC 2047 encoded word: clients open the address as it is
+    (mail,) = _received(smtp[1])
+    assert mail["List-Unsubscribe"].strip() == address
