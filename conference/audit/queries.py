@@ -118,4 +118,5 @@ ACTIONS = {
     "team.added": _l("Team member added"),
     "team.role_changed": _l("Team role changed"),
     "team.removed": _l("Team member removed"),
+    "colocation.changed": _l("Co-located events changed"),
 }
