@@ -3,9 +3,8 @@ organiser page, the public event page's "also here" block and the combined progr
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
