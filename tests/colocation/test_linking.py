@@ -151,7 +151,9 @@ def test_create_event_with_colocated_with(app, world) -> None:  # noqa: ANN001
     assert api.get("/api/v1/events/congress").json["colocated_with"] == []
     assert "Satellite meeting" not in api.get("/events/congress/").get_data(as_text=True)
     # A refused link creates no event either.
-    refused = api.post("/api/v1/events", world["tokens"]["owner"], json=body | {"colocated_with": ["foreign"]})
+    refused = api.post(
+        "/api/v1/events", world["tokens"]["owner"], json=body | {"colocated_with": ["foreign"]}
+    )
     assert refused.status_code == 422
     assert api.get("/api/v1/me", world["tokens"]["owner"]).json["events"].__len__() == 4
 

@@ -152,7 +152,9 @@ def test_a_full_event_without_waiting_list_writes_nothing_and_says_which(app, pa
     assert client.post("/events/symposium/register/together", data=data | only).status_code == 302
     db.session.rollback()
     assert [r.event.slug for r in _registrations()] == ["symposium"]
-    assert db.session.scalars(sa.select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()[-1] == "confirmed"
+    assert (
+        db.session.scalars(sa.select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()[-1] == "confirmed"
+    )
 
 
 def test_each_event_keeps_its_waiting_list_and_approval(app, pair) -> None:  # noqa: ANN001
@@ -271,7 +273,9 @@ def test_demo_symposium_and_congress_are_linked_and_register_together(app, demo)
     client = app.test_client()
     page = client.get(f"/events/{SYMPOSIUM_SLUG}/").get_data(as_text=True)
     assert f'href="/events/{CONGRESS_SLUG}/"' in page and "Also here" in page
-    assert f'href="/events/{SYMPOSIUM_SLUG}/"' in client.get(f"/events/{CONGRESS_SLUG}/").get_data(as_text=True)
+    assert f'href="/events/{SYMPOSIUM_SLUG}/"' in client.get(f"/events/{CONGRESS_SLUG}/").get_data(
+        as_text=True
+    )
     assert f"/events/{SYMPOSIUM_SLUG}/register/together" in page
     html, data = _form(client, SYMPOSIUM_SLUG)
     ids = [int(i) for i in re.findall(r'name="join_(\d+)"', html)]
