@@ -153,7 +153,8 @@ def queue_combined(registrations: list[Registration]) -> int:
             zone=zone,
         )
         titles = ", ".join(str(translations.text(r.event, "title")) for r in registrations)
-        subject = f"{_('Your registrations')}: {titles}"
+        heading = _("Your registrations")
+        subject = f"{heading}: {titles}"
     attachments = []
     if any(r.status == RegistrationStatus.CONFIRMED for r in registrations):
         attachments.append(outbox.generated("agenda.ics", "text/calendar", "registration_agenda"))
