@@ -277,6 +277,10 @@ def test_demo_symposium_and_congress_are_linked_and_register_together(app, demo)
         as_text=True
     )
     assert f"/events/{SYMPOSIUM_SLUG}/register/together" in page
+    # The event's own register page offers the form for both too.
+    own_form = client.get(f"/events/{CONGRESS_SLUG}/register").get_data(as_text=True)
+    assert "This event is held together with" in own_form
+    assert f"/events/{CONGRESS_SLUG}/register/together" in own_form
     html, data = _form(client, SYMPOSIUM_SLUG)
     ids = [int(i) for i in re.findall(r'name="join_(\d+)"', html)]
     assert len(ids) == 2
