@@ -20,16 +20,17 @@ from conference.registrations.models import Question, QuestionKind, Registration
 from tests.factories import make_event, make_session
 from tests.registrations.helpers import csrf_from, field_value
 
+PLACE = {"venue_name": "Chiang Mai University", "city": "Chiang Mai"}
 START = datetime.now(UTC).replace(microsecond=0) + timedelta(days=20)
 
 
 @pytest.fixture
 def pair(app):  # noqa: ANN001, ANN201
     symposium = make_event(slug="symposium", title="Symposium", timezone="Asia/Bangkok", starts_at=START,
-                           ends_at=START + timedelta(days=1), capacity_in_person=10)  # fmt: skip
+                           ends_at=START + timedelta(days=1), capacity_in_person=10, **PLACE)  # fmt: skip
     congress = make_event(slug="congress", title="Congress", timezone="Asia/Bangkok",
                           starts_at=START + timedelta(days=2), ends_at=START + timedelta(days=3),
-                          capacity_in_person=10)  # fmt: skip
+                          capacity_in_person=10, **PLACE)  # fmt: skip
     s1 = make_session(symposium, title="Symposium keynote", starts_at=START + timedelta(hours=2))
     s2 = make_session(congress, title="Congress plenary", starts_at=START + timedelta(days=2, hours=2))
     db.session.commit()
@@ -297,3 +298,36 @@ def test_demo_symposium_and_congress_are_linked_and_register_together(app, demo)
     assert load_demo() == []  # loading again changes nothing, the link included
     symposium = db.session.scalars(sa.select(Event).where(Event.slug == SYMPOSIUM_SLUG)).one()
     assert [e.slug for e in colocation.partners(symposium)] == [CONGRESS_SLUG]
+
+
+def test_the_one_mail_is_in_the_registrants_language(app, pair) -> None:  # noqa: ANN001
+    from tests.organise.helpers import Visitor
+
+    visitor = Visitor(app)
+    html = visitor.open("/events/symposium/register/together?lang=ja").get_data(as_text=True)
+    assert "複数のイベントに参加登録" in html
+    data = {"idempotency_key": field_value(html, "idempotency_key"), "name": "Aiko", "email": "aiko@example.org",
+            "consent": "y"}  # fmt: skip
+    response = visitor.open("/events/symposium/register/together", "POST", data | _both(pair))
+    assert response.status_code == 302
+    message = db.session.scalars(sa.select(OutboxMessage)).one()
+    assert message.subject.startswith("参加登録のご案内: ")
+    assert "このメールは、1つのフォームで参加登録されたすべてのイベント" in message.body_text
+
+
+def test_the_feed_of_a_bundle_passes_icscheck(app, pair, tmp_path) -> None:  # noqa: ANN001
+    import subprocess
+
+    from tests.feeds.test_icscheck import CHECK, _icscheck_ready
+
+    reason = _icscheck_ready()
+    if reason:
+        pytest.skip(reason)
+    client = app.test_client()
+    _html, data = _form(client)
+    client.post("/events/symposium/register/together", data=data | _both(pair))
+    db.session.rollback()
+    path = tmp_path / "bundle.ics"
+    path.write_bytes(client.get(f"/registrations/{_registrations()[0].feed_token}/calendar.ics").data)
+    result = subprocess.run([str(CHECK), "--werror", str(path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
