@@ -10,8 +10,8 @@ The rule of who may link (`set_colocated`, the one operation; the organiser page
   and offers them in one registration form, so both teams agree by both having an editor act);
 - removing an event needs nothing more: either side may unlink.
 Setting A's list to L makes A's gathering exactly {A} ∪ L: an event of L that was in another gathering
-moves into A's (leaving its old one), and an event of A's gathering that is not in L leaves it. A gathering
-left with one event is dissolved. The public sees only published events of a gathering
+moves over (leaving its old one), and the events of A's old gathering that are not in L stay together without
+A. A gathering left with one event is dissolved. The public sees only published events of a gathering
 (`Event.is_published`): a draft is never shown or offered through the link.
 
 Each change is announced with `signals.settings_changed` (action "colocation.changed") for every event
@@ -157,27 +157,24 @@ def set_colocated(actor: User | None, event: Event, others: Sequence[Event], *, 
         added = [other for other in others if other.id not in current]
         if wanted == current:
             return False
+        olds = {gathering, *(_gathering_id(other.id) for other in added)} - {None}
         touched: set[int] = {event.id} | current | wanted
-        if not wanted:
-            # Unlinked from everything: the event leaves; the others stay together if two or more are left.
-            _leave([event.id])
-            _dissolve_if_alone(gathering)
-        else:
-            if gathering is None:
-                gathering = new_uid()
-                db.session.add(Colocation(event_id=event.id, gathering=gathering))
-            removed = current - wanted
-            _leave(sorted(removed))
-            for other in added:
-                old = _gathering_id(other.id)
-                if old is not None:
-                    touched |= _members(old)
-                    _leave([other.id])
-                    db.session.flush()
-                    _dissolve_if_alone(old)
-                db.session.add(Colocation(event_id=other.id, gathering=gathering))
+        for old in olds:
+            touched |= _members(old)
+        before = {event_id: _slugs_of(event_id) for event_id in touched}
+        # The new gathering is exactly the event and `others`; whoever else was with them stays together.
+        members = [event.id, *sorted(wanted)]
+        _leave(members)
+        if wanted:
+            kept = gathering if gathering is not None and current <= wanted else new_uid()
+            db.session.execute(
+                sa.insert(Colocation.__table__), [{"event_id": m, "gathering": kept} for m in members]
+            )
         db.session.flush()
-        _announce(actor, touched)
+        for old in olds:
+            _dissolve_if_alone(old)
+        db.session.flush()
+        _announce(actor, before)
     return True
 
 
@@ -191,8 +188,16 @@ def _dissolve_if_alone(gathering: str | None) -> None:
         db.session.execute(sa.delete(Colocation).where(Colocation.gathering == gathering))
 
 
-def _announce(actor: User | None, event_ids: set[int]) -> None:
-    for changed in db.session.scalars(sa.select(Event).where(Event.id.in_(event_ids)).order_by(Event.id)):
+def _slugs_of(event_id: int) -> list[str]:
+    return [other.slug for other in db.session.scalars(_partners_query(event_id, public=False))]
+
+
+def _announce(actor: User | None, before: dict[int, list[str]]) -> None:
+    """`settings_changed` for every event whose list changed, with its list before and after."""
+    for changed in db.session.scalars(sa.select(Event).where(Event.id.in_(before)).order_by(Event.id)):
+        after = _slugs_of(changed.id)
+        if after == before[changed.id]:
+            continue
         signals.settings_changed.send(
             changed,
             actor=actor,
@@ -200,5 +205,5 @@ def _announce(actor: User | None, event_ids: set[int]) -> None:
             subject_type="event",
             subject_id=changed.id,
             label=changed.title,
-            changes={"colocated_with": (None, partner_slugs(changed, public=False))},
+            changes={"colocated_with": (before[changed.id], after)},
         )

@@ -243,3 +243,30 @@ def test_operation_refuses_self_and_unknown_actor_rights(app, world) -> None:  #
     with pytest.raises(OperationError):
         colocation.set_colocated(world["owner"], by_slug["symposium"], [by_slug["foreign"]])
     assert colocation.partners(by_slug["symposium"], public=False) == []
+
+
+def test_moving_an_event_to_another_group_keeps_the_others_together(app, world) -> None:  # noqa: ANN001
+    from conference.events.models import Event
+
+    by_slug = {e.slug: e for e in db.session.scalars(sa.select(Event))}
+    sym, con, work = by_slug["symposium"], by_slug["congress"], by_slug["workshop"]
+    colocation.set_colocated(None, sym, [con, work])
+    assert [e.slug for e in colocation.partners(con)] == ["symposium", "workshop"]
+    # The symposium now goes with the foreign event only: congress and workshop stay together.
+    colocation.set_colocated(None, sym, [by_slug["foreign"]])
+    assert [e.slug for e in colocation.partners(sym)] == ["foreign"]
+    assert [e.slug for e in colocation.partners(con)] == ["workshop"]
+    # Linking the workshop from the symposium's side brings it over; the congress is left alone.
+    colocation.set_colocated(None, sym, [by_slug["foreign"], work])
+    assert [e.slug for e in colocation.partners(con)] == []
+    assert [e.slug for e in colocation.partners(work)] == ["symposium", "foreign"]
+    # Setting the same list again changes nothing and logs nothing.
+    entries = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
+    assert colocation.set_colocated(None, sym, [by_slug["foreign"], work]) is False
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == entries
+    # The audit log of the congress says what it lost.
+    last = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.event_id == con.id).order_by(AuditEntry.id.desc())
+    ).first()
+    assert last.action == "colocation.changed"
+    assert last.before == {"colocated_with": ["workshop"]} and last.after == {"colocated_with": []}
