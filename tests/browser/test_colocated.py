@@ -51,7 +51,8 @@ def test_colocated_pages_are_accessible_and_register_together(page, demo, axe, s
     page.get_by_label("I agree that the organisers store these details").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Register").click()
-    assert page.get_by_text("Registered together with this").is_visible(), [e.inner_text() for e in page.locator(".errors, [role=alert]").all()]
+    problems = [e.inner_text() for e in page.locator(".errors, [role=alert]").all()]
+    assert page.get_by_text("Registered together with this").is_visible(), problems
     db.session.rollback()
     slugs = sorted(
         db.session.scalars(
