@@ -14,10 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # `@bp.cli.command`). `create_app` imports exactly these, and nothing else adds a route: no module imports a
 # route module for its side effect (tests/test_routes_table.py checks both ways).
 ROUTES: dict[str, tuple[str, ...]] = {
-    "events": ("conference.events.views", "conference.events.series_views", "conference.events.follow_views"),
+    "events": (
+        "conference.events.views",
+        "conference.events.series_views",
+        "conference.events.follow_views",
+        "conference.events.colocation_views",
+    ),
     "sessions": ("conference.sessions.views",),
     "speakers": ("conference.speakers.views", "conference.speakers.speaking"),
-    "registrations": ("conference.registrations.views",),
+    "registrations": ("conference.registrations.views", "conference.registrations.together_views"),
     "feeds": ("conference.feeds.views", "conference.feeds.cli"),
     "organise": (
         "conference.organise.views",
@@ -28,6 +33,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
         "conference.organise.outbox",
         "conference.organise.checkin",
         "conference.organise.reminders",
+        "conference.organise.colocation",
         "conference.audit.views",
         "conference.speakers.organiser",
         "conference.announcements.organiser",

@@ -3,6 +3,7 @@
 from conference.announcements.models import Announcement, AnnouncementMessage, AnnouncementOptOut
 from conference.audit.models import AuditEntry
 from conference.auth.models import ApiToken, EventMember, TeamRole, User
+from conference.events.colocation import Colocation
 from conference.events.models import (
     AttendanceMode,
     Event,
@@ -18,6 +19,7 @@ from conference.events.models import (
 )
 from conference.mail.models import OutboxMessage, OutboxStatus
 from conference.mail.throttle import LinkMailThrottle
+from conference.registrations.bundles import RegistrationBundle
 from conference.registrations.models import (
     Answer,
     Question,
@@ -42,4 +44,5 @@ __all__ = [
     "Role", "Room", "SeatStatus", "Series", "SeriesFollower", "SeriesNotice",
     "Session", "SessionKind", "SessionSeat", "SessionStatus",
     "TeamRole", "User",
+    "Colocation", "RegistrationBundle",
 ]  # fmt: skip

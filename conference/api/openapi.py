@@ -202,6 +202,13 @@ SCHEMAS: dict[str, dict] = {
             "hosts": {"type": "array", "items": STRING},
             "partners": {"type": "array", "items": STRING},
             "sessions": {"type": "array", "items": _ref("Session")},
+            # Co-located events (conference/events/colocation.py): the public sees the published ones.
+            "colocated_with": {
+                "type": "array",
+                "items": STRING,
+                "description": "The slugs of the events co-located with this one (same place, adjoining dates).",
+            },
+            "colocated": {"type": "array", "items": _ref("EventSummary"), "description": "The same events."},
         }
     ),
     "SeriesSummary": _object(SERIES_SUMMARY),
@@ -444,6 +451,13 @@ EVENT_FIELDS_IN = {
         "description": "The language the event's own fields are written in (default en).",
     },
     "translations": _translations_in("event"),
+    "colocated_with": {
+        "type": "array",
+        "items": STRING,
+        "description": "The slugs of the events co-located with this one: the whole list (an empty list "
+        "unlinks it from all). Linking an event needs edit rights on it too; unlinking needs rights on either "
+        "side. The events form one gathering, shown both ways.",
+    },
 }
 REGISTRATION_SETTINGS = {
     "enabled": {"type": "boolean"},

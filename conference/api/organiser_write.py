@@ -26,9 +26,10 @@ from werkzeug.datastructures import MultiDict
 from conference import translations
 from conference.api.auth import api_user, token_required
 from conference.api.blueprint import bp
-from conference.api.serialise import event_detail, session_detail
+from conference.api.serialise import event_detail, event_summary, session_detail
 from conference.auth.permissions import Action, may_edit_person, may_find_person
 from conference.db import db, utcnow
+from conference.events import colocation
 from conference.events import editing as event_editing
 from conference.events import operations as event_operations
 from conference.events.forms import EventForm
@@ -75,6 +76,8 @@ EVENT_FIELDS = {
 }
 # Taken besides the form's fields: {"ja": {"title": ...}} (conference/translations.py).
 TRANSLATIONS = "translations"
+# The slugs of the event's co-located events, the whole list (conference/events/colocation.py).
+COLOCATED = "colocated_with"
 EVENT_REQUIRED = ("title", "kind", "timezone", "starts_at", "ends_at", "mode")
 REGISTRATION_FIELDS = {
     "enabled": ("registration_enabled", BOOL),
@@ -367,9 +370,15 @@ def organiser_event_json(event: Event) -> dict:
             "translations": event.translations or {},
             REMINDERS: [{"minutes_before": m} for m in reminder_schedule.minutes_of(event)],
             "reply_to": event.reply_to,
+            **_colocated_json(event),
         }
     )
     return data
+
+
+def _colocated_json(event: Event) -> dict:
+    together = colocation.partners(event, public=False)  # the organiser sees drafts too
+    return {COLOCATED: [other.slug for other in together], "colocated": [event_summary(o) for o in together]}
 
 
 def organiser_session_json(event: Event, session: Session) -> dict:
@@ -432,7 +441,7 @@ def _settings_form(payload: object, event: Event, zone: str, errors: dict) -> Se
 def create_event():  # noqa: ANN201
     payload = _body()
     errors: dict[str, list[str]] = {}
-    _unknown(payload, (*EVENT_FIELDS, TRANSLATIONS), errors)
+    _unknown(payload, (*EVENT_FIELDS, TRANSLATIONS, COLOCATED), errors)
     _missing(payload, EVENT_REQUIRED, errors)
     try:
         form = _event_form({k: v for k, v in payload.items() if k in EVENT_FIELDS}, None, errors)
@@ -442,7 +451,10 @@ def create_event():  # noqa: ANN201
             raise InputErrors(errors)
         if stored is not None:
             values["translations"] = stored
+        others = _colocated(payload, None)
         event = event_operations.create_event(api_user(), values)
+        if others:
+            colocation.set_colocated(api_user(), event, others)
     except InputErrors as invalid:
         return _invalid(invalid.errors)
     except OperationError as error:
@@ -456,9 +468,10 @@ def edit_event(slug: str):  # noqa: ANN201
     event: Event = g.api_event
     payload = _body()
     errors: dict[str, list[str]] = {}
-    _unknown(payload, (*EVENT_FIELDS, "registration", TRANSLATIONS, REMINDERS), errors)
+    _unknown(payload, (*EVENT_FIELDS, "registration", TRANSLATIONS, REMINDERS, COLOCATED), errors)
     fields = {k: v for k, v in payload.items() if k in EVENT_FIELDS}
     try:
+        others = _colocated(payload, event)  # checked first: a refusal writes nothing
         reminders = _reminders(payload[REMINDERS]) if REMINDERS in payload else None
         form = _event_form(fields, event, errors) if fields or errors or TRANSLATIONS in payload else None
         values = event_editing.event_values(form) if form is not None else None
@@ -480,6 +493,8 @@ def edit_event(slug: str):  # noqa: ANN201
             reminder_schedule.set_reminders(api_user(), event, reminders)
         if values is not None:
             event_operations.edit_event(api_user(), event, values, None)
+        if others is not None:
+            colocation.set_colocated(api_user(), event, others)
     except InputErrors as invalid:
         return _invalid(invalid.errors)
     except registration_operations.OperationErrors as refused:
@@ -494,6 +509,21 @@ def edit_event(slug: str):  # noqa: ANN201
         return _refused(error, EVENT_FIELDS)
     db.session.refresh(event)
     return jsonify(organiser_event_json(event))
+
+
+def _colocated(payload: dict, event: Event | None) -> list[Event] | None:
+    """The events `colocated_with` names (None when not given), checked as `set_colocated` will check
+    them, so that a refusal comes before anything is written (OperationError)."""
+    if COLOCATED not in payload:
+        return None
+    if event is None:
+        # A new event is its creator's: only the events to link are checked.
+        others = colocation.resolve_slugs(api_user(), Event(slug=""), payload[COLOCATED])
+        colocation.check_addable(api_user(), others)
+        return others
+    others = colocation.resolve_slugs(api_user(), event, payload[COLOCATED])
+    colocation.check_colocated(api_user(), event, others)
+    return others
 
 
 def _status_move(event: Event, move: Callable[[], object]) -> tuple[Response, int] | Response:

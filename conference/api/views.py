@@ -12,6 +12,7 @@ from conference.api.organiser_write import organiser_event_json
 from conference.api.serialise import event_detail, event_summary
 from conference.auth.permissions import Action
 from conference.db import db, utcnow
+from conference.events import colocation
 from conference.events.models import Event
 from conference.events.queries import programme, public_event, public_events
 from conference.translations import requested_language
@@ -44,6 +45,10 @@ def event(slug: str):  # noqa: ANN201
         found = public_event(slug) or abort(
             404, description=_("No published event with the slug %(slug)s.", slug=repr(slug))
         )
-        response = jsonify(event_detail(found, programme(found), utcnow(), language))
+        data = event_detail(found, programme(found), utcnow(), language)
+        together = colocation.partners(found)  # the published ones only
+        data["colocated_with"] = [other.slug for other in together]
+        data["colocated"] = [event_summary(other, language) for other in together]
+        response = jsonify(data)
     response.vary.add("Authorization")  # one URL, two answers: caches must key on the token
     return response

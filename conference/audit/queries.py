@@ -123,4 +123,5 @@ ACTIONS = {
     "team.role_changed": _l("Team role changed"),
     "team.removed": _l("Team member removed"),
     "reminders.changed": _l("Reminders changed"),
+    "colocation.changed": _l("Co-located events changed"),
 }

@@ -16,6 +16,7 @@ from conference.demo.panel import build_panel
 from conference.events.models import Event
 
 __all__ = ["CONGRESS_SLUG", "PANEL_SLUG", "SYMPOSIUM_SLUG", "load_demo"]
+CHIANG_MAI = (SYMPOSIUM_SLUG, CONGRESS_SLUG)
 
 
 def load_demo(today: date | None = None) -> list[str]:
@@ -39,4 +40,15 @@ def load_demo(today: date | None = None) -> list[str]:
         db.session.commit()
     finally:
         made.clear()
+    _link_colocated()
     return added
+
+
+def _link_colocated() -> None:
+    """The symposium and the congress are co-located (one gathering: each page shows the other, one form
+    registers for both), unless the symposium was linked otherwise already."""
+    from conference.events import colocation
+
+    found = {e.slug: e for e in db.session.scalars(sa.select(Event).where(Event.slug.in_(CHIANG_MAI)))}
+    if len(found) == 2 and not colocation.partners(found[SYMPOSIUM_SLUG], public=False):
+        colocation.set_colocated(None, found[SYMPOSIUM_SLUG], [found[CONGRESS_SLUG]])

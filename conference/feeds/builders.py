@@ -217,13 +217,32 @@ def registration_feed_data(registration: Registration, now: datetime | None = No
     """The personal agenda: the registration's chosen sessions (waitlisted ones TENTATIVE, seats given up by
     the registrant left out; seats taken away by a cancelled session or event kept, STATUS:CANCELLED, so the
     calendar shows the cancellation); the online join link only for confirmed registrations attending online.
-    A registration without chosen sessions gets the event itself."""
+    A registration without chosen sessions gets the event itself. Registrations made together with it in one
+    form (co-located events, `conference.registrations.bundles`) are in the same agenda."""
+    from conference.registrations.bundles import bundle_members
+
     now = now or utcnow()
+    members = [registration, *bundle_members(registration)]
+    titles = ", ".join(str(feed_text(member.event, "title")) for member in members)
+    name = f"{titles}: {registration.name}"
+    entries = []
+    for member in members:
+        entries += _registration_entries(member, now)
+    updated = max(member.updated_at for member in members)
+    if not entries:
+        return Feed(calendar_bytes(name, "", [], []), updated)
+    feed = assemble(name, "", entries, lambda e, s: e.extra["build"](s), updated)
+    feed.last_modified = max(feed.last_modified, updated)
+    return feed
+
+
+def _registration_entries(registration: Registration, now: datetime) -> list[Entry]:
+    """One registration's entries of the personal agenda (see `registration_feed_data`), each with the
+    function that writes its VEVENT."""
     event = registration.event
-    name = f"{feed_text(event, 'title')}: {registration.name}"
     ended = registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED)
     if ended and not registration.withdrawn:
-        return Feed(calendar_bytes(name, "", [], []), registration.updated_at)
+        return []
     join_url = registration.join_url  # only for those attending online
     tentative = registration.status in (RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
     seats = db.session.execute(
@@ -264,29 +283,15 @@ def registration_feed_data(registration: Registration, now: datetime | None = No
             timezone=event.timezone,
             drop_after=drop,
         )
-        entry.extra["status"] = status
+        entry.extra["build"] = lambda s, status=status: session_vevent(s, status=status, join_url=join_url)
         entries.append(entry)
     if entries:
-        feed = assemble(
-            name,
-            "",
-            entries,
-            lambda e, s: session_vevent(s, status=e.extra["status"], join_url=join_url),
-            registration.updated_at,
-        )
-    else:
-        status = "TENTATIVE" if tentative else "CONFIRMED"
-        key = ("event-reg", event.id, event.updated_at, context, status, join_url, config_key())
-        entry = Entry(key, None, event.starts_at, event.updated_at, event.timezone)
-        feed = assemble(
-            name,
-            "",
-            [entry],
-            lambda _e, _s: event_vevent(event, status=status, join_url=join_url),
-            registration.updated_at,
-        )
-    feed.last_modified = max(feed.last_modified, registration.updated_at)
-    return feed
+        return entries
+    status = "TENTATIVE" if tentative else "CONFIRMED"
+    key = ("event-reg", event.id, event.updated_at, context, status, join_url, config_key())
+    entry = Entry(key, None, event.starts_at, event.updated_at, event.timezone)
+    entry.extra["build"] = lambda _s: event_vevent(event, status=status, join_url=join_url)
+    return [entry]
 
 
 def registration_feed(registration: Registration) -> bytes:

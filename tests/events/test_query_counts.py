@@ -53,7 +53,7 @@ def test_query_count_does_not_grow_with_sessions(client, count_queries, url_temp
         assert response.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 8
+    assert counts[0] <= 9  # 8, and one for the co-located events (conference/events/colocation.py)
 
 
 def test_speaker_page_query_count_does_not_grow_with_sessions(client, count_queries):
