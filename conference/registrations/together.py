@@ -168,4 +168,5 @@ def queue_combined(registrations: list[Registration]) -> int:
         event_id=first.event_id,
         registration_id=first.id,
         attachments=attachments,
+        language=mail_language(first.language),
     )
