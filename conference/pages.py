@@ -210,7 +210,7 @@ def serve(
         str(get_locale()),
         viewer_zone(),
         zone_error(),
-        *(current_app.config.get(name) for name in PAGE_SETTINGS),
+        repr([current_app.config.get(name) for name in PAGE_SETTINGS]),
         *key,
     )
     cache = page_cache()
