@@ -60,11 +60,12 @@ class SessionFigures:
     cancelled: bool
 
 
-@dataclass(frozen=True)
+@dataclass
 class Rendered:
     parts: tuple[bytes, ...]  # len(holes) + 1 pieces of the page between the holes
     holes: tuple[tuple, ...]  # ("event", mode) or ("session", style, session id)
     digest: bytes
+    last: tuple | None = None  # (figures, etag, body) of the last answer made from it
 
 
 def fingerprint(*values: object) -> str:
@@ -130,21 +131,23 @@ def live_session_seats(s: Session, style: str = "line") -> Markup:
     return _hole(("session", style, s.id), lambda: _session_text(style, figures_of(s)))
 
 
-_FIGURES = sa.select(
-    Session.id,
-    Session.revision,
-    Session.updated_at,
-    Session.capacity,
-    Session.seats_taken,
-    Session.registration_enabled,
-    Session.status,
+_PROGRAMME = sa.select(
+    sa.func.count(Session.id),
+    sa.func.coalesce(sa.func.sum(Session.revision), 0),
+    sa.func.coalesce(sa.func.sum(Session.id), 0),
+    sa.func.max(Session.updated_at),
 )
+_FIGURES = sa.select(
+    Session.id, Session.capacity, Session.seats_taken, Session.registration_enabled, Session.status
+).order_by(Session.id)
 
 
 def session_figures(condition: sa.ColumnElement[bool]) -> tuple[str, dict[int, SessionFigures]]:
-    """One query: the programme's fingerprint (ids, revisions, change times) and each session's seat figures."""
-    rows = db.session.execute(_FIGURES.where(condition)).all()
-    programme = fingerprint(*((r.id, r.revision, r.updated_at) for r in rows))
+    """Two small queries whatever the size of the programme: its fingerprint (count, revisions, ids, last
+    change; as the event feed's key) and the seat figures of the sessions that have a capacity (the others
+    show no seats left)."""
+    programme = fingerprint(tuple(db.session.execute(_PROGRAMME.where(condition)).one()))
+    rows = db.session.execute(_FIGURES.where(condition, Session.capacity.is_not(None))).all()
     figures = {
         r.id: SessionFigures(
             r.capacity, r.seats_taken, r.registration_enabled, r.status == SessionStatus.CANCELLED
@@ -158,6 +161,26 @@ def _fill(spec: tuple, event: Event | None, sessions: Mapping[int, SessionFigure
     if spec[0] == "event":
         return str(Markup("{}").format(seats_phrase(event_seats_left(event, spec[1])))) if event else ""
     return str(_session_text(spec[1], sessions.get(spec[2])))
+
+
+class _Filler:
+    """Fills the holes of one answer: each translated phrase looked up once, each distinct figure once."""
+
+    def __init__(self, event: Event | None, sessions: Mapping[int, SessionFigures]) -> None:
+        self.event, self.sessions = event, sessions
+        self.memo: dict[tuple, bytes] = {}
+
+    def __call__(self, spec: tuple) -> bytes:
+        if spec[0] == "event":
+            memo_key: tuple = spec
+        else:
+            memo_key = (spec[1], self.sessions.get(spec[2]))
+            if memo_key[1] is None:
+                return b""
+        text = self.memo.get(memo_key)
+        if text is None:
+            text = self.memo[memo_key] = _fill(spec, self.event, self.sessions).encode("utf-8")
+        return text
 
 
 # --- the cache -----------------------------------------------------------------------------------------
@@ -222,16 +245,25 @@ def serve(
             return Response(render(), content_type=HTML)
         if keep:
             cache.put(full_key, rendered)
-    texts = [_fill(spec, event, sessions or {}).encode("utf-8") for spec in rendered.holes]
-    etag = hashlib.sha256(rendered.digest + b"\x00".join(texts)).hexdigest()[:40]
-    if request.if_none_match and request.if_none_match.contains(etag):
-        body = b""
+    sessions = sessions or {}
+    # The figures this answer shows: when they are those of the last answer, its bytes are reused as they are.
+    figures_key = (
+        (event.seats_taken_in_person, event.seats_taken_online) if event is not None else None,
+        tuple(sessions.items()),
+    )
+    last = rendered.last
+    if last is not None and last[0] == figures_key:
+        _key, etag, body = last
     else:
+        fill = _Filler(event, sessions)
+        texts = [fill(spec) for spec in rendered.holes]
+        etag = hashlib.sha256(rendered.digest + b"\x00".join(texts)).hexdigest()[:40]
         pieces = [rendered.parts[0]]
         for text, part in zip(texts, rendered.parts[1:], strict=True):
             pieces.append(text)
             pieces.append(part)
         body = b"".join(pieces)
+        rendered.last = (figures_key, etag, body)
     return conditional_response(body, None, HTML, etag=etag, cache_control=PAGE_CACHE_CONTROL)
 
 
@@ -256,18 +288,35 @@ def init_app(app: Flask) -> None:
 
 
 def people_key(condition: sa.ColumnElement[bool]) -> str:
-    """One query: every assignment of the sessions matching `condition` with its person's columns (names,
-    titles, photos, what each person made public): the speakers page's part of its key."""
+    """One aggregate query over every assignment of the sessions matching `condition` and its person: the
+    speakers page's part of its key (people's profile changes move their `updated_at`; the lengths catch two
+    changes within one second)."""
     from conference.speakers.models import Assignment, Person
 
-    rows = db.session.execute(
-        sa.select(Assignment.id, Assignment.status, Assignment.role, Assignment.position, *Person.__table__.c)
+    length = sa.func.length
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(Assignment.id),
+            sa.func.coalesce(sa.func.sum(Assignment.id), 0),
+            sa.func.coalesce(sa.func.sum(Assignment.person_id), 0),
+            sa.func.max(Person.updated_at),
+            sa.func.coalesce(
+                sa.func.sum(
+                    length(Person.name)
+                    + sa.func.coalesce(length(Person.bio), 0)
+                    + sa.func.coalesce(length(Person.position), 0)
+                    + sa.func.coalesce(length(Person.affiliation), 0)
+                    + sa.func.coalesce(length(Person.photo_digest), 0)
+                ),
+                0,
+            ),
+        )
+        .select_from(Assignment)
         .join(Person, Person.id == Assignment.person_id)
         .join(Session, Session.id == Assignment.session_id)
         .where(condition)
-        .order_by(Assignment.id)
-    ).all()
-    return fingerprint(*(tuple(row) for row in rows))
+    ).one()
+    return fingerprint(tuple(row))
 
 
 def cached_bytes(key: tuple, build: Callable[[], bytes]) -> tuple[bytes, str]:
