@@ -57,8 +57,8 @@ def test_query_count_does_not_grow_with_sessions(client, count_queries, url_temp
             counts.append(counter.count)
     assert misses[0] == misses[1], misses
     assert hits[0] == hits[1], hits
-    assert misses[0] <= 9
-    assert hits[0] < misses[0], (hits, misses)
+    assert misses[0] <= 10  # the page as before (8) and its key: the programme fingerprint, the seats
+    assert hits[0] <= 6 and hits[0] < misses[0], (hits, misses)
 
 
 def test_speaker_page_query_count_does_not_grow_with_sessions(client, count_queries):
