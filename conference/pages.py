@@ -142,11 +142,16 @@ _FIGURES = sa.select(
 ).order_by(Session.id)
 
 
+def programme_key(condition: sa.ColumnElement[bool]) -> str:
+    """One aggregate query: the fingerprint of the sessions matching `condition`."""
+    return fingerprint(tuple(db.session.execute(_PROGRAMME.where(condition)).one()))
+
+
 def session_figures(condition: sa.ColumnElement[bool]) -> tuple[str, dict[int, SessionFigures]]:
     """Two small queries whatever the size of the programme: its fingerprint (count, revisions, ids, last
     change; as the event feed's key) and the seat figures of the sessions that have a capacity (the others
     show no seats left)."""
-    programme = fingerprint(tuple(db.session.execute(_PROGRAMME.where(condition)).one()))
+    programme = programme_key(condition)
     rows = db.session.execute(_FIGURES.where(condition, Session.capacity.is_not(None))).all()
     figures = {
         r.id: SessionFigures(
