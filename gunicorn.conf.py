@@ -9,3 +9,13 @@ Referer, Location and other headers (conference/access_log.py).
 accesslog = "-"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 logger_class = "conference.access_log.GunicornLogger"
+
+
+def post_worker_init(worker) -> None:  # noqa: ANN001
+    """Freeze the heap the worker holds once the application is loaded (modules, routes, templates,
+    catalogues): garbage collections then walk only what requests make, so a large page's time grows with
+    the page, not with the worker (docs/performance.md)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -194,3 +194,18 @@ def test_two_workers_sharing_one_database_stay_correct(make_app, app, world) -> 
     for client in (first, second):
         assert "Analytical engines" in client.get("/events/cached/").get_data(as_text=True)
         assert "Analytical engines" in client.get("/events/cached/schedule.xml").get_data(as_text=True)
+
+
+def test_gunicorn_workers_freeze_their_start_up_heap() -> None:
+    """gunicorn.conf.py's post_worker_init hook moves what the loaded worker holds out of the collector's reach."""
+    import gc
+    import runpy
+    from pathlib import Path
+
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    before = gc.get_freeze_count()
+    try:
+        config["post_worker_init"](None)
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
