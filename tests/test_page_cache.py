@@ -203,9 +203,11 @@ def test_gunicorn_workers_freeze_their_start_up_heap() -> None:
     from pathlib import Path
 
     config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
-    before = gc.get_freeze_count()
+    before, thresholds = gc.get_freeze_count(), gc.get_threshold()
     try:
         config["post_worker_init"](None)
         assert gc.get_freeze_count() > before
+        assert gc.get_threshold() == config["GC_THRESHOLDS"] != thresholds
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
