@@ -1,6 +1,6 @@
 """Benchmark of the public pages over real HTTP (not a timed test).
 
-    .venv/bin/python -m bench.pages [--sizes 50,500,5000] [--rounds 3]
+    .venv/bin/python -m bench.pages [--sizes 50,500,5000] [--rounds 3] [--gc worker|default]
 
 For each size, generates a conference (8 rooms, 1-3 speakers per session, every fourth session with a
 capacity) in a throw-away SQLite database (or DATABASE_URL if set), serves the app on a loopback port and
@@ -9,7 +9,8 @@ measures, in one run:
   from plain dicts prepared beforehand (not timed), with a template of its own;
 - the event page, the speakers page, a session page and schedule.xml: cold (page cache empty), steady
   (cached), after one change to the programme, after one registration (over the API), and a 304;
-- SQL statements and full (generation 2) garbage collections per request.
+- SQL statements and full (generation 2) garbage collections per request (`--gc worker`, the default: the
+  collector set as gunicorn.conf.py sets it in each worker; `--gc default`: Python's defaults).
 Prints medians in ms, the ratios to the floor, and time per session across sizes (linear growth: the ratio
 of ms/session between sizes stays near 1 or below).
 """
@@ -20,6 +21,7 @@ import argparse
 import gc
 import json
 import os
+import runpy
 import statistics
 import sys
 import tempfile
@@ -281,6 +283,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="50,500,5000")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--gc", choices=("worker", "default"), default="worker",
+        help="worker: the garbage collector as gunicorn.conf.py sets it (frozen heap, thresholds); default: Python's",
+    )  # fmt: skip
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     tmp = tempfile.mkdtemp(prefix="pages-bench-")
@@ -297,6 +303,10 @@ def main() -> None:
     )
     with app.app_context():
         upgrade()
+    if args.gc == "worker":  # as a gunicorn worker runs once the app is loaded
+        runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))["post_worker_init"](
+            None
+        )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
