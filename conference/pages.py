@@ -142,16 +142,25 @@ _FIGURES = sa.select(
 ).order_by(Session.id)
 
 
-def programme_key(condition: sa.ColumnElement[bool]) -> str:
-    """One aggregate query: the fingerprint of the sessions matching `condition`."""
-    return fingerprint(tuple(db.session.execute(_PROGRAMME.where(condition)).one()))
+def programme_key(event: Event) -> str:
+    """One aggregate query: the fingerprint of the event's programme, and who of its people is public (the
+    speaker settings' "confirmed only", which may change within the second of the last change)."""
+    from conference.speakers.models import SpeakerSettings
+
+    confirmed_only = (
+        sa.select(SpeakerSettings.confirmed_only)
+        .where(SpeakerSettings.event_id == event.id)
+        .scalar_subquery()
+    )
+    query = _PROGRAMME.add_columns(confirmed_only).where(Session.event_id == event.id)
+    return fingerprint(tuple(db.session.execute(query).one()))
 
 
-def session_figures(condition: sa.ColumnElement[bool]) -> tuple[str, dict[int, SessionFigures]]:
-    """Two small queries whatever the size of the programme: its fingerprint (count, revisions, ids, last
-    change; as the event feed's key) and the seat figures of the sessions that have a capacity (the others
-    show no seats left)."""
-    programme = programme_key(condition)
+def session_figures(event: Event) -> tuple[str, dict[int, SessionFigures]]:
+    """Two small queries whatever the size of the programme: its fingerprint (`programme_key`) and the seat
+    figures of the sessions that have a capacity (the others show no seats left)."""
+    programme = programme_key(event)
+    condition = Session.event_id == event.id
     rows = db.session.execute(_FIGURES.where(condition, Session.capacity.is_not(None))).all()
     figures = {
         r.id: SessionFigures(

@@ -40,7 +40,7 @@ def detail(slug: str):  # noqa: ANN201
     """Served from the page cache (conference/pages.py): the key and the seats left cost two queries
     whatever the size of the programme; the programme is read only when the page is rendered."""
     event = event_for_viewer(slug, current_user) or abort(404)
-    programme_key, figures = pages.session_figures(Session.event_id == event.id)
+    programme_key, figures = pages.session_figures(event)
 
     def render() -> str:
         sessions = programme(event)
@@ -54,7 +54,7 @@ def detail(slug: str):  # noqa: ANN201
 @bp.get("/events/<slug>/speakers/")
 def speakers(slug: str):  # noqa: ANN201
     event = event_for_viewer(slug, current_user) or abort(404)
-    programme_key = pages.programme_key(Session.event_id == event.id)
+    programme_key = pages.programme_key(event)
     people = pages.people_key(Session.event_id == event.id)
     return pages.serve(
         (*pages.event_key(event, programme_key), people),

@@ -92,17 +92,9 @@ def registration(token: str):  # noqa: ANN201
 
 
 def _schedule_key(event: Event) -> tuple:
-    """What a schedule export shows: the event and its programme (one aggregate query, as the event feed),
+    """What a schedule export shows: the event and its programme (one aggregate query, conference/pages.py),
     in the `?lang=` asked for."""
-    fingerprint = db.session.execute(
-        sa.select(
-            sa.func.count(Session.id),
-            sa.func.coalesce(sa.func.sum(Session.revision), 0),
-            sa.func.coalesce(sa.func.sum(Session.id), 0),
-            sa.func.max(Session.updated_at),
-        ).where(Session.event_id == event.id)
-    ).one()
-    return (event.id, pages.event_key(event, pages.fingerprint(tuple(fingerprint))), config_key())
+    return (event.id, pages.event_key(event, pages.programme_key(event)), config_key())
 
 
 @bp.get("/events/<slug>/schedule.json")

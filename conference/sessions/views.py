@@ -12,6 +12,7 @@ from conference.db import db
 from conference.events.queries import event_for_viewer
 from conference.sessions.blueprint import bp
 from conference.sessions.models import Session
+from conference.speakers.invitations import settings_for
 from conference.speakers.models import Assignment
 
 
@@ -27,6 +28,7 @@ def detail(slug: str, session_id: int):  # noqa: ANN201
     shown = pages.fingerprint(
         pages.columns(session, skip=("seats_taken",)),
         pages.columns(session.room),
+        pages.columns(settings_for(event)),  # who is public: "confirmed only"
         tuple((pages.columns(a), pages.columns(a.person)) for a in session.assignments),
     )
     return pages.serve(
