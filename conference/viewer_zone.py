@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, Response, current_app, has_request_context, request
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from conference.timeutil import local
@@ -21,6 +22,7 @@ COOKIE = "tz"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 _UNSET = object()
 _KEY = "conference.viewer_zone"
+_TIMES = "conference.times"  # the spans written in this request (the language and zone are the request's)
 
 
 class _Choice:
@@ -70,7 +72,19 @@ def zone_error() -> bool:
 
 def times(starts_at: datetime, ends_at: datetime | None, zone: str) -> Markup:
     """A span of time on a page: in the event's `zone` as before, and in the viewer's zone once chosen
-    ("10:00 AM – 11:30 AM EST · 12:00 AM – 1:30 AM KST, next day"), in <time> elements."""
+    ("10:00 AM – 11:30 AM EST · 12:00 AM – 1:30 AM KST, next day"), in <time> elements. Parallel sessions
+    share their times: each span is written once per request."""
+    if not has_request_context():
+        return _times(starts_at, ends_at, zone)
+    memo = request.environ.setdefault(_TIMES, {})
+    key = (starts_at, ends_at, zone, str(get_locale()))  # a mail rendered in a request has its own language
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _times(starts_at, ends_at, zone)
+    return found
+
+
+def _times(starts_at: datetime, ends_at: datetime | None, zone: str) -> Markup:
     start = local(starts_at, zone)
     viewer = viewer_zone()
     if viewer and not same_clock(zone, viewer, starts_at, ends_at or starts_at):

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from conference import access_log, i18n, security, sharing
+from conference import access_log, i18n, pages, security, sharing
 from conference.db import db
 from conference.labels import label
 from conference.text import render_markdown
@@ -80,4 +80,5 @@ def init_app(app: Flask) -> None:
     # Caching of private pages and security headers: one hook in conference/security.py.
     security.init_app(app)
     sharing.init_app(app)  # Open Graph addresses and hashtag links (conference/sharing.py)
+    pages.init_app(app)  # public pages kept as bytes, seats left filled in per answer (conference/pages.py)
     access_log.install_werkzeug_filter()

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import abort, jsonify, request
 from flask_babel import gettext as _
 
+from conference import pages
 from conference.api.auth import token_optional, token_sent, token_user
 from conference.api.blueprint import bp
 from conference.api.organiser_write import organiser_event_json
@@ -15,6 +16,9 @@ from conference.db import db, utcnow
 from conference.events import colocation
 from conference.events.models import Event
 from conference.events.queries import programme, public_event, public_events
+from conference.feeds.http import conditional_response
+from conference.registrations.availability import session_registration_open
+from conference.sessions.models import Session
 from conference.translations import requested_language
 
 
@@ -26,6 +30,48 @@ def events():  # noqa: ANN201
     upcoming = True if upcoming_arg in ("1", "true") else None
     language = requested_language()
     return jsonify({"events": [event_summary(e, language) for e in public_events(upcoming=upcoming)]})
+
+
+_KEY_COLUMNS = sa.select(
+    Session.id,
+    Session.revision,
+    Session.updated_at,
+    Session.capacity,
+    Session.seats_taken,
+    Session.registration_enabled,
+    Session.status,
+    Session.kind,
+    Session.starts_at,
+)
+
+
+def _public_event_document(event: Event, language: str | None):  # noqa: ANN202
+    """The public event document from the page cache (conference/pages.py): its key holds the event, each
+    session's revision, seats and whether it takes registrations now (one query); the JSON is rebuilt only
+    when one of them changed."""
+    now = utcnow()
+    rows = db.session.execute(_KEY_COLUMNS.where(Session.event_id == event.id)).all()
+    shown = pages.fingerprint(
+        *((*row[:7], session_registration_open(event, row, now)) for row in rows),  # type: ignore[arg-type]
+    )
+    key = (
+        pages.event_key(event, shown, now),
+        language,
+        event.seats_taken_in_person,
+        event.seats_taken_online,
+    )
+
+    def build() -> bytes:
+        data = event_detail(event, programme(event), now, language)
+        together = colocation.partners(event)  # the published ones only (in the key: pages.event_key)
+        data["colocated_with"] = [other.slug for other in together]
+        data["colocated"] = [event_summary(other, language) for other in together]
+        return jsonify(data).get_data()
+
+    body, etag = pages.cached_bytes(key, build)
+    return conditional_response(
+        body, None, "application/json", etag=etag, cache_control=pages.PAGE_CACHE_CONTROL
+    )
 
 
 @bp.get("/events/<slug>")
@@ -45,10 +91,6 @@ def event(slug: str):  # noqa: ANN201
         found = public_event(slug) or abort(
             404, description=_("No published event with the slug %(slug)s.", slug=repr(slug))
         )
-        data = event_detail(found, programme(found), utcnow(), language)
-        together = colocation.partners(found)  # the published ones only
-        data["colocated_with"] = [other.slug for other in together]
-        data["colocated"] = [event_summary(other, language) for other in together]
-        response = jsonify(data)
+        response = _public_event_document(found, language)
     response.vary.add("Authorization")  # one URL, two answers: caches must key on the token
     return response

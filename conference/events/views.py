@@ -6,10 +6,12 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from conference import pages
 from conference.events.blueprint import bp
 from conference.events.browse import browse, parse_filters
 from conference.events.models import EventKind
 from conference.events.queries import event_for_viewer, group_by_day, programme
+from conference.sessions.models import Session
 from conference.speakers.queries import event_speakers
 
 
@@ -35,14 +37,26 @@ def index():  # noqa: ANN201
 
 @bp.get("/events/<slug>/")
 def detail(slug: str):  # noqa: ANN201
+    """Served from the page cache (conference/pages.py): the key and the seats left cost two queries
+    whatever the size of the programme; the programme is read only when the page is rendered."""
     event = event_for_viewer(slug, current_user) or abort(404)
-    sessions = programme(event)
-    return render_template(
-        "events/detail.html", event=event, days=group_by_day(sessions, event.timezone), sessions=sessions
-    )
+    programme_key, figures = pages.session_figures(event)
+
+    def render() -> str:
+        sessions = programme(event)
+        return render_template(
+            "events/detail.html", event=event, days=group_by_day(sessions, event.timezone), sessions=sessions
+        )
+
+    return pages.serve(pages.event_key(event, programme_key), render, event=event, sessions=figures)
 
 
 @bp.get("/events/<slug>/speakers/")
 def speakers(slug: str):  # noqa: ANN201
     event = event_for_viewer(slug, current_user) or abort(404)
-    return render_template("events/speakers.html", event=event, speakers=event_speakers(event))
+    programme_key = pages.programme_key(event)
+    people = pages.people_key(Session.event_id == event.id)
+    return pages.serve(
+        (*pages.event_key(event, programme_key), people),
+        lambda: render_template("events/speakers.html", event=event, speakers=event_speakers(event)),
+    )

@@ -1,4 +1,6 @@
-"""Byte caches for calendar feeds: one LRU of VEVENT bytes and one of whole feeds, per app instance."""
+"""Byte caches per app instance: for calendar feeds one LRU of VEVENT bytes and one of whole feeds; for the
+public pages (conference/pages.py) one of rendered pages. Keys are derived from the database, so every
+worker's copy is right or missing, never stale."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from flask import current_app
 
 ENTRY_CACHE_SIZE = 20000
 FEED_CACHE_SIZE = 500
+PAGE_CACHE_SIZE = 500
 
 
 class LRU:
@@ -46,6 +49,14 @@ def caches() -> tuple[LRU, LRU]:
     return caches
 
 
+def page_cache() -> LRU:
+    """Per-application cache of rendered public pages (conference/pages.py)."""
+    cache = current_app.extensions.get("page_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault("page_cache", LRU(PAGE_CACHE_SIZE))
+    return cache
+
+
 def clear_caches() -> None:
-    for cache in caches():
+    for cache in (*caches(), page_cache()):
         cache.clear()

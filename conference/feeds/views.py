@@ -7,11 +7,13 @@ import json
 import sqlalchemy as sa
 from flask import abort
 
+from conference import pages
 from conference.db import db
 from conference.events.models import Event
 from conference.events.series import public_series
 from conference.feeds import builders, links, programme_pdf, schedule_export
 from conference.feeds.blueprint import bp
+from conference.feeds.entries import config_key
 from conference.feeds.http import conditional_response, feed_response
 from conference.registrations.queries import by_feed_token
 from conference.sessions.models import Session
@@ -89,22 +91,33 @@ def registration(token: str):  # noqa: ANN201
     return feed_response(builders.registration_feed_data(found), "agenda.ics", private=True)
 
 
+def _schedule_key(event: Event) -> tuple:
+    """What a schedule export shows: the event and its programme (one aggregate query, conference/pages.py),
+    in the `?lang=` asked for."""
+    return (event.id, pages.event_key(event, pages.programme_key(event)), config_key())
+
+
 @bp.get("/events/<slug>/schedule.json")
 def schedule_json(slug: str):  # noqa: ANN201
     event = _public_event(slug)
     # Compact, without indent=: indent bypasses json's C encoder (about 5x slower on a large programme).
-    body = json.dumps(schedule_export.schedule_json(event), ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8"
+    body, etag = pages.cached_bytes(
+        _schedule_key(event),
+        lambda: json.dumps(
+            schedule_export.schedule_json(event), ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8"),
     )
-    return conditional_response(body, event.updated_at, "application/json", filename="schedule.json")
+    return conditional_response(
+        body, event.updated_at, "application/json", filename="schedule.json", etag=etag
+    )
 
 
 @bp.get("/events/<slug>/schedule.xml")
 def schedule_xml(slug: str):  # noqa: ANN201
     event = _public_event(slug)
-    body = schedule_export.schedule_xml(event)
+    body, etag = pages.cached_bytes(_schedule_key(event), lambda: schedule_export.schedule_xml(event))
     return conditional_response(
-        body, event.updated_at, "application/xml; charset=utf-8", filename="schedule.xml"
+        body, event.updated_at, "application/xml; charset=utf-8", filename="schedule.xml", etag=etag
     )
 
 

@@ -7,10 +7,12 @@ from flask import abort, render_template
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from conference import pages
 from conference.db import db
 from conference.events.queries import event_for_viewer
 from conference.sessions.blueprint import bp
 from conference.sessions.models import Session
+from conference.speakers.invitations import settings_for
 from conference.speakers.models import Assignment
 
 
@@ -22,4 +24,15 @@ def detail(slug: str, session_id: int):  # noqa: ANN201
         .where(Session.id == session_id, Session.event_id == event.id)
         .options(joinedload(Session.room), selectinload(Session.assignments).joinedload(Assignment.person))
     ).first() or abort(404)
-    return render_template("sessions/detail.html", event=event, session=session)
+    # The key: the event, this session's row (not its seats: a hole) and its people, all loaded already.
+    shown = pages.fingerprint(
+        pages.columns(session, skip=("seats_taken",)),
+        pages.columns(session.room),
+        pages.columns(settings_for(event)),  # who is public: "confirmed only"
+        tuple((pages.columns(a), pages.columns(a.person)) for a in session.assignments),
+    )
+    return pages.serve(
+        pages.event_key(event, shown),
+        lambda: render_template("sessions/detail.html", event=event, session=session),
+        sessions={session.id: pages.figures_of(session)},
+    )

@@ -6,6 +6,7 @@ from flask import Response, abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from conference import pages
 from conference.auth.permissions import may_edit_person
 from conference.db import db
 from conference.speakers import invitations, photos
@@ -22,14 +23,33 @@ PHOTO_CACHE = "public, max-age=31536000, immutable"
 @bp.get("/speakers/<slug>/")
 def detail(slug: str):  # noqa: ANN201
     person = public_person(slug) or abort(404)
-    sizes = photos.sizes(person) if person.shows("photo") else []
-    return render_template(
-        "speakers/detail.html",
-        person=person,
-        schedule=speaker_schedule(person),
-        photo_sizes=sizes,
-        open_graph=open_graph(person, sizes),
+    schedule = speaker_schedule(person)
+    # The key: the person and every session, event, room and co-speaker the page shows (loaded already).
+    shown = pages.fingerprint(
+        pages.columns(person),
+        tuple(
+            (
+                pages.columns(a),
+                pages.columns(a.session, skip=("seats_taken",)),
+                pages.columns(a.session.event, skip=("seats_taken_in_person", "seats_taken_online")),
+                pages.columns(a.session.room),
+                tuple((pages.columns(o), pages.columns(o.person)) for o in a.session.assignments),
+            )
+            for a in schedule
+        ),
     )
+
+    def render() -> str:
+        sizes = photos.sizes(person) if person.shows("photo") else []
+        return render_template(
+            "speakers/detail.html",
+            person=person,
+            schedule=schedule,
+            photo_sizes=sizes,
+            open_graph=open_graph(person, sizes),
+        )
+
+    return pages.serve((person.id, shown), render)
 
 
 def open_graph(person: Person, sizes: list[photos.Size]) -> dict:

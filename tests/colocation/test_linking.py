@@ -270,3 +270,34 @@ def test_moving_an_event_to_another_group_keeps_the_others_together(app, world) 
     ).first()
     assert last.action == "colocation.changed"
     assert last.before == {"colocated_with": ["workshop"]} and last.after == {"colocated_with": []}
+
+
+def test_the_cached_event_page_and_document_change_when_events_are_linked_or_a_partner_changes(
+    app, world
+) -> None:  # noqa: ANN001
+    """The public event page and API document are served from the page cache (conference/pages.py): linking,
+    a partner's new title and a partner's unpublishing each give a new answer, never the cached one."""
+    from conference.events.models import Event
+
+    by_slug = {e.slug: e for e in db.session.scalars(sa.select(Event))}
+    visitor = app.test_client()
+    first = visitor.get("/events/symposium/")
+    document = visitor.get("/api/v1/events/symposium")
+    assert "Congress" not in first.get_data(as_text=True) and document.json["colocated_with"] == []
+    assert (
+        visitor.get("/events/symposium/", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    )
+
+    colocation.set_colocated(None, by_slug["symposium"], [by_slug["congress"]])
+    linked = visitor.get("/events/symposium/", headers={"If-None-Match": first.headers["ETag"]})
+    assert linked.status_code == 200 and "Congress" in linked.get_data(as_text=True)
+    assert visitor.get("/api/v1/events/symposium").json["colocated_with"] == ["congress"]
+
+    db.session.execute(sa.update(Event).where(Event.slug == "congress").values(title="Congress of Asia"))
+    db.session.commit()
+    assert "Congress of Asia" in visitor.get("/events/symposium/").get_data(as_text=True)
+
+    db.session.execute(sa.update(Event).where(Event.slug == "congress").values(status=EventStatus.DRAFT))
+    db.session.commit()
+    assert "Congress of Asia" not in visitor.get("/events/symposium/").get_data(as_text=True)
+    assert visitor.get("/api/v1/events/symposium").json["colocated_with"] == []

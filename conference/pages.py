@@ -1,0 +1,348 @@
+"""Public pages served like the feeds: rendered once per state of what they show, kept as bytes, answered
+with strong ETags and 304s (the HTTP rule is the feeds' one, conference/feeds/http.py; the LRU is theirs too,
+conference/feeds/cache.py).
+
+A page's key is derived from the database on every request, never from process memory alone, so that
+several workers and machines stay correct: the event row (its `updated_at`, moved by every change to the
+event or its programme, and its columns, for two changes within one second), one row per session (id,
+revision, updated_at) and what else the page shows (hosts, series, people), plus the request's language,
+viewer zone, query string and `BASE_URL`. The bytes are kept per process (`page_cache`).
+
+Seats left change with every registration but the programme does not: they are holes in the cached
+bytes. While a page is rendered for the cache, `live_event_seats`/`live_session_seats` write a marker
+(`\\x00h<n>\\x00`) and remember what belongs there; every answer fills the holes from the counters read in
+the same request (one query for the whole programme) and splices them in. The ETag is the digest of the
+cached bytes and of the filled holes.
+
+Only pages that are the same for every visitor are shared: an organiser who is logged in (menu with a
+CSRF token, drafts) or a visitor with a flash message waiting is served a fresh page, and a page whose
+rendering touched the session or made a CSRF token is never stored. The CSP has no nonces (no inline
+script or style at all, conference/security.py), so cached bytes carry nothing per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, g, request, session
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from conference.db import db
+from conference.events import colocation
+from conference.events.models import Event
+from conference.feeds.cache import page_cache
+from conference.feeds.http import conditional_response
+from conference.registrations.availability import event_seats_left, registration_state
+from conference.sessions.models import Session, SessionStatus
+from conference.viewer_zone import viewer_zone, zone_error
+
+HTML = "text/html; charset=utf-8"
+# Shared caches may keep a page but must ask every time (seats left change without a new programme).
+PAGE_CACHE_CONTROL = "public, no-cache"
+_HOLES = "conference.page_holes"
+# The settings a page shows (links, the site's name, hashtag links): part of every page's key.
+PAGE_SETTINGS = ("BASE_URL", "SITE_NAME", "HASHTAG_URL", "LANGUAGES")
+
+
+@dataclass(frozen=True)
+class SessionFigures:
+    """What a session's seats-left text needs, read fresh on every request."""
+
+    capacity: int | None
+    seats_taken: int
+    registration_enabled: bool
+    cancelled: bool
+
+
+@dataclass
+class Rendered:
+    parts: tuple[bytes, ...]  # len(holes) + 1 pieces of the page between the holes
+    holes: tuple[tuple, ...]  # ("event", mode) or ("session", style, session id)
+    digest: bytes
+    last: tuple | None = None  # (figures, etag, body) of the last answer made from it
+
+
+def fingerprint(*values: object) -> str:
+    """A short digest of values (reprs of column values, JSON included): part of a page's key."""
+    return hashlib.sha256(repr(values).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def columns(obj: object | None, *, skip: Iterable[str] = ()) -> tuple:
+    """Every column value of a loaded row (what a page may show of it), except `skip`."""
+    if obj is None:
+        return ()
+    skipped = set(skip)
+    mapper = sa.inspect(type(obj))
+    return tuple(getattr(obj, attr.key) for attr in mapper.column_attrs if attr.key not in skipped)
+
+
+# --- seats left: the holes -----------------------------------------------------------------------------
+
+
+def seats_phrase(left: int | None) -> str:
+    """An event's seats left for one attendance mode (registration box, registration form)."""
+    if left is None:
+        return _("seats available")
+    if left == 0:
+        return _("full: waiting list")
+    return ngettext("%(num)s seat left", "%(num)s seats left", left)
+
+
+def _session_text(style: str, figures: SessionFigures | None) -> Markup:
+    if figures is None or figures.capacity is None or not figures.registration_enabled or figures.cancelled:
+        return Markup("")
+    text = _(
+        "%(left)s of %(total)s seats left",
+        left=max(figures.capacity - figures.seats_taken, 0),
+        total=figures.capacity,
+    )
+    if style == "facts":  # the session page's list of facts
+        return Markup("<dt>{}</dt>\n      <dd>{}</dd>").format(_("Seats"), text)
+    return Markup(" · {}").format(text)  # a line of the programme
+
+
+def figures_of(s: Session) -> SessionFigures:
+    return SessionFigures(
+        s.capacity, s.seats_taken, s.registration_enabled, s.status == SessionStatus.CANCELLED
+    )
+
+
+def _hole(spec: tuple, live: Callable[[], Markup]) -> Markup:
+    holes = g.get(_HOLES)
+    if holes is None:  # not rendering for the cache: the text itself
+        return live()
+    holes.append(spec)
+    return Markup("\x00h{}\x00").format(len(holes) - 1)
+
+
+def live_event_seats(event: Event, mode: str) -> Markup:
+    """`{{ live_event_seats(event, "online") }}`: the event's seats left, filled in on every answer."""
+    return _hole(("event", mode), lambda: Markup("{}").format(seats_phrase(event_seats_left(event, mode))))
+
+
+def live_session_seats(s: Session, style: str = "line") -> Markup:
+    """`{{ live_session_seats(s) }}`: " · 3 of 20 seats left" (or nothing), filled in on every answer."""
+    return _hole(("session", style, s.id), lambda: _session_text(style, figures_of(s)))
+
+
+_PROGRAMME = sa.select(
+    sa.func.count(Session.id),
+    sa.func.coalesce(sa.func.sum(Session.revision), 0),
+    sa.func.coalesce(sa.func.sum(Session.id), 0),
+    sa.func.max(Session.updated_at),
+)
+_FIGURES = sa.select(
+    Session.id, Session.capacity, Session.seats_taken, Session.registration_enabled, Session.status
+).order_by(Session.id)
+
+
+def programme_key(event: Event) -> str:
+    """One aggregate query: the fingerprint of the event's programme, and who of its people is public (the
+    speaker settings' "confirmed only", which may change within the second of the last change)."""
+    from conference.speakers.models import SpeakerSettings
+
+    confirmed_only = (
+        sa.select(SpeakerSettings.confirmed_only)
+        .where(SpeakerSettings.event_id == event.id)
+        .scalar_subquery()
+    )
+    query = _PROGRAMME.add_columns(confirmed_only).where(Session.event_id == event.id)
+    return fingerprint(tuple(db.session.execute(query).one()))
+
+
+def session_figures(event: Event) -> tuple[str, dict[int, SessionFigures]]:
+    """Two small queries whatever the size of the programme: its fingerprint (`programme_key`) and the seat
+    figures of the sessions that have a capacity (the others show no seats left)."""
+    programme = programme_key(event)
+    condition = Session.event_id == event.id
+    rows = db.session.execute(_FIGURES.where(condition, Session.capacity.is_not(None))).all()
+    figures = {
+        r.id: SessionFigures(
+            r.capacity, r.seats_taken, r.registration_enabled, r.status == SessionStatus.CANCELLED
+        )
+        for r in rows
+    }
+    return programme, figures
+
+
+def _fill(spec: tuple, event: Event | None, sessions: Mapping[int, SessionFigures]) -> str:
+    if spec[0] == "event":
+        return str(Markup("{}").format(seats_phrase(event_seats_left(event, spec[1])))) if event else ""
+    return str(_session_text(spec[1], sessions.get(spec[2])))
+
+
+class _Filler:
+    """Fills the holes of one answer: each translated phrase looked up once, each distinct figure once."""
+
+    def __init__(self, event: Event | None, sessions: Mapping[int, SessionFigures]) -> None:
+        self.event, self.sessions = event, sessions
+        self.memo: dict[tuple, bytes] = {}
+
+    def __call__(self, spec: tuple) -> bytes:
+        if spec[0] == "event":
+            memo_key: tuple = spec
+        else:
+            memo_key = (spec[1], self.sessions.get(spec[2]))
+            if memo_key[1] is None:
+                return b""
+        text = self.memo.get(memo_key)
+        if text is None:
+            text = self.memo[memo_key] = _fill(spec, self.event, self.sessions).encode("utf-8")
+        return text
+
+
+# --- the cache -----------------------------------------------------------------------------------------
+
+
+def shareable() -> bool:
+    """Whether this visitor may get (and leave) the page everyone gets: not logged in, no flash waiting."""
+    return not current_user.is_authenticated and "_flashes" not in session
+
+
+def _personal_after_render() -> bool:
+    """Whether rendering made something for this visitor alone (a CSRF token, a flash read, the session)."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    return bool(session.modified or g.get(field))
+
+
+def _capture(render: Callable[[], str]) -> tuple[Rendered, bool]:
+    """Render with holes; (the page, whether it may be stored for everyone)."""
+    setattr(g, _HOLES, [])
+    try:
+        html = render()
+        holes = tuple(getattr(g, _HOLES))
+    finally:
+        g.pop(_HOLES, None)
+    pieces = html.encode("utf-8").split(b"\x00")
+    if len(pieces) != 2 * len(holes) + 1:  # a NUL in the content: keep nothing, fill nothing
+        raise ValueError("page content holds NUL")
+    order = [int(pieces[i][1:]) for i in range(1, len(pieces), 2)]
+    parts = tuple(pieces[0::2])
+    ordered = tuple(holes[i] for i in order)
+    digest = hashlib.sha256(b"".join(parts) + repr(ordered).encode()).digest()
+    return Rendered(parts, ordered, digest), not _personal_after_render()
+
+
+def serve(
+    key: tuple,
+    render: Callable[[], str],
+    *,
+    event: Event | None = None,
+    sessions: Mapping[int, SessionFigures] | None = None,
+) -> Response:
+    """The page for `key` (what it shows, derived from the database), from the cache or rendered now,
+    with its holes filled from `event` and `sessions`; a strong ETag, 304 when the client's copy is current."""
+    if not shareable():
+        return Response(render(), content_type=HTML)
+    full_key = (
+        request.endpoint,
+        request.path,
+        request.query_string,
+        str(get_locale()),
+        viewer_zone(),
+        zone_error(),
+        repr([current_app.config.get(name) for name in PAGE_SETTINGS]),
+        *key,
+    )
+    cache = page_cache()
+    rendered = cache.get(full_key)
+    if rendered is None:
+        try:
+            rendered, keep = _capture(render)
+        except ValueError:
+            return Response(render(), content_type=HTML)
+        if keep:
+            cache.put(full_key, rendered)
+    sessions = sessions or {}
+    # The figures this answer shows: when they are those of the last answer, its bytes are reused as they are.
+    figures_key = (
+        (event.seats_taken_in_person, event.seats_taken_online) if event is not None else None,
+        tuple(sessions.items()),
+    )
+    last = rendered.last
+    if last is not None and last[0] == figures_key:
+        _key, etag, body = last
+    else:
+        fill = _Filler(event, sessions)
+        texts = [fill(spec) for spec in rendered.holes]
+        etag = hashlib.sha256(rendered.digest + b"\x00".join(texts)).hexdigest()[:40]
+        pieces = [rendered.parts[0]]
+        for text, part in zip(texts, rendered.parts[1:], strict=True):
+            pieces.append(text)
+            pieces.append(part)
+        body = b"".join(pieces)
+        rendered.last = (figures_key, etag, body)
+    return conditional_response(body, None, HTML, etag=etag, cache_control=PAGE_CACHE_CONTROL)
+
+
+def event_key(event: Event, programme: str, now: datetime | None = None) -> tuple:
+    """What the event's pages show of the event itself: its row, hosts and partners, series, publications,
+    its co-located events, the programme's fingerprint and whether registration is open (which changes with
+    the clock)."""
+    links = tuple((columns(link), columns(link.organisation)) for link in event.organisation_links)
+    colocated = tuple(columns(other) for other in colocation.partners(event))  # "Also here" (published)
+    related = (links, columns(event.series), tuple(columns(p) for p in event.publications), colocated)
+    return (
+        event.id,
+        event.updated_at,
+        fingerprint(columns(event, skip=("seats_taken_in_person", "seats_taken_online")), related),
+        programme,
+        registration_state(event, now),
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        live_event_seats=live_event_seats, live_session_seats=live_session_seats, seats_phrase=seats_phrase
+    )
+
+
+def people_key(condition: sa.ColumnElement[bool]) -> str:
+    """One aggregate query over every assignment of the sessions matching `condition` and its person: the
+    speakers page's part of its key (people's profile changes move their `updated_at`; the lengths catch two
+    changes within one second)."""
+    from conference.speakers.models import Assignment, Person
+
+    length = sa.func.length
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(Assignment.id),
+            sa.func.coalesce(sa.func.sum(Assignment.id), 0),
+            sa.func.coalesce(sa.func.sum(Assignment.person_id), 0),
+            sa.func.max(Person.updated_at),
+            sa.func.coalesce(
+                sa.func.sum(
+                    length(Person.name)
+                    + sa.func.coalesce(length(Person.bio), 0)
+                    + sa.func.coalesce(length(Person.position), 0)
+                    + sa.func.coalesce(length(Person.affiliation), 0)
+                    + sa.func.coalesce(length(Person.photo_digest), 0)
+                ),
+                0,
+            ),
+        )
+        .select_from(Assignment)
+        .join(Person, Person.id == Assignment.person_id)
+        .join(Session, Session.id == Assignment.session_id)
+        .where(condition)
+    ).one()
+    return fingerprint(tuple(row))
+
+
+def cached_bytes(key: tuple, build: Callable[[], bytes]) -> tuple[bytes, str]:
+    """A document made for everyone (schedule export, the API's event), kept under `key` with its ETag."""
+    cache = page_cache()
+    full_key = (request.endpoint, current_app.config["BASE_URL"], *key)
+    found = cache.get(full_key)
+    if found is None:
+        body = build()
+        found = (body, hashlib.sha256(body).hexdigest()[:40])
+        cache.put(full_key, found)
+    return found

@@ -1,0 +1,213 @@
+"""Public pages served like the feeds (conference/pages.py): strong ETags and 304s, keys derived from the
+database (changes, languages, zones, several workers), seats left filled in on every answer, and nobody
+served a page made for somebody else."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from urllib.error import HTTPError
+
+import pytest
+
+from conference.db import db
+from conference.events.models import EventStatus
+from conference.sessions.models import Session
+from conference.speakers.models import Role
+from tests.factories import add_member, make_event, make_person, make_session, make_user
+from tests.organise.helpers import Visitor
+
+PAGES = [
+    "/events/cached/",
+    "/events/cached/speakers/",
+    "/events/cached/sessions/{session}/",
+    "/speakers/ada-cached/",
+    "/events/cached/schedule.xml",
+    "/events/cached/schedule.json",
+    "/api/v1/events/cached",
+]
+
+
+@pytest.fixture
+def world(app):  # noqa: ANN001, ANN201
+    event = make_event(slug="cached", capacity_in_person=5)
+    ada = make_person(slug="ada-cached", name="Ada Lovelace")
+    panel = make_session(event, title="Engines", capacity=3, people=[(ada, Role.SPEAKER)])
+    db.session.commit()
+    return {"event": event, "session": panel, "ada": ada}
+
+
+def _get(base: str, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(base + path, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback test server)
+            return response.status, dict(response.headers), response.read()
+    except HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_unchanged_page_answers_304_to_its_etag(live_server, world, page) -> None:  # noqa: ANN001
+    path = page.format(session=world["session"].id)
+    status, headers, body = _get(live_server, path)
+    assert status == 200 and body
+    etag = headers["ETag"]
+    assert etag.startswith('"') and not etag.startswith("W/")  # strong
+    status, again, body = _get(live_server, path, {"If-None-Match": etag})
+    assert status == 304 and body == b""
+    assert again["ETag"] == etag
+    # The same bytes from the cache as from the first rendering.
+    assert _get(live_server, path)[2] == _get(live_server, path)[2]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_etag_changes_after_a_programme_change(client, world, page) -> None:  # noqa: ANN001
+    path = page.format(session=world["session"].id)
+    first = client.get(path)
+    assert "Engines" in first.get_data(as_text=True)
+    world["session"].title = "Difference engines"
+    db.session.commit()
+    second = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert second.status_code == 200
+    assert second.headers["ETag"] != first.headers["ETag"]
+    assert "Difference engines" in second.get_data(as_text=True)
+
+
+def test_etag_changes_with_language_and_zone(live_server, world) -> None:  # noqa: ANN001
+    _s, english, english_page = _get(live_server, "/events/cached/")
+    _s, japanese, japanese_page = _get(live_server, "/events/cached/", {"Accept-Language": "ja"})
+    assert b'<html lang="ja"' in japanese_page and b'<html lang="en"' in english_page
+    assert japanese["ETag"] != english["ETag"]
+    assert "Accept-Language" in japanese["Vary"] and "Cookie" in japanese["Vary"]
+    # A client that had the English page gets the Japanese one, not a 304.
+    status, _h, again = _get(
+        live_server, "/events/cached/", {"Accept-Language": "ja", "If-None-Match": english["ETag"]}
+    )
+    assert status == 200 and b'<html lang="ja"' in again
+    _s, seoul, seoul_page = _get(live_server, "/events/cached/?tz=Asia/Seoul")
+    assert seoul["ETag"] not in (english["ETag"], japanese["ETag"])
+    assert b"KST" in seoul_page and b"KST" not in english_page
+    assert "tz=Asia/Seoul" in seoul["Set-Cookie"]  # Set-Cookie is still made per request
+    # The cookie remembers the zone: the next page without ?tz= is the Seoul one (from the cache).
+    _s, remembered, page = _get(live_server, "/events/cached/", {"Cookie": "tz=Asia/Seoul"})
+    assert b"KST" in page and "Set-Cookie" not in remembered
+    _s, by_cookie, page = _get(live_server, "/events/cached/", {"Cookie": "lang=ko"})
+    assert b'<html lang="ko"' in page and by_cookie["ETag"] not in (english["ETag"], japanese["ETag"])
+    assert _get(live_server, "/events/cached/")[1]["ETag"] == english["ETag"]
+
+
+def test_a_registration_changes_seats_left_without_rendering_the_programme_again(
+    live_server, world, count_queries
+) -> None:  # noqa: ANN001
+    session_id = world["session"].id
+    _status, _headers, cold = _get(live_server, "/events/cached/")
+    assert "3 of 3 seats left" in cold.decode() and "5 seats left" in cold.decode()
+    db.session.expire_all()
+    with count_queries() as cached:
+        _status, steady_headers, steady = _get(live_server, "/events/cached/")
+    assert steady == cold
+
+    body = {
+        "name": "Eve",
+        "email": "eve@example.org",
+        "attendance_mode": "in_person",
+        "consent": True,
+        "session_ids": [session_id],
+    }
+    request = urllib.request.Request(
+        live_server + "/api/v1/events/cached/registrations",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback test server)
+        assert response.status == 201
+
+    db.session.expire_all()
+    with count_queries() as after:
+        status, headers, html = _get(
+            live_server, "/events/cached/", {"If-None-Match": steady_headers["ETag"]}
+        )
+    assert status == 200 and headers["ETag"] != steady_headers["ETag"]
+    text = html.decode()
+    assert "2 of 3 seats left" in text and "4 seats left" in text
+    # Not rendered again: the programme (sessions, rooms, people) was not read, as for a cached answer.
+    assert after.count == cached.count
+    assert not any("FROM assignments" in s or "FROM rooms" in s for s in after.statements), after.statements
+    session_page = _get(live_server, f"/events/cached/sessions/{session_id}/")[2].decode()
+    assert "2 of 3 seats left" in session_page
+    assert (
+        _get(live_server, "/api/v1/events/cached")[2]
+        and json.loads(_get(live_server, "/api/v1/events/cached")[2])["sessions"][0]["seats_left"] == 2
+    )
+
+
+def test_an_organiser_never_gets_the_anonymous_page_and_nobody_gets_the_organisers(app, world) -> None:  # noqa: ANN001
+    organiser = make_user(email="org-cache@example.org")
+    add_member(world["event"], organiser)
+    db.session.commit()
+    anonymous, signed_in = Visitor(app), Visitor(app, organiser)
+    first = anonymous.get("/events/cached/")
+    assert "Log out" not in first.get_data(as_text=True)
+    mine = signed_in.get("/events/cached/")
+    page = mine.get_data(as_text=True)
+    assert "Log out" in page and 'name="csrf_token"' in page
+    assert mine.headers["Cache-Control"] == "no-store" and "ETag" not in mine.headers
+    later = anonymous.get("/events/cached/")
+    assert "Log out" not in later.get_data(as_text=True) and "csrf_token" not in later.get_data(as_text=True)
+    assert later.headers["ETag"] == first.headers["ETag"]
+    # The organiser first, then a visitor: the organiser's page was not stored.
+    world["event"].title = "Renamed"
+    db.session.commit()
+    assert "Log out" in signed_in.get("/events/cached/").get_data(as_text=True)
+    assert "Log out" not in anonymous.get("/events/cached/").get_data(as_text=True)
+    # A draft is shown to its team only and never stored for anyone.
+    world["event"].status = EventStatus.DRAFT
+    db.session.commit()
+    assert "Draft" in signed_in.get("/events/cached/").get_data(as_text=True)
+    assert anonymous.get("/events/cached/").status_code == 404
+
+
+def test_a_flash_waiting_is_shown_and_not_shared(app, world) -> None:  # noqa: ANN001
+    visitor, other = Visitor(app), Visitor(app)
+    other.get("/events/cached/")  # the page everyone gets is in the cache
+    with visitor.client.session_transaction() as session:
+        session["_flashes"] = [("success", "Your registration is confirmed.")]
+    assert "Your registration is confirmed." in visitor.get("/events/cached/").get_data(as_text=True)
+    assert "Your registration is confirmed." not in other.get("/events/cached/").get_data(as_text=True)
+    assert "Your registration is confirmed." not in visitor.get("/events/cached/").get_data(as_text=True)
+
+
+def test_two_workers_sharing_one_database_stay_correct(make_app, app, world) -> None:  # noqa: ANN001
+    """Each app instance has its own cache (like each gunicorn worker); a change made through one is seen by
+    the other at once, because keys come from the database."""
+    other = make_app()
+    first, second = Visitor(app), Visitor(other)  # each request in its own app context, as when served
+    session_id = world["session"].id
+    for client in (first, second):
+        assert "Engines" in client.get("/events/cached/").get_data(as_text=True)
+    with other.app_context():
+        found = db.session.get(Session, session_id)
+        found.title = "Analytical engines"
+        db.session.commit()
+        db.session.remove()
+    for client in (first, second):
+        assert "Analytical engines" in client.get("/events/cached/").get_data(as_text=True)
+        assert "Analytical engines" in client.get("/events/cached/schedule.xml").get_data(as_text=True)
+
+
+def test_gunicorn_workers_freeze_their_start_up_heap() -> None:
+    """gunicorn.conf.py's post_worker_init hook moves what the loaded worker holds out of the collector's reach."""
+    import gc
+    import runpy
+    from pathlib import Path
+
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    before, thresholds = gc.get_freeze_count(), gc.get_threshold()
+    try:
+        config["post_worker_init"](None)
+        assert gc.get_freeze_count() > before
+        assert gc.get_threshold() == config["GC_THRESHOLDS"] != thresholds
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
