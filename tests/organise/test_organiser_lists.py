@@ -47,6 +47,8 @@ def add_registrations(event, n: int, *, start: int = 0, status=RegistrationStatu
         for i in range(start, start + n)
     ]
     db.session.execute(sa.insert(Registration), rows)
+    if status == RegistrationStatus.CONFIRMED:  # each holds an event seat, as registering leaves it
+        event.seats_taken_in_person += n
     db.session.commit()
 
 
