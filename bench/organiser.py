@@ -143,6 +143,23 @@ def load(slug: str, size: int, owner: User) -> tuple[Event, str]:
             ],
         )
         db.session.commit()
+    # The seat counters, as registering through the operations would have left them (the pages read them).
+    confirmed_seats = (
+        sa.select(sa.func.count())
+        .select_from(SessionSeat)
+        .where(SessionSeat.session_id == Session.id, SessionSeat.status == SeatStatus.CONFIRMED)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        sa.update(Session).where(Session.event_id == event.id).values(seats_taken=confirmed_seats),
+        execution_options={"synchronize_session": False},
+    )
+    event.seats_taken_in_person = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED
+        )
+    )
+    db.session.commit()
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(sa.text("ANALYZE"))

@@ -88,6 +88,16 @@ class Registration(db.Model):
         # from these indexes alone (never a sort or a scan of the whole table).
         sa.Index("ix_registrations_event_created", "event_id", "created_at", "id"),
         sa.Index("ix_registrations_event_status", "event_id", "status"),
+        # The check-in desk counts the confirmed registrations checked in (per mode, and their seats per
+        # session) from this index alone: a range of the arrivals, never the whole event.
+        sa.Index(
+            "ix_registrations_event_arrivals",
+            "event_id",
+            "status",
+            "checked_in_at",
+            "attendance_mode",
+            "erased_at",
+        ),
         # The search of the list and the check-in desk (name or email contains the words typed): trigram
         # indexes on PostgreSQL (pg_trgm, created by the migration; ILIKE '%...%' uses them), plain indexes
         # on SQLite. A check-in code is found by its unique index.
@@ -172,6 +182,8 @@ class SessionSeat(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("registration_id", "session_id", name="registration_session"),
         sa.Index("ix_session_seats_session_status", "session_id", "status", "created_at"),
+        # A registration's confirmed seats without reading the seats (the check-in desk's counts per session).
+        sa.Index("ix_session_seats_registration_status", "registration_id", "status", "session_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,10 +13,12 @@ from conference.events.models import Event
 from conference.registrations.models import (
     Question,
     Registration,
+    RegistrationMode,
     RegistrationStatus,
     SeatStatus,
     SessionSeat,
 )
+from conference.registrations.seats import event_taken_and_capacity
 from conference.sessions.models import Session, SessionStatus
 
 
@@ -206,92 +208,103 @@ def find_for_checkin(event: Event, q: str, cap: int = SEARCH_CAP) -> tuple[list[
     return sorted(rows[:cap], key=lambda row: (row.name.casefold(), row.id)), len(rows) > cap
 
 
+# The counts every organiser page shows come from the seat counters where there is one (an event's seats per
+# attendance mode, a session's seats: `conference.registrations.seats`, kept exact by the same UPDATEs that
+# guarantee capacity; a confirmed registration is exactly one that holds its mode's event seat, a confirmed
+# seat exactly one that took its session's seat) and otherwise from index ranges that hold only the rows
+# counted (waiting lists, ended registrations, arrivals): nothing here reads every registration of an event.
+_NOT_CONFIRMED = [s for s in RegistrationStatus if s != RegistrationStatus.CONFIRMED]
+
+
+def _confirmed(event: Event) -> dict[RegistrationMode, int]:
+    """Confirmed registrations per attendance mode: the event's seat counters."""
+    return {mode: event_taken_and_capacity(event, mode)[0] for mode in RegistrationMode}
+
+
 def status_counts(event: Event) -> dict[str, int]:
+    """Registrations per status: confirmed from the seat counters, the others from the (event_id, status)
+    index's ranges of those statuses."""
     rows = db.session.execute(
         sa.select(Registration.status, sa.func.count())
-        .where(Registration.event_id == event.id)
+        .where(Registration.event_id == event.id, Registration.status.in_(_NOT_CONFIRMED))
         .group_by(Registration.status)
     )
     counts = {s.value: 0 for s in RegistrationStatus}
-    counts.update({status.value if hasattr(status, "value") else status: n for status, n in rows})
+    counts.update({RegistrationStatus(status).value: n for status, n in rows})
+    counts[RegistrationStatus.CONFIRMED.value] = sum(_confirmed(event).values())
     return counts
 
 
+def _waitlisted(session_ids: list[int]) -> dict[int, int]:
+    if not session_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(SessionSeat.session_id, sa.func.count())
+            .where(SessionSeat.session_id.in_(session_ids), SessionSeat.status == SeatStatus.WAITLISTED)
+            .group_by(SessionSeat.session_id)
+        ).all()
+    )
+
+
 def session_counts(event: Event) -> list[tuple[Session, int, int]]:
-    """(session, confirmed, waitlisted) for each session that takes registrations."""
-    sessions = list(
-        db.session.scalars(
+    """(session, confirmed, waitlisted) for each session that takes registrations: confirmed is the
+    session's seat counter, waitlisted a count of the waiting list's index range."""
+    sessions = [
+        s
+        for s in db.session.scalars(
             sa.select(Session).where(Session.event_id == event.id).order_by(Session.starts_at, Session.id)
         )
-    )
-    rows = db.session.execute(
-        sa.select(SessionSeat.session_id, SessionSeat.status, sa.func.count())
-        .join(Session)
-        .where(Session.event_id == event.id)
-        .group_by(SessionSeat.session_id, SessionSeat.status)
-    )
-    counts: dict[tuple[int, str], int] = {}
-    for session_id, status, n in rows:
-        counts[(session_id, status.value if hasattr(status, "value") else status)] = n
-    return [
-        (s, counts.get((s.id, "confirmed"), 0), counts.get((s.id, "waitlisted"), 0))
-        for s in sessions
         if s.registration_enabled
     ]
+    waiting = _waitlisted([s.id for s in sessions])
+    return [(s, s.seats_taken, waiting.get(s.id, 0)) for s in sessions]
 
 
 def checkin_counts(event: Event) -> dict:
     """Who has arrived, for the check-in desk's live counter: confirmed registrations checked in and
     expected, in all, per attendance mode and per session (confirmed seats, cancelled sessions left out).
-    Two grouped queries, whatever the number of registrants."""
+    Expected comes from the seat counters; arrivals from the index range of the confirmed registrations
+    checked in (and their seats), so the work grows with the arrivals counted, never with the event."""
     from conference.labels import label
-    from conference.registrations.models import RegistrationMode
 
-    arrived = Registration.checked_in_at.is_not(None)
-    confirmed = sa.and_(
+    arrived = sa.and_(
         Registration.event_id == event.id,
         Registration.status == RegistrationStatus.CONFIRMED,
+        Registration.checked_in_at.is_not(None),
         Registration.erased_at.is_(None),
     )
-    by_mode = {
-        mode: (expected, checked or 0)
-        for mode, expected, checked in db.session.execute(
-            sa.select(
-                Registration.attendance_mode,
-                sa.func.count(),
-                sa.func.sum(sa.case((arrived, 1), else_=0)),
-            )
-            .where(confirmed)
+    checked = dict(
+        db.session.execute(
+            sa.select(Registration.attendance_mode, sa.func.count())
+            .where(arrived)
             .group_by(Registration.attendance_mode)
-        )
-    }
+        ).all()
+    )
     sessions = db.session.execute(
-        sa.select(
-            Session.id,
-            Session.title,
-            Session.starts_at,
-            sa.func.count(Registration.id),
-            sa.func.sum(sa.case((arrived, 1), else_=0)),
-        )
-        .outerjoin(
-            SessionSeat,
-            sa.and_(SessionSeat.session_id == Session.id, SessionSeat.status == SeatStatus.CONFIRMED),
-        )
-        .outerjoin(Registration, sa.and_(Registration.id == SessionSeat.registration_id, confirmed))
+        sa.select(Session.id, Session.title, Session.seats_taken)
         .where(
             Session.event_id == event.id,
             Session.registration_enabled,
             Session.status != SessionStatus.CANCELLED,
         )
-        .group_by(Session.id, Session.title, Session.starts_at)
         .order_by(Session.starts_at, Session.id)
     ).all()
+    checked_seats = dict(
+        db.session.execute(
+            sa.select(SessionSeat.session_id, sa.func.count())
+            .join(Registration, Registration.id == SessionSeat.registration_id)
+            .where(arrived, SessionSeat.status == SeatStatus.CONFIRMED)
+            .group_by(SessionSeat.session_id)
+        ).all()
+    )
+    expected = _confirmed(event)
     modes = [
         {
             "mode": mode.value,
             "label": label(mode),
-            "checked_in": by_mode.get(mode, (0, 0))[1],
-            "expected": by_mode.get(mode, (0, 0))[0],
+            "checked_in": checked.get(mode, 0),
+            "expected": expected[mode],
         }
         for mode in RegistrationMode
     ]
@@ -300,6 +313,7 @@ def checkin_counts(event: Event) -> dict:
         "expected": sum(m["expected"] for m in modes),
         "modes": modes,
         "sessions": [
-            {"id": row[0], "title": row[1], "checked_in": row[4] or 0, "expected": row[3]} for row in sessions
+            {"id": sid, "title": title, "checked_in": checked_seats.get(sid, 0), "expected": taken}
+            for sid, title, taken in sessions
         ],
     }

@@ -47,6 +47,8 @@ def add_registrations(event, n: int, *, start: int = 0, status=RegistrationStatu
         for i in range(start, start + n)
     ]
     db.session.execute(sa.insert(Registration), rows)
+    if status == RegistrationStatus.CONFIRMED:  # each holds an event seat, as registering leaves it
+        event.seats_taken_in_person += n
     db.session.commit()
 
 
@@ -281,6 +283,22 @@ def test_the_csv_is_a_stream_of_one_piece_per_batch(app, team, monkeypatch) -> N
         pieces = list(response.response)
         response.close()
     assert [piece.count(b"\n") for piece in pieces] == [1, 10, 10, 5]
+    body = b"".join(pieces).decode()
+    assert [row[2] for row in csv.reader(io.StringIO(body))][1:] == [f"Person {i:04d}" for i in range(25)]
+
+
+def test_the_csv_first_rows_leave_in_a_small_batch(app, team, monkeypatch) -> None:  # noqa: ANN001
+    """The first batch is FIRST_BATCH rows (the first bytes do not wait for a full batch), then BATCH each,
+    in the list's order without a gap or a repeat at the batches' edges."""
+    monkeypatch.setattr(export, "FIRST_BATCH", 3)
+    monkeypatch.setattr(export, "BATCH", 10)
+    add_registrations(team.event, 25)
+    owner = Visitor(app, team.owner)
+    with app.app_context():
+        response = owner.client.get(LIST + "export.csv", buffered=False)
+        pieces = list(response.response)
+        response.close()
+    assert [piece.count(b"\n") for piece in pieces] == [1, 3, 10, 10, 2]
     body = b"".join(pieces).decode()
     assert [row[2] for row in csv.reader(io.StringIO(body))][1:] == [f"Person {i:04d}" for i in range(25)]
 
