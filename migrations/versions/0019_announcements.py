@@ -1,14 +1,14 @@
 """announcements: organisers' messages to an audience of registrants, their outbox messages, opt-outs
 
 Revision ID: 0019_announcements
-Revises: 0021_search_indexes
+Revises: 0018_search_indexes
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_announcements"
-down_revision = "0021_search_indexes"
+down_revision = "0018_search_indexes"
 branch_labels = None
 depends_on = None
 

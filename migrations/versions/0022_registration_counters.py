@@ -1,7 +1,7 @@
 """registrations: indexes for the check-in desk's counts of arrivals (per mode and per session)
 
 Revision ID: 0022_registration_counters
-Revises: 0021_search_indexes
+Revises: 0021_colocated
 
 The counts of confirmed registrations and seats come from the seat counters the capacity guarantee keeps
 (events.seats_taken_*, sessions.seats_taken); what the counters do not hold, the arrivals, is counted from
@@ -11,7 +11,7 @@ these two covering indexes: a range of the registrations checked in and their co
 from alembic import op
 
 revision = "0022_registration_counters"
-down_revision = "0021_search_indexes"
+down_revision = "0021_colocated"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """registrations: indexes for the organiser list's pages, its counts by status and its search
 
-Revision ID: 0021_search_indexes
+Revision ID: 0018_search_indexes
 Revises: 0017_reminders
 
 On PostgreSQL the name and email searches use trigram indexes (pg_trgm, a trusted extension of
@@ -14,7 +14,7 @@ import logging
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_search_indexes"
+revision = "0018_search_indexes"
 down_revision = "0017_reminders"
 branch_labels = None
 depends_on = None

@@ -1,14 +1,14 @@
 """colocations and registration_bundles: co-located events (one gathering) and registrations made together
 
-Revision ID: 0020_colocated
-Revises: 0018_event_reply_to
+Revision ID: 0021_colocated
+Revises: 0020_event_reply_to
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020_colocated"
-down_revision = "0018_event_reply_to"
+revision = "0021_colocated"
+down_revision = "0020_event_reply_to"
 branch_labels = None
 depends_on = None
 

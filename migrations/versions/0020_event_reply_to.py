@@ -1,13 +1,13 @@
 """events.reply_to: where replies to an event's mail go (the Reply-To its organisers set)
 
-Revision ID: 0018_event_reply_to
+Revision ID: 0020_event_reply_to
 Revises: 0019_announcements
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_event_reply_to"
+revision = "0020_event_reply_to"
 down_revision = "0019_announcements"
 branch_labels = None
 depends_on = None
