@@ -14,7 +14,6 @@ This module connects the receivers and gives the previews; callers use the notic
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from conference import signals
 from conference.db import db, utcnow
@@ -26,7 +25,7 @@ from conference.mail.notices.event_cancelled import (
     event_preview,
     send_event_notices,
 )
-from conference.mail.notices.folding import rewrite, send_notices, withdraw
+from conference.mail.notices.folding import rewrite, send_notices, still_waiting, withdraw
 from conference.mail.notices.recipients import (
     ACTIVE,
     CANCELLED,
@@ -38,8 +37,7 @@ from conference.mail.notices.recipients import (
     place,
     recipients,
 )
-from conference.mail.notices.render import render
-from conference.registrations.models import Registration
+from conference.mail.notices.render import render, without_own_link
 from conference.sessions.models import Room, Session, SessionStatus
 
 # What the organiser pages, the speakers' invitations and the app use of the notices.
@@ -103,10 +101,7 @@ def session_restored(session: Session, **_: object) -> None:
         .where(
             SessionNotice.session_id == session.id,
             SessionNotice.kind == CANCELLED,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.attempts == 0,
-            OutboxMessage.next_attempt_at == SessionNotice.not_before,
-            SessionNotice.not_before > now,
+            still_waiting(now),
         )
     ).all()
     for notice in waiting:
@@ -181,9 +176,4 @@ def preview(session: Session, kind: str, new: Place | None = None) -> tuple[str,
         return None
     recipient = found[0]
     subject, body = render(kind, session, recipient, place(session), new)
-    if recipient.registration_id is not None:  # the registrant's own link is theirs, not the organiser's
-        from conference.registrations.mails import manage_url
-
-        registration = db.session.get(Registration, recipient.registration_id)
-        body = body.replace(manage_url(registration.token), _("(their registration's own link)"))
-    return subject, body
+    return subject, without_own_link(body, recipient)

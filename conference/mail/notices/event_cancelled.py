@@ -22,7 +22,7 @@ from conference.events.models import Event, EventStatus
 from conference.mail import outbox
 from conference.mail.models import OutboxMessage
 from conference.mail.notices.recipients import ACTIVE, REGISTRANT_COLUMNS, Recipient, delay
-from conference.mail.notices.render import CalendarEntry, organizer, when_text
+from conference.mail.notices.render import CalendarEntry, manage_link, organizer, when_text, without_own_link
 from conference.registrations.models import Registration, RegistrationStatus, SeatStatus, SessionSeat
 from conference.sessions.models import Session, SessionStatus
 from conference.speakers.models import Assignment, Person
@@ -131,11 +131,9 @@ def _render_event_in_language(event: Event, recipient: Recipient) -> tuple[str, 
         "registrant": recipient.registration_id is not None,
         "site_name": current_app.config["SITE_NAME"],
     }
-    if recipient.registration_id is not None:
-        from conference.registrations.mails import manage_url
-
-        registration = db.session.get(Registration, recipient.registration_id)
-        context["manage_url"] = manage_url(registration.token)
+    link = manage_link(recipient)
+    if link is not None:
+        context["manage_url"] = link
     body = render_template("mail/event_cancelled.txt", **context)
     return _("Cancelled: %(event)s", event=translations.text(event, "title")), body
 
@@ -206,9 +204,4 @@ def event_preview(event: Event) -> tuple[str, str] | None:
         return None
     recipient = found[0]
     subject, body = _render_event(event, recipient)
-    if recipient.registration_id is not None:
-        from conference.registrations.mails import manage_url
-
-        registration = db.session.get(Registration, recipient.registration_id)
-        body = body.replace(manage_url(registration.token), _("(their registration's own link)"))
-    return subject, body
+    return subject, without_own_link(body, recipient)

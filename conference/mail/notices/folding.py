@@ -21,6 +21,17 @@ from conference.mail.notices.render import render
 from conference.sessions.models import Session, SessionStatus
 
 
+def still_waiting(now: datetime) -> sa.ColumnElement[bool]:
+    """Notices whose message may still be rewritten: pending, never tried, not claimed by a sender (its next
+    attempt is still the notice's time) and not due yet."""
+    return sa.and_(
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.attempts == 0,
+        OutboxMessage.next_attempt_at == SessionNotice.not_before,
+        SessionNotice.not_before > now,
+    )
+
+
 def _waiting(session: Session, address: str, now: datetime) -> SessionNotice | None:
     """The notice to this address about this session that may still be rewritten (unsent, unclaimed)."""
     return db.session.scalars(
@@ -29,10 +40,7 @@ def _waiting(session: Session, address: str, now: datetime) -> SessionNotice | N
         .where(
             SessionNotice.session_id == session.id,
             sa.func.lower(OutboxMessage.to_address) == address.lower(),
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.attempts == 0,
-            OutboxMessage.next_attempt_at == SessionNotice.not_before,
-            SessionNotice.not_before > now,
+            still_waiting(now),
         )
         .order_by(SessionNotice.id.desc())
         .limit(1)

@@ -23,6 +23,22 @@ from conference.sessions.models import Session
 from conference.zones import mail_language, when
 
 
+def manage_link(recipient: Recipient) -> str | None:
+    """The registrant's own manage link; None for a speaker who did not register."""
+    if recipient.registration_id is None:
+        return None
+    from conference.registrations.mails import manage_url
+
+    registration = db.session.get(Registration, recipient.registration_id)
+    return manage_url(registration.token)
+
+
+def without_own_link(body: str, recipient: Recipient) -> str:
+    """A preview's body for the organiser: the registrant's own link is theirs, not the organiser's."""
+    link = manage_link(recipient)
+    return body if link is None else body.replace(link, _("(their registration's own link)"))
+
+
 def when_text(starts_at: datetime, ends_at: datetime, timezone: str, reader_zone: str = "") -> str:
     """ "Monday, March 10, 2031, 11:00 AM – 12:30 PM CET" in the session's zone and, where it differs, the
     reader's (conference.zones.when), in the mail's language."""
@@ -51,11 +67,9 @@ def _render_in_language(
         "new_room": new.room,
         "site_name": current_app.config["SITE_NAME"],
     }
-    if recipient.registration_id is not None:
-        from conference.registrations.mails import manage_url
-
-        registration = db.session.get(Registration, recipient.registration_id)
-        context["manage_url"] = manage_url(registration.token)
+    link = manage_link(recipient)
+    if link is not None:
+        context["manage_url"] = link
     body = render_template(f"mail/session_{kind}.txt", **context)
     # Titles in the mail's language where the event has a translation (the locale forced by `render`).
     titles = {"session": translations.text(session, "title"), "event": translations.text(event, "title")}
