@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from conference import pages
 from conference.api.auth import token_optional, token_sent, token_user
 from conference.api.blueprint import bp
-from conference.api.organiser_write import organiser_event_json
+from conference.api.organiser_events import organiser_event_json
 from conference.api.serialise import event_detail, event_summary
 from conference.auth.permissions import Action
 from conference.db import db, utcnow
