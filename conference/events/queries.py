@@ -99,12 +99,12 @@ def programme(event: Event) -> list[Session]:
     by_id = {s.id: s for s in sessions}
     for assignment in db.session.scalars(_PROGRAMME_ASSIGNMENTS, {"event_id": event.id}):
         by_session[assignment.session_id].append(assignment)
-        if "session" in sa.inspect(assignment).unloaded:
+        if "session" not in assignment.__dict__:  # not loaded (what SQLAlchemy loaded is there)
             set_committed_value(assignment, "session", by_id[assignment.session_id])
     for s in sessions:
-        if "event" in sa.inspect(s).unloaded:
+        if "event" not in s.__dict__:
             set_committed_value(s, "event", event)
-        if "assignments" in sa.inspect(s).unloaded:  # never replace a collection already loaded (or changed)
+        if "assignments" not in s.__dict__:  # never replace a collection already loaded (or changed)
             set_committed_value(s, "assignments", by_session[s.id])
     return sessions
 

@@ -38,7 +38,7 @@ def event_speakers(event: Event) -> list[SpeakerEntry]:
     ).all()
     entries: dict[int, SpeakerEntry] = {}
     for assignment in rows:
-        if "event" in sa.inspect(assignment.session).unloaded:  # its texts' language is the event's
+        if "event" not in assignment.session.__dict__:  # its texts' language is the event's
             set_committed_value(assignment.session, "event", event)
         entries.setdefault(assignment.person_id, SpeakerEntry(assignment.person)).assignments.append(
             assignment
