@@ -59,8 +59,9 @@ def test_query_count_does_not_grow_with_sessions(client, count_queries, url_temp
     assert misses[0] == misses[1], misses
     assert hits[0] == hits[1], hits
     # The page as before (8), the co-located events (conference/events/colocation.py) and the key: the
-    # programme's fingerprint, the seats, the co-located events.
-    assert misses[0] <= 12, misses
+    # programme's fingerprint, the seats, the co-located events; the programme itself in two statements at any
+    # size (sessions with rooms, assignments with people).
+    assert misses[0] <= 11, misses
     assert hits[0] <= 7 and hits[0] < misses[0], (hits, misses)
 
 
