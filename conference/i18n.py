@@ -19,6 +19,7 @@ events are international, and a Buddhist-era year (2569) beside the same date in
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from babel import Locale
@@ -132,7 +133,13 @@ def language_links() -> list[dict[str, str | bool]]:
 
 def format_day(day: date, style: str = "full", locale: str | None = None) -> str:
     """A day in the reader's language (or `locale`); `style` is a CLDR name: full, long, medium, short."""
-    code = str(locale or get_locale() or "en")
+    return _format_day(day, style, str(locale or get_locale() or "en"))
+
+
+@lru_cache(maxsize=4096)
+def _format_day(day: date, style: str, code: str) -> str:
+    """`format_day` for one language: the same day in the same language is written once per process (a
+    programme writes the days of its sessions thousands of times)."""
     skeleton = DAY_SKELETONS.get(style, {}).get(Locale.parse(code).language)
     if skeleton:
         return format_skeleton(skeleton, day, locale=code)

@@ -118,7 +118,7 @@ def _translated(enum_cls: type[enum.Enum]) -> Mapping[enum.Enum, str]:
     """The labels of one enum in the current locale, translated once per locale and app (feeds label every
     entry; a gettext call per entry costs more than the entry)."""
     cache = current_app.extensions.setdefault("labels", {})
-    key = (str(get_locale() or "en"), enum_cls)
+    key = (get_locale(), enum_cls)  # the Locale itself: hashing it is cheaper than spelling it out
     translated = cache.get(key)
     if translated is None:
         translated = cache[key] = {member: str(text) for member, text in LABELS[enum_cls].items()}

@@ -3,15 +3,17 @@
 `absolute_url_for` is the one way to build them. It uses the configured BASE_URL (scheme, host and any path
 prefix), never the request's Host header, which a client chooses (a hostile Host would otherwise end up in
 mails and feeds); it works outside requests too (sending mail, the CLI). Links within a page stay relative
-(`url_for`).
+(`url_for`; `url_pattern` for the many links of a programme).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, url_for
 from werkzeug.routing import MapAdapter
+from werkzeug.routing.converters import NumberConverter
 
 
 def _adapter() -> MapAdapter:
@@ -30,3 +32,23 @@ def _adapter() -> MapAdapter:
 def absolute_url_for(endpoint: str, **values: object) -> str:
     """The absolute URL of `endpoint` with `values`, from BASE_URL."""
     return _adapter().build(endpoint, values, force_external=True)
+
+
+_PROBES = {int: 918_273_645_546, str: "probe-url-value-7f3c"}  # values no real URL of ours holds
+
+
+def url_pattern(endpoint: str, key: str, **values: object) -> Callable[[object], str]:
+    """`url_for` for many links that differ in one value: `url_for` is called once, with a probe value for
+    `key`, and the link of each value is the probe's URL with the value put in its place (by the rule's own
+    converter, so quoting is `url_for`'s). A programme of 500 sessions links 1,500 times; this makes those
+    links as cheap as a string join. In templates: `{% set session_url = url_pattern("sessions.detail",
+    "session_id", slug=event.slug) %}` … `{{ session_url(s.id) }}`."""
+    rule = next(r for r in current_app.url_map.iter_rules(endpoint) if key in r.arguments)
+    converter = rule._converters[key]  # noqa: SLF001 (werkzeug keeps a rule's converters there)
+    probe = _PROBES[int] if isinstance(converter, NumberConverter) else _PROBES[str]
+    probe_text = converter.to_url(probe)
+    before, found, after = url_for(endpoint, **values, **{key: probe}).partition(probe_text)
+    if not found or probe_text in after:
+        raise ValueError(f"cannot make a pattern of {endpoint} by {key}")
+    to_url = converter.to_url
+    return lambda value: f"{before}{to_url(value)}{after}"

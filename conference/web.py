@@ -15,6 +15,7 @@ from conference.db import db
 from conference.labels import label
 from conference.text import render_markdown
 from conference.timeutil import local, zone_label
+from conference.urls import url_pattern
 
 
 def select_locale() -> str | None:
@@ -58,6 +59,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["label"] = label  # what a person reads for an enum value: conference/labels.py
     app.jinja_env.globals["zone_label"] = zone_label
     app.jinja_env.globals["local"] = local
+    app.jinja_env.globals["url_pattern"] = url_pattern  # many links to one route (conference/urls.py)
     app.jinja_env.globals["format_date"] = i18n.format_day  # a day in the reader's language
     app.jinja_env.globals["format_time"] = format_time
     app.jinja_env.globals["get_locale"] = get_locale

@@ -9,7 +9,8 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from conference.db import db, utcnow
 from conference.events.models import Event, EventOrganisation
@@ -73,19 +74,39 @@ def event_for_viewer(slug: str, user: User | None) -> Event | None:
     return event if event is not None and event.is_visible_to(user) else None
 
 
+_PROGRAMME_SESSIONS = (
+    sa.select(Session)
+    .where(Session.event_id == sa.bindparam("event_id"))
+    .options(joinedload(Session.room))
+    .order_by(Session.starts_at, Session.room_id, Session.id)
+)
+_PROGRAMME_ASSIGNMENTS = (
+    sa.select(Assignment)
+    .join(Assignment.session)
+    .where(Session.event_id == sa.bindparam("event_id"))
+    .options(joinedload(Assignment.person))
+    .order_by(Assignment.session_id, Assignment.position, Assignment.id)
+)
+
+
 def programme(event: Event) -> list[Session]:
-    """The event's sessions in time order, with rooms and people loaded in a fixed number of queries."""
-    return list(
-        db.session.scalars(
-            sa.select(Session)
-            .where(Session.event_id == event.id)
-            .options(
-                selectinload(Session.room),
-                selectinload(Session.assignments).joinedload(Assignment.person),
-            )
-            .order_by(Session.starts_at, Session.room_id, Session.id)
-        ).all()
-    )
+    """The event's sessions in time order, with rooms and people loaded: two statements whatever the size
+    (keyed by the event, not by lists of ids, as `selectinload` would send one per 500 sessions). Each
+    session's `assignments` (in their listing order) and each assignment's `session` are set as loaded, so
+    templates and `is_public` never load them one by one."""
+    sessions = list(db.session.scalars(_PROGRAMME_SESSIONS, {"event_id": event.id}).unique())
+    by_session: dict[int, list[Assignment]] = {s.id: [] for s in sessions}
+    by_id = {s.id: s for s in sessions}
+    for assignment in db.session.scalars(_PROGRAMME_ASSIGNMENTS, {"event_id": event.id}):
+        by_session[assignment.session_id].append(assignment)
+        if "session" not in assignment.__dict__:  # not loaded (what SQLAlchemy loaded is there)
+            set_committed_value(assignment, "session", by_id[assignment.session_id])
+    for s in sessions:
+        if "event" not in s.__dict__:
+            set_committed_value(s, "event", event)
+        if "assignments" not in s.__dict__:  # never replace a collection already loaded (or changed)
+            set_committed_value(s, "assignments", by_session[s.id])
+    return sessions
 
 
 _EVENT_SESSIONS = (

@@ -123,8 +123,10 @@ def is_public(assignment: Assignment, settings: SpeakerSettings | None = None) -
     setting, only once accepted (by the speaker, or confirmed by an organiser)."""
     if assignment.status == AssignmentStatus.DECLINED:
         return False
-    settings = settings or settings_for(assignment.session.event)
-    return not settings.confirmed_only or assignment.status == AssignmentStatus.ACCEPTED
+    if settings is None:  # the event's settings as stored (no defaults object made per assignment)
+        settings = assignment.session.event.speaker_settings
+    confirmed_only = settings is not None and settings.confirmed_only
+    return not confirmed_only or assignment.status == AssignmentStatus.ACCEPTED
 
 
 def public_condition(event_id_column: sa.ColumnElement) -> sa.ColumnElement[bool]:

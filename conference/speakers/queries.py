@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from conference.db import db
 from conference.events.models import Event
@@ -37,6 +38,8 @@ def event_speakers(event: Event) -> list[SpeakerEntry]:
     ).all()
     entries: dict[int, SpeakerEntry] = {}
     for assignment in rows:
+        if "event" not in assignment.session.__dict__:  # its texts' language is the event's
+            set_committed_value(assignment.session, "event", event)
         entries.setdefault(assignment.person_id, SpeakerEntry(assignment.person)).assignments.append(
             assignment
         )

@@ -1,4 +1,5 @@
-"""The event page and API issue the same number of queries for 5 sessions as for 500."""
+"""The event page and API issue the same number of queries for 5 sessions as for 600 (more than the 500 ids
+SQLAlchemy's `selectinload` sends per statement: the programme is read by event, not by lists of ids)."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def test_query_count_does_not_grow_with_sessions(client, count_queries, url_temp
     """The first request renders (cache miss), the second is served from the page cache (conference/pages.py):
     both in a fixed number of queries, the cached answer in fewer (the programme is not read)."""
     small = build_event(5)
-    large = build_event(500)
+    large = build_event(600)
     misses, hits = [], []
     for event in (small, large):
         for counts in (misses, hits):
@@ -58,8 +59,9 @@ def test_query_count_does_not_grow_with_sessions(client, count_queries, url_temp
     assert misses[0] == misses[1], misses
     assert hits[0] == hits[1], hits
     # The page as before (8), the co-located events (conference/events/colocation.py) and the key: the
-    # programme's fingerprint, the seats, the co-located events.
-    assert misses[0] <= 12, misses
+    # programme's fingerprint, the seats, the co-located events; the programme itself in two statements at any
+    # size (sessions with rooms, assignments with people).
+    assert misses[0] <= 11, misses
     assert hits[0] <= 7 and hits[0] < misses[0], (hits, misses)
 
 
