@@ -45,7 +45,9 @@ from conference.speakers.models import Assignment, Person, Role  # noqa: E402
 ROLES = list(Role)
 
 
-def generate(slug: str, sessions: int, rooms: int = 8) -> EventModel:
+def generate(slug: str, sessions: int, rooms: int = 8, seats: bool = False) -> EventModel:
+    """A published conference of `sessions` sessions in `rooms` rooms with speakers (`seats`: the event and
+    every fourth session take registrations with room to spare, as bench/pages.py measures seats left)."""
     start = datetime(2027, 6, 1, 7, 0, tzinfo=UTC)
     days = max(1, sessions // (rooms * 8))
     event = EventModel(
@@ -59,6 +61,7 @@ def generate(slug: str, sessions: int, rooms: int = 8) -> EventModel:
         venue_name="Congress Centre",
         city="Berlin",
         country="Germany",
+        capacity_in_person=1_000_000 if seats else None,
     )
     db.session.add(event)
     room_objs = [Room(event=event, name=f"Room {n + 1}", position=n) for n in range(rooms)]
@@ -83,6 +86,7 @@ def generate(slug: str, sessions: int, rooms: int = 8) -> EventModel:
             starts_at=begins,
             ends_at=begins + timedelta(minutes=60),
             room=room_objs[n % rooms],
+            capacity=100_000 if seats and n % 4 == 0 else None,
         )
         for position in range(1 + n % 3):
             person = people[(n * 3 + position) % len(people)]

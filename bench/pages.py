@@ -28,7 +28,6 @@ import tempfile
 import threading
 import time
 import urllib.request
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.error import HTTPError
 
@@ -40,12 +39,13 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy.orm import selectinload  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+from bench import feeds as feeds_bench  # noqa: E402
 from conference import create_app  # noqa: E402
 from conference.db import db  # noqa: E402
-from conference.events.models import Event, EventKind, EventStatus  # noqa: E402
+from conference.events.models import Event  # noqa: E402
 from conference.feeds import cache  # noqa: E402
-from conference.sessions.models import Room, Session  # noqa: E402
-from conference.speakers.models import Assignment, Person, Role  # noqa: E402
+from conference.sessions.models import Session  # noqa: E402
+from conference.speakers.models import Assignment, Role  # noqa: E402
 from conference.timeutil import local  # noqa: E402
 
 ROLES = list(Role)
@@ -71,54 +71,8 @@ FLOOR_TEMPLATE = jinja2.Environment(autoescape=True).from_string(
 
 
 def generate(slug: str, sessions: int, rooms: int = 8) -> Event:
-    start = datetime(2027, 6, 1, 7, 0, tzinfo=UTC)
-    days = max(1, sessions // (rooms * 8))
-    event = Event(
-        slug=slug,
-        title=f"Benchmark conference {slug}",
-        kind=EventKind.CONFERENCE,
-        timezone="Europe/Berlin",
-        starts_at=start,
-        ends_at=start + timedelta(days=days, hours=12),
-        status=EventStatus.PUBLISHED,
-        venue_name="Congress Centre",
-        city="Berlin",
-        country="Germany",
-        capacity_in_person=1_000_000,
-    )
-    db.session.add(event)
-    room_objs = [Room(event=event, name=f"Room {n + 1}", position=n) for n in range(rooms)]
-    people = [
-        Person(
-            slug=f"{slug}-person-{n}",
-            name=f"Speaker {n}",
-            position="Professor of Law",
-            affiliation=f"University {n % 40}",
-            links=[],
-        )
-        for n in range(max(sessions // 2, 3))
-    ]
-    db.session.add_all(room_objs + people)
-    for n in range(sessions):
-        day, slot = divmod(n // rooms, 8)
-        begins = start + timedelta(days=day, minutes=75 * slot)
-        session = Session(
-            event=event,
-            title=f"Session {n}: perspectives on human security, memory and law",
-            description="An abstract of a few sentences. " * 6,
-            starts_at=begins,
-            ends_at=begins + timedelta(minutes=60),
-            room=room_objs[n % rooms],
-            capacity=100_000 if n % 4 == 0 else None,
-        )
-        for position in range(1 + n % 3):
-            person = people[(n * 3 + position) % len(people)]
-            session.assignments.append(
-                Assignment(person=person, role=ROLES[(n + position) % 6], position=position)
-            )
-        db.session.add(session)
-    db.session.commit()
-    return event
+    """The feeds benchmark's conference (one generator for both), with seats to count."""
+    return feeds_bench.generate(slug, sessions, rooms, seats=True)
 
 
 def floor_data(event_id: int) -> dict:
