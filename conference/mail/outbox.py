@@ -1,5 +1,9 @@
 """Writing mail to the outbox, in the caller's transaction: a message exists exactly when its change does.
 
+The HTML part of a message written from its text alone is made when the message is sent
+(`conference.mail.sender.html_part`), not here: rendering the mail layout inside the registrant's request
+cost about a sixth of a registration's time. A writer with richer HTML (an announcement) stores its own.
+
 Attachments are either stored with the message (`attachment`) or made when the message is sent
 (`generated`): the confirmation's agenda and check-in code are built by the sender from the registration
 as it is then, which keeps the registrant's write transaction short and the attachment current.
@@ -15,7 +19,6 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 
 from conference.db import db, utcnow
-from conference.mail.html import render_html
 from conference.mail.models import OutboxMessage, OutboxStatus
 from conference.text import one_line
 from conference.zones import mail_language
@@ -86,14 +89,12 @@ def message(
     (they override the sender's own, e.g. `{"Auto-Submitted": "no"}` for a message a person wrote);
     `not_before` holds it until then (a reminder). `language`: the recipient's, the language of the HTML
     layout and the message's Content-Language (default: the locale in force). `body_html`: without it, the
-    HTML part is made from `body_text` (`conference.mail.html.render_html`); a writer with richer content
-    passes `render_html(subject, body_text, language=..., event=..., content=...)`."""
+    HTML part is made from `body_text` when the message is sent (`conference.mail.sender.html_part`); a
+    writer with richer content passes `render_html(subject, body_text, language=..., event=..., content=...)`."""
     now = now or utcnow()
     subject = one_line(subject)[:300]
     language = mail_language(language or str(get_locale() or ""))
     headers = {"Content-Language": language, **(headers or {})}
-    if body_html is None:
-        body_html = render_html(subject, body_text, language=language, event=_event(event_id))
     return {
         "kind": kind,
         "to_address": one_line(to),
@@ -124,14 +125,6 @@ def write_many(rows: list[dict]) -> list[int]:
     return list(db.session.execute(_INSERT, rows).scalars().all())
 
 
-def _event(event_id: int | None) -> object | None:
-    if event_id is None:
-        return None
-    from conference.events.models import Event
-
-    return db.session.get(Event, event_id)
-
-
 def schedule(message_id: int, at: datetime) -> None:
     """Hold a message written in this transaction until `at` (a notice or invitation waiting to fold)."""
     table = OutboxMessage.__table__
@@ -142,20 +135,10 @@ def rewrite_waiting(message_id: int, waiting_until: datetime, **values: object) 
     """Rewrite (subject, body_text, next_attempt_at, kind...) a message that still waits unsent and unclaimed
     for `waiting_until`: the fold of change notices and invitations. False when a sender claimed or tried it
     meanwhile (the conditional UPDATE finds it no longer waiting for that time): write a new one then.
-    A new `body_text` without `body_html` remakes the HTML part from it, in the message's language."""
+    A new `body_text` without `body_html` drops any stored HTML part: it is made from the new text when sent."""
     table = OutboxMessage.__table__
     if "body_text" in values and "body_html" not in values:
-        row = db.session.execute(
-            sa.select(table.c.subject, table.c.headers, table.c.event_id).where(table.c.id == message_id)
-        ).first()
-        if row is not None:
-            language = (row.headers or {}).get("Content-Language")
-            values["body_html"] = render_html(
-                str(values.get("subject", row.subject)),
-                str(values["body_text"]),
-                language=language,
-                event=_event(row.event_id),
-            )
+        values["body_html"] = None
     done = db.session.execute(
         sa.update(table)
         .where(

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from conference.db import db, serialized_write, utcnow
+from conference.mail.html import render_html
 from conference.mail.models import OutboxMessage, OutboxStatus
 from conference.mail.outbox import attachment_files
 from conference.text import one_line
@@ -76,11 +77,23 @@ _OWN_HEADERS = frozenset(("from", "to", "cc", "bcc", "subject", "date", "message
 _SENDING_POLICY = email.policy.default.clone(max_line_length=998)
 
 
+def html_part(message: OutboxMessage) -> str:
+    """The HTML part of the message: the one stored with it (an announcement's), else made now from its
+    text in the mail layout, in the message's language (its Content-Language) with its event in the footer."""
+    if message.body_html:
+        return message.body_html
+    from conference.events.models import Event
+
+    event = db.session.get(Event, message.event_id) if message.event_id is not None else None
+    language = (message.headers or {}).get("Content-Language")
+    return render_html(message.subject, message.body_text, language=language, event=event)
+
+
 def build_message(message: OutboxMessage, sender: str, now: datetime | None = None) -> EmailMessage:
     """The message as it goes out. Every mail the system writes is automatic (RFC 3834
     `Auto-Submitted: auto-generated`: vacation responders stay quiet); it carries a Message-ID in the
     sender's domain, the Date it is sent, its event's Reply-To when the organisers set one, and the HTML part
-    beside the text. A header stored with the message (`outbox.write(headers=...)`) replaces the sender's
+    beside the text (`html_part`). A header stored with the message (`outbox.write(headers=...)`) replaces the sender's
     own of that name (except From, To, Cc, Bcc, Subject, Date and Message-ID): an announcement a person
     wrote passes `{"Auto-Submitted": "no"}`."""
     mail = EmailMessage()
@@ -112,8 +125,7 @@ def build_message(message: OutboxMessage, sender: str, now: datetime | None = No
         if name not in content:
             mail[name] = one_line(value)
     mail.set_content(message.body_text)
-    if message.body_html:
-        mail.add_alternative(message.body_html, subtype="html")
+    mail.add_alternative(html_part(message), subtype="html")
     for filename, content_type, data in attachment_files(message):
         maintype, _, subtype = content_type.partition("/")
         mail.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename)

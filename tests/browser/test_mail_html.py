@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from conference.db import db, utcnow
-from conference.mail import notices
+from conference.mail import notices, sender
 from conference.mail.models import OutboxMessage
 from conference.registrations import registering
 from tests.browser_fixtures import LAPTOP, PHONE
@@ -19,7 +19,7 @@ TITLE = 'Human <script>alert("t")</script> & "Rights" symposium'
 
 
 def _mails(app, language: str) -> dict[str, str]:  # noqa: ANN001
-    """{kind: body_html} of a confirmation and a session-moved notice to a hybrid registrant."""
+    """{kind: HTML part as sent} of a confirmation and a session-moved notice to a hybrid registrant."""
     app.config["NOTICE_DELAY_SECONDS"] = 0
     start = datetime(2031, 3, 10, 2, 0, tzinfo=UTC)
     event = make_event(
@@ -49,7 +49,7 @@ def _mails(app, language: str) -> dict[str, str]:  # noqa: ANN001
     notices.send_notices(session, notices.MOVED, old)
     db.session.commit()
     rows = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.event_id == event.id)).all()
-    return {row.kind: row.body_html for row in rows}
+    return {row.kind: sender.html_part(row) for row in rows}
 
 
 @pytest.mark.parametrize("language", ["en", "th"])

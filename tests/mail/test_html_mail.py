@@ -256,8 +256,25 @@ def test_folding_a_waiting_notice_remakes_its_html(app) -> None:  # noqa: ANN001
     waiting_until = db.session.get(OutboxMessage, message_id).next_attempt_at
     assert outbox.rewrite_waiting(message_id, waiting_until, body_text="Second text")
     message = db.session.get(OutboxMessage, message_id)
-    assert "Second text" in message.body_html and "First text" not in message.body_html
-    assert 'lang="th"' in message.body_html
+    html = sender.html_part(message)
+    assert "Second text" in html and "First text" not in html
+    assert 'lang="th"' in html
+
+
+def test_a_stored_html_part_is_dropped_when_its_text_is_rewritten(app) -> None:  # noqa: ANN001
+    message_id = outbox.write("test", "ada@example.org", "Hello", "First text", body_html="<p>First text</p>")
+    waiting_until = db.session.get(OutboxMessage, message_id).next_attempt_at
+    assert outbox.rewrite_waiting(message_id, waiting_until, body_text="Second text")
+    message = db.session.get(OutboxMessage, message_id)
+    assert message.body_html is None and "Second text" in sender.html_part(message)
+
+
+def test_the_html_part_is_made_when_sent_so_the_registration_stores_none(app) -> None:  # noqa: ANN001
+    message_id = outbox.write("test", "ada@example.org", "Hello", "Plain text", language="ko")
+    message = db.session.get(OutboxMessage, message_id)
+    assert message.body_html is None
+    html = sender.html_part(message)
+    assert 'lang="ko"' in html and "Plain text" in html
 
 
 def test_a_writers_own_headers_replace_the_senders_and_its_own_html_is_kept(app, smtp) -> None:  # noqa: ANN001
