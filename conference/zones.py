@@ -106,7 +106,25 @@ def time_range(
     """'10:00 AM – 11:30 AM EST · 12:00 AM – 1:30 AM KST, next day': the span in `zone` (the event's) and,
     where `other` shows other clock times, in `other` with the day change. `name_zone=False` leaves out the
     event zone's abbreviation when `other` adds nothing (pages without a chosen zone, as before)."""
-    locale = _locale()
+    return _time_range(starts_at, ends_at, zone, other, name_zone, _locale())
+
+
+def when(starts_at: datetime, ends_at: datetime | None, zone: str, other: str | None = None) -> str:
+    """The day (in `zone`) and `time_range`: 'Tuesday, December 1, 2026, 10:00 AM – 11:30 AM EST · …'."""
+    return _when(starts_at, ends_at, zone, other, _locale())
+
+
+# A span is written the same way every time for the same inputs and language, and the same few spans come
+# again and again (an event's dates in every registrant's mail, a programme's time slots on every page): each
+# is formatted once per worker. The language is part of the key; the catalogues do not change while a
+# process runs.
+_SPANS = 16384
+
+
+@lru_cache(maxsize=_SPANS)
+def _time_range(
+    starts_at: datetime, ends_at: datetime | None, zone: str, other: str | None, name_zone: bool, locale: str
+) -> str:
     end = ends_at or starts_at
     text = _clock(starts_at, ends_at, zone, locale)
     if not other or other == zone or same_clock(zone, other, starts_at, end):
@@ -118,12 +136,12 @@ def time_range(
     return f"{text} {abbreviation(zone, end)} \u00b7 {other_text}"
 
 
-def when(starts_at: datetime, ends_at: datetime | None, zone: str, other: str | None = None) -> str:
-    """The day (in `zone`) and `time_range`: 'Tuesday, December 1, 2026, 10:00 AM – 11:30 AM EST · …'."""
+@lru_cache(maxsize=_SPANS)
+def _when(starts_at: datetime, ends_at: datetime | None, zone: str, other: str | None, locale: str) -> str:
     from conference.i18n import format_day  # the one way a day is written (Japanese 2026年12月28日(月))
 
-    day = format_day(local(starts_at, zone).date(), "full", locale=_locale())
-    return _("%(day)s, %(times)s", day=day, times=time_range(starts_at, ends_at, zone, other))
+    day = format_day(local(starts_at, zone).date(), "full", locale=locale)
+    return _("%(day)s, %(times)s", day=day, times=_time_range(starts_at, ends_at, zone, other, True, locale))
 
 
 # --- a country's zone --------------------------------------------------------------------------------
