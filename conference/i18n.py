@@ -25,7 +25,9 @@ from urllib.parse import urlencode
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
-from flask import Flask, Response, current_app, has_request_context, request
+import flask_babel
+from babel.support import NullTranslations
+from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -173,8 +175,33 @@ def remember_language(response: Response) -> Response:
     return response
 
 
+def translations() -> NullTranslations:
+    """The catalogue of the locale in force, as Flask-Babel's `get_translations` gives it, remembered beside
+    the locale it is for on the context Flask-Babel keeps for the request: a page's or a mail's `_()` in
+    templates then skips Flask-Babel's chain of lookups (domain, locale, cache), which cost more than the
+    translating itself. `force_locale` sets another locale object, which is looked up afresh."""
+    context = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(context, "babel_locale", None)
+    if locale is None:
+        return flask_babel.get_translations()
+    remembered = getattr(context, "conference_translations", None)
+    if remembered is not None and remembered[0] is locale:
+        return remembered[1]
+    catalogue = flask_babel.get_translations()
+    context.conference_translations = (locale, catalogue)
+    return catalogue
+
+
 def init_app(app: Flask) -> None:
     app.after_request(remember_language)
+    # Templates' `_`, `ngettext`... read the catalogue through `translations` (installed over Flask-Babel's).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.globals["language_links"] = language_links
     app.jinja_env.globals["format_day"] = format_day
     app.jinja_env.filters["country_name"] = country_name

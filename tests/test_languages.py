@@ -339,3 +339,24 @@ def test_error_pages_in_japanese(app):
         response.json["error"]["message"]
         == "このアドレスには何もありません。移動または削除された可能性があります。"
     )
+
+
+def test_templates_translate_in_the_locale_in_force_also_when_forced_and_restored(app) -> None:  # noqa: ANN001
+    """Templates read the catalogue through `conference.i18n.translations`, remembered per locale: a mail
+    rendered under `force_locale` inside a Japanese request is Korean, and the page after it Japanese again."""
+    from flask import render_template_string
+    from flask_babel import force_locale, refresh
+
+    template = "{{ _('Event:') }}"
+    with app.test_request_context("/?lang=ja"):
+        refresh()
+        assert render_template_string(template) == "イベント："
+        with force_locale("ko"):
+            assert render_template_string(template) == "행사:"
+            with force_locale("th"):
+                assert render_template_string(template) == "กิจกรรม:"
+            assert render_template_string(template) == "행사:"
+        assert render_template_string(template) == "イベント："
+    with app.test_request_context("/?lang=th"):
+        refresh()
+        assert render_template_string(template) == "กิจกรรม:"
