@@ -22,10 +22,10 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import urlencode
 
+import flask_babel
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
-import flask_babel
 from babel.support import NullTranslations
 from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
 from flask_babel import get_locale
