@@ -44,8 +44,11 @@ def start_gunicorn(
     extra_env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen, str]:
     """Serve the app with gunicorn on a free loopback port; returns (process, base URL).
-    `extra_env` adds or overrides settings (rate limits are off unless it turns them on)."""
+    `extra_env` adds or overrides settings (rate limits are off unless it turns them on). gunicorn reads
+    the repository's gunicorn.conf.py as in production (its access log, garbage-collector settings); the
+    access log is written to a temporary file (its cost counts, its lines stay off the console)."""
     port = free_port()
+    access_log = Path(tempfile.gettempdir()) / f"conference-bench-access-{port}.log"
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -68,11 +71,14 @@ def start_gunicorn(
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            "--access-logfile",
+            str(access_log),
             "conference:create_app()",
         ],
         cwd=ROOT,
         env=env,
     )
+    process.access_log = access_log  # type: ignore[attr-defined]  # removed by stop()
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -152,6 +158,9 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+    access_log = getattr(process, "access_log", None)
+    if access_log is not None:
+        access_log.unlink(missing_ok=True)
 
 
 def hammer(
