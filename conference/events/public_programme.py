@@ -16,7 +16,7 @@ one rendered from the ORM objects by those templates, in every language and zone
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+from sqlalchemy.types import NullType
 
 from conference import pages
 from conference.db import db
@@ -75,43 +76,100 @@ class PublicSession:
         return bool(self.recording_url or self.slides_url or self.links)
 
 
+_SESSION_COLUMNS = (
+    Session.id,
+    Session.kind,
+    Session.status,
+    Session.starts_at,
+    Session.ends_at,
+    Session.title,
+    Session.translations,
+    Room.name,
+    Session.capacity,
+    Session.seats_taken,
+    Session.registration_enabled,
+    Session.recording_url,
+    Session.slides_url,
+    Session.links,
+)
+_PEOPLE_COLUMNS = (Assignment.session_id, Assignment.role, Person.slug, Person.name)
+
+
+def _raw(columns: tuple) -> list:
+    """The columns as the driver gives them (their types' processing is done by `_Values`)."""
+    return [sa.type_coerce(column, NullType()).label(column.key) for column in columns]
+
+
 _SESSIONS = (
-    sa.select(
-        Session.id,
-        Session.kind,
-        Session.status,
-        Session.starts_at,
-        Session.ends_at,
-        Session.title,
-        Session.translations,
-        Room.name,
-        Session.capacity,
-        Session.seats_taken,
-        Session.registration_enabled,
-        Session.recording_url,
-        Session.slides_url,
-        Session.links,
-    )
+    sa.select(*_raw(_SESSION_COLUMNS))
     .outerjoin(Room, Room.id == Session.room_id)
     .where(Session.event_id == sa.bindparam("event_id"))
     .order_by(Session.starts_at, Session.room_id, Session.id)  # as `queries.programme`
 )
 _PEOPLE = (
-    sa.select(Assignment.session_id, Assignment.role, Person.slug, Person.name)
+    sa.select(*_raw(_PEOPLE_COLUMNS))
     .join(Session, Session.id == Assignment.session_id)
     .join(Person, Person.id == Assignment.person_id)
-    .where(Session.event_id == sa.bindparam("event_id"), public_condition(Session.event_id))
+    # The event's speaker settings by the parameter, not per row: a subquery the database runs once.
+    .where(Session.event_id == sa.bindparam("event_id"), public_condition(sa.bindparam("event_id")))
     .order_by(Assignment.session_id, Assignment.position, Assignment.id)
 )
 
 
+class _Values(dict):
+    """One column's values as its type makes them (its own result processor: aware UTC datetimes, enum
+    members, parsed JSON), each distinct raw value processed once: parallel sessions share their times, a
+    programme has a few kinds and many empty `{}` and `[]`. Shared values are read, never changed."""
+
+    def __init__(self, process: Callable[[object], object]) -> None:
+        super().__init__()
+        self.process = process
+
+    def __missing__(self, raw: object) -> object:
+        value = self[raw] = self.process(raw)
+        return value
+
+
+def _typed(rows: list, columns: tuple) -> list[tuple]:
+    """`rows` (raw tuples of `columns`) with each value as the column's type gives it."""
+    if not rows:
+        return []
+    dialect = db.session.get_bind().dialect
+    values = list(zip(*rows, strict=True))
+    for i, column in enumerate(columns):
+        process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+        if process is None:  # the driver's value is the value (integers, text; JSON the driver parsed)
+            continue
+        try:
+            values[i] = list(map(_Values(process).__getitem__, values[i]))
+        except TypeError:  # an unhashable raw value: each one processed
+            values[i] = list(map(process, values[i]))
+    return list(zip(*values, strict=True))
+
+
 def public_programme(event: Event) -> list[PublicSession]:
-    """The event's sessions in time order with their rooms and public people: two statements at any size."""
-    sessions = [PublicSession(*row) for row in db.session.execute(_SESSIONS, {"event_id": event.id})]
+    """The event's sessions in time order with their rooms and public people: two statements at any size,
+    plain rows (no ORM objects), each distinct value of a typed column processed once."""
+    params = {"event_id": event.id}
+    rows = _typed(db.session.execute(_SESSIONS, params).all(), _SESSION_COLUMNS)
+    sessions = [PublicSession(*row) for row in rows]
     by_id = {s.id: s.people for s in sessions}
-    for session_id, role, slug, name in db.session.execute(_PEOPLE, {"event_id": event.id}):
+    people = _typed(db.session.execute(_PEOPLE, params).all(), _PEOPLE_COLUMNS)
+    for session_id, role, slug, name in people:
         by_id[session_id].append(PublicPerson(role, slug, name))
     return sessions
+
+
+def _escape(text: str) -> str:
+    """`markupsafe.escape(text)` as a plain `str`: the same five characters, without a `Markup` object per
+    value (a programme escapes thousands of titles, names and links)."""
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
 
 
 def _labels(enum_cls: type) -> dict:
@@ -138,6 +196,20 @@ class ProgrammeWriter:
         # As `{{ _("…") }}` in a template: a translation is markup (Jinja's i18n extension), not escaped.
         self.room_word = Markup(_("Room:"))  # noqa: S704 (a translation, as in the template)
         self.badge = Markup(f'<strong class="badge badge-cancelled">{_("Cancelled")}</strong>')  # noqa: S704
+        self.spans: dict[tuple[datetime, datetime], Markup] = {}
+        # What a session's kind and status decide, written once: the <li>'s start, the badge, the kind.
+        self.heads = {
+            (kind, cancelled): (
+                f'\n          <li class="session session-{escape(kind.value)}{" is-cancelled" if cancelled else ""}">'
+                '\n            <p class="session-time">',
+                '</p>\n            <div class="session-body">\n              <h4><a href="',
+                self.badge if cancelled else "",
+                text,
+            )
+            for kind, text in self.kinds.items()
+            for cancelled in (False, True)
+        }
+        self.rooms: dict[str | None, str] = {None: ""}  # " · Room: Hall A", once per room
         self.people_memo: dict[tuple[Role, str, str], str] = {}  # a person's line, written once per role
         self.materials = current_app.jinja_env.get_template("sessions/_materials.html")
 
@@ -148,10 +220,10 @@ class ProgrammeWriter:
             translated = (s.translations or {}).get(self.language)
             text = translated.get("title") if isinstance(translated, dict) else None
             if isinstance(text, str) and text:
-                return escape(text)
+                return _escape(text)
         if self.own_attr:
-            return f"<span{self.own_attr}>{escape(s.title or '')}</span>"
-        return escape(s.title or "")
+            return f"<span{self.own_attr}>{_escape(s.title or '')}</span>"
+        return _escape(s.title or "")
 
     def people(self, people: Iterable[PublicPerson]) -> str:
         """`people_list(...)` of templates/_macros.html, without the macro call."""
@@ -162,9 +234,9 @@ class ProgrammeWriter:
             line = memo.get(key)
             if line is None:
                 role, label = self.roles[p.role]
-                name = escape(p.name)
+                name = _escape(p.name)
                 if self.link:
-                    name = f'<a href="{escape(self.person_url(p.slug))}">{name}</a>'
+                    name = f'<a href="{_escape(self.person_url(p.slug))}">{name}</a>'
                 line = memo[key] = (
                     f'\n    <li>{name}\n      <span class="role role-{role}">{label}</span></li>'
                 )
@@ -174,23 +246,25 @@ class ProgrammeWriter:
         return '\n  <ul class="people">' + "".join(lines) + "\n  </ul>"
 
     def __call__(self, sessions: Iterable[PublicSession]) -> Markup:
-        zone, session_url, kinds, room_word, badge = (
-            self.zone, self.session_url, self.kinds, self.room_word, self.badge
-        )  # fmt: skip
+        zone, session_url, title, people = self.zone, self.session_url, self.title, self.people
+        spans, heads, rooms = self.spans, self.heads, self.rooms
         seats = pages.session_seats_writer()
         out = []
         for s in sessions:
+            span = spans.get((s.starts_at, s.ends_at))
+            if span is None:  # parallel sessions share their span: `times` once per distinct one
+                span = spans[s.starts_at, s.ends_at] = times(s.starts_at, s.ends_at, zone)
             cancelled = s.status == SessionStatus.CANCELLED
-            room = f" · {room_word} {escape(s.room)}" if s.room is not None else ""
+            head = heads[s.kind, cancelled]
+            room = rooms.get(s.room)
+            if room is None:
+                room = rooms[s.room] = f" · {self.room_word} {_escape(s.room)}"
             materials = self.materials.render(s=s) if s.recording_url or s.slides_url or s.links else ""
             out.append(
-                f'\n          <li class="session session-{s.kind.value}{" is-cancelled" if cancelled else ""}">'
-                f'\n            <p class="session-time">{times(s.starts_at, s.ends_at, zone)}</p>'
-                '\n            <div class="session-body">'
-                f'\n              <h4><a href="{escape(session_url(s.id))}">{self.title(s)}</a>'
-                f"\n                {badge if cancelled else ''}</h4>"
-                f'\n              <p class="meta">{kinds[s.kind]}{room}{seats(s)}</p>'
-                f"\n              {self.people(s.people)}"
+                f'{head[0]}{span}{head[1]}{_escape(session_url(s.id))}">{title(s)}</a>'
+                f"\n                {head[2]}</h4>"
+                f'\n              <p class="meta">{head[3]}{room}{seats(s)}</p>'
+                f"\n              {people(s.people)}"
                 f"\n              {materials}"
                 "\n            </div>"
                 "\n          </li>"

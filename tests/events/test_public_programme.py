@@ -186,3 +186,43 @@ def test_plain_rows_page_is_the_orm_page_for_a_team_member_of_a_draft(app):
         expected = orm_programme(app, event.id, query)
         assert 'href="/speakers/' not in expected
         assert expected in response.get_data(as_text=True), query
+
+
+def test_times_are_written_once_per_language_and_viewer_zone(app):
+    """`times` keeps each span per process (conference/viewer_zone.py): by language and viewer zone too, so
+    a page in one language or zone never shows another's."""
+    from datetime import UTC, datetime
+
+    from conference.viewer_zone import times
+
+    start = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    seen = {}
+    for query in (
+        "?lang=en",
+        "?lang=ja",
+        "?lang=en&tz=Asia/Tokyo",
+        "?lang=ja&tz=Asia/Tokyo",
+        "?lang=en&tz=UTC",
+    ):
+        with app.app_context(), app.test_request_context(f"/{query}"):
+            seen[query] = str(times(start, start + timedelta(minutes=90), "America/New_York"))
+    with app.app_context(), app.test_request_context("/?lang=en"):
+        assert str(times(start, start + timedelta(minutes=90), "America/New_York")) == seen["?lang=en"]
+    assert len(set(seen.values())) == len(seen), seen
+    assert "JST" not in seen["?lang=en"] and "JST" in seen["?lang=en&tz=Asia/Tokyo"]
+    assert "AM" not in seen["?lang=ja"] and "AM" in seen["?lang=en"]
+
+
+@pytest.mark.parametrize("chosen", [None, "Asia/Tokyo", "UTC"])
+def test_zone_picker_options_are_the_template_loop(app, chosen):
+    """The picker's options written once per hour and choice are what the template's loop wrote."""
+    from conference.viewer_zone import zone_option_tags
+
+    loop = (
+        '{% for value, text in zone_options() %}<option value="{{ value }}"{% if value == chosen %} selected'
+        "{% endif %}>{{ text }}</option>\n    {% endfor %}"
+    )
+    with app.test_request_context("/"):
+        expected = render_template_string(loop, chosen=chosen)
+        assert str(zone_option_tags(chosen)) == expected
+        assert expected.count(" selected>") == (1 if chosen else 0)
