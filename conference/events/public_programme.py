@@ -192,7 +192,10 @@ class ProgrammeWriter:
         self.session_url = url_pattern("sessions.detail", "session_id", slug=event.slug)
         self.person_url = url_pattern("speakers.detail", "slug")
         self.kinds = _labels(SessionKind)
-        self.roles = {role: (escape(role.value), text) for role, text in _labels(Role).items()}
+        self.roles = {  # the end of a person's line: their role
+            role: f'\n      <span class="role role-{escape(role.value)}">{text}</span></li>'
+            for role, text in _labels(Role).items()
+        }
         # As `{{ _("…") }}` in a template: a translation is markup (Jinja's i18n extension), not escaped.
         self.room_word = Markup(_("Room:"))  # noqa: S704 (a translation, as in the template)
         self.badge = Markup(f'<strong class="badge badge-cancelled">{_("Cancelled")}</strong>')  # noqa: S704
@@ -210,7 +213,7 @@ class ProgrammeWriter:
             for cancelled in (False, True)
         }
         self.rooms: dict[str | None, str] = {None: ""}  # " · Room: Hall A", once per room
-        self.people_memo: dict[tuple[Role, str, str], str] = {}  # a person's line, written once per role
+        self.names: dict[str, tuple[str, str]] = {}  # slug -> (name, the start of their line)
         self.materials = current_app.jinja_env.get_template("sessions/_materials.html")
 
     def title(self, s: PublicSession) -> str:
@@ -226,21 +229,19 @@ class ProgrammeWriter:
         return _escape(s.title or "")
 
     def people(self, people: Iterable[PublicPerson]) -> str:
-        """`people_list(...)` of templates/_macros.html, without the macro call."""
+        """`people_list(...)` of templates/_macros.html, without the macro call: each person's link written
+        once per page (people speak in several sessions), each role's label once."""
+        names, roles = self.names, self.roles
         lines = []
-        memo = self.people_memo
         for p in people:
-            key = (p.role, p.slug, p.name)
-            line = memo.get(key)
-            if line is None:
-                role, label = self.roles[p.role]
-                name = _escape(p.name)
+            name = names.get(p.slug)
+            if name is None or name[0] != p.name:
+                text = _escape(p.name)
                 if self.link:
-                    name = f'<a href="{_escape(self.person_url(p.slug))}">{name}</a>'
-                line = memo[key] = (
-                    f'\n    <li>{name}\n      <span class="role role-{role}">{label}</span></li>'
-                )
-            lines.append(line)
+                    text = f'<a href="{_escape(self.person_url(p.slug))}">{text}</a>'
+                name = names[p.slug] = (p.name, f"\n    <li>{text}")
+            lines.append(name[1])
+            lines.append(roles[p.role])
         if not lines:
             return ""
         return '\n  <ul class="people">' + "".join(lines) + "\n  </ul>"
