@@ -179,7 +179,7 @@ def _labels(enum_cls: type) -> dict:
 
 class ProgrammeWriter:
     """`write(day.sessions)` in templates/events/detail.html (the view makes one per page): the `<li>` of
-    each session of a day, as `templates/events/detail.html` wrote them. Made once per page: what every session shares
+    each session of a day, as the template wrote them. Made once per page: what every session shares
     (labels, links' patterns, translated words, the page's language) is looked up here."""
 
     def __init__(self, event: Event) -> None:
