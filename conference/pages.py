@@ -132,6 +132,20 @@ def live_session_seats(s: Session, style: str = "line") -> Markup:
     return _hole(("session", style, s.id), lambda: _session_text(style, figures_of(s)))
 
 
+def session_seats_writer() -> Callable[[object], str]:
+    """`live_session_seats(s)` (style "line") for a whole programme written at once: the page's list of
+    holes is looked up once, not per session."""
+    holes = g.get(_HOLES)
+    if holes is None:  # not rendering for the cache: the text itself
+        return lambda s: _session_text("line", figures_of(s))  # type: ignore[arg-type]
+
+    def write(s: object) -> str:
+        holes.append(("session", "line", s.id))  # type: ignore[attr-defined]
+        return f"\x00h{len(holes) - 1}\x00"
+
+    return write
+
+
 _PROGRAMME = sa.select(
     sa.func.count(Session.id),
     sa.func.coalesce(sa.func.sum(Session.revision), 0),
@@ -282,12 +296,17 @@ def serve(
     return conditional_response(body, None, HTML, etag=etag, cache_control=PAGE_CACHE_CONTROL)
 
 
-def event_key(event: Event, programme: str, now: datetime | None = None) -> tuple:
+def event_key(
+    event: Event, programme: str, now: datetime | None = None, *, partners: list[Event] | None = None
+) -> tuple:
     """What the event's pages show of the event itself: its row, hosts and partners, series, publications,
     its co-located events, the programme's fingerprint and whether registration is open (which changes with
-    the clock)."""
+    the clock). `partners`: the co-located events (`colocation.partners`) when the caller read them already
+    (the event page shows them: one query for the key and the page)."""
     links = tuple((columns(link), columns(link.organisation)) for link in event.organisation_links)
-    colocated = tuple(columns(other) for other in colocation.partners(event))  # "Also here" (published)
+    if partners is None:
+        partners = colocation.partners(event)
+    colocated = tuple(columns(other) for other in partners)  # "Also here" (published)
     related = (links, columns(event.series), tuple(columns(p) for p in event.publications), colocated)
     return (
         event.id,

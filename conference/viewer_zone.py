@@ -10,6 +10,7 @@ event's zone only. Feeds are unaffected (their DTSTART carries the TZID).
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import get_locale
@@ -22,7 +23,6 @@ COOKIE = "tz"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 _UNSET = object()
 _KEY = "conference.viewer_zone"
-_TIMES = "conference.times"  # the spans written in this request (the language and zone are the request's)
 
 
 class _Choice:
@@ -73,20 +73,24 @@ def zone_error() -> bool:
 def times(starts_at: datetime, ends_at: datetime | None, zone: str) -> Markup:
     """A span of time on a page: in the event's `zone` as before, and in the viewer's zone once chosen
     ("10:00 AM – 11:30 AM EST · 12:00 AM – 1:30 AM KST, next day"), in <time> elements. Parallel sessions
-    share their times: each span is written once per request."""
+    and the pages of one event share their times: each span is written once per process and language
+    (`_span`, keyed by everything it depends on)."""
     if not has_request_context():
-        return _times(starts_at, ends_at, zone)
-    memo = request.environ.setdefault(_TIMES, {})
-    key = (starts_at, ends_at, zone, str(get_locale()))  # a mail rendered in a request has its own language
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = _times(starts_at, ends_at, zone)
-    return found
+        return _times(starts_at, ends_at, zone, None)
+    # The request's language (a mail rendered in a request has its own) and the viewer's zone.
+    return _span(starts_at, ends_at, zone, str(get_locale()), viewer_zone())
 
 
-def _times(starts_at: datetime, ends_at: datetime | None, zone: str) -> Markup:
+@lru_cache(maxsize=8192)
+def _span(
+    starts_at: datetime, ends_at: datetime | None, zone: str, locale: str, viewer: str | None
+) -> Markup:
+    """`_times` in `locale` (the current one: `time_range` and its words read it) and for `viewer`."""
+    return _times(starts_at, ends_at, zone, viewer)
+
+
+def _times(starts_at: datetime, ends_at: datetime | None, zone: str, viewer: str | None) -> Markup:
     start = local(starts_at, zone)
-    viewer = viewer_zone()
     if viewer and not same_clock(zone, viewer, starts_at, ends_at or starts_at):
         text = time_range(starts_at, ends_at, zone, viewer)
         return Markup('<time datetime="{}" class="times times-two-zones">{}</time>').format(
@@ -94,6 +98,22 @@ def _times(starts_at: datetime, ends_at: datetime | None, zone: str) -> Markup:
         )
     text = time_range(starts_at, ends_at, zone, name_zone=False)
     return Markup('<time datetime="{}">{}</time>').format(start.isoformat(), escape(text))
+
+
+def zone_option_tags(chosen: str | None) -> Markup:
+    """The zone picker's `<option>` of every zone offered (templates/_zone_picker.html), `chosen` selected:
+    some 600 options, written once per hour (their offsets) and chosen zone instead of on every page."""
+    return _option_tags(zone_options(), chosen)
+
+
+@lru_cache(maxsize=64)
+def _option_tags(options: tuple[tuple[str, str], ...], chosen: str | None) -> Markup:
+    return Markup("").join(
+        Markup('<option value="{}"{}>{}</option>\n    ').format(
+            value, Markup(" selected") if value == chosen else "", text
+        )
+        for value, text in options
+    )
 
 
 def zones_named(zone: str, at: datetime) -> str:
@@ -136,6 +156,7 @@ def init_app(app: Flask) -> None:
         zone_error=zone_error,
         zones_named=zones_named,
         zone_options=zone_options,
+        zone_option_tags=zone_option_tags,
         zone_when=when,  # mail: the day and the times in the event's zone and the reader's
     )
     app.after_request(remember)

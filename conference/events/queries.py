@@ -134,11 +134,17 @@ class ProgrammeDay:
 
 
 def group_by_day(sessions: Sequence[Session], tzname: str) -> list[ProgrammeDay]:
-    """Sessions grouped by their local calendar day in the event's time zone."""
-    return [
-        ProgrammeDay(day, list(items))
-        for day, items in groupby(sessions, key=lambda s: local_date(s.starts_at, tzname))
-    ]
+    """Sessions grouped by their local calendar day in the event's time zone (each distinct start converted
+    once: parallel sessions share it)."""
+    days: dict[datetime, date] = {}
+
+    def day_of(s: Session) -> date:
+        day = days.get(s.starts_at)
+        if day is None:
+            day = days[s.starts_at] = local_date(s.starts_at, tzname)
+        return day
+
+    return [ProgrammeDay(day, list(items)) for day, items in groupby(sessions, key=day_of)]
 
 
 def event_days(event: Event) -> list[date]:

@@ -7,10 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from conference import pages
+from conference.events import colocation
 from conference.events.blueprint import bp
 from conference.events.browse import browse, parse_filters
 from conference.events.models import EventKind
-from conference.events.queries import event_for_viewer, group_by_day, programme
+from conference.events.public_programme import ProgrammeWriter, public_programme
+from conference.events.queries import event_for_viewer, group_by_day
 from conference.sessions.models import Session
 from conference.speakers.queries import event_speakers
 
@@ -38,17 +40,24 @@ def index():  # noqa: ANN201
 @bp.get("/events/<slug>/")
 def detail(slug: str):  # noqa: ANN201
     """Served from the page cache (conference/pages.py): the key and the seats left cost two queries
-    whatever the size of the programme; the programme is read only when the page is rendered."""
+    whatever the size of the programme; the programme is read only when the page is rendered, as plain rows
+    (conference/events/public_programme.py). The co-located events are read once, for the key and the page."""
     event = event_for_viewer(slug, current_user) or abort(404)
     programme_key, figures = pages.session_figures(event)
+    partners = colocation.partners(event)
 
     def render() -> str:
-        sessions = programme(event)
+        sessions = public_programme(event)
         return render_template(
-            "events/detail.html", event=event, days=group_by_day(sessions, event.timezone), sessions=sessions
+            "events/detail.html",
+            event=event,
+            days=group_by_day(sessions, event.timezone),
+            write=ProgrammeWriter(event),
+            colocated=partners,
         )
 
-    return pages.serve(pages.event_key(event, programme_key), render, event=event, sessions=figures)
+    key = pages.event_key(event, programme_key, partners=partners)
+    return pages.serve(key, render, event=event, sessions=figures)
 
 
 @bp.get("/events/<slug>/speakers/")
