@@ -16,6 +16,7 @@ from conference.auth.models import EventMember, TeamRole, User
 from conference.auth.permissions import Action, may, require_event, requires, team_roles, visible_events
 from conference.db import db
 from conference.events import editing, operations
+from conference.events import status as event_status
 from conference.events.forms import (
     DuplicateForm,
     EventForm,
@@ -99,7 +100,7 @@ def event(slug: str):  # noqa: ANN201
         clashes=event_clashes(event),
         publish_form=PublishForm(),
         confirm_form=ConfirmForm(),
-        deletable=operations.deletion_refusal(event) is None,
+        deletable=event_status.deletion_refusal(event) is None,
     )
 
 
@@ -142,7 +143,7 @@ def publish_event(slug: str):  # noqa: ANN201
         abort(400)
     return _status_action(
         event,
-        lambda: operations.publish(current_actor(), event, clashes_confirmed=bool(form.confirm.data)),
+        lambda: event_status.publish(current_actor(), event, clashes_confirmed=bool(form.confirm.data)),
         _("Published: the event page is public now."),
         anchor="publish",
     )
@@ -156,7 +157,7 @@ def unpublish_event(slug: str):  # noqa: ANN201
         abort(400)
     return _status_action(
         event,
-        lambda: operations.unpublish(current_actor(), event),
+        lambda: event_status.unpublish(current_actor(), event),
         _("The event is a draft again and no longer public."),
     )
 
@@ -187,7 +188,7 @@ def cancel_event(slug: str):  # noqa: ANN201
         )
     notify = confirm.notify_wanted()
     return _status_action(
-        event, lambda: operations.cancel_event(current_actor(), event, notify=notify), message
+        event, lambda: event_status.cancel_event(current_actor(), event, notify=notify), message
     )
 
 
@@ -199,7 +200,7 @@ def restore_event(slug: str):  # noqa: ANN201
         abort(400)
     return _status_action(
         event,
-        lambda: operations.restore_event(current_actor(), event),
+        lambda: event_status.restore_event(current_actor(), event),
         _(
             "The event is a draft again. Registrations cancelled with it are back on the waiting list, "
             "and those with a free seat have it again."
@@ -210,12 +211,12 @@ def restore_event(slug: str):  # noqa: ANN201
 @bp.route("/events/<slug>/delete", methods=["GET", "POST"])
 @requires(Action.EDIT_EVENT)
 def delete_event(slug: str):  # noqa: ANN201
-    """Delete a draft that was never published (`operations.deletion_refusal`), after a confirmation page
+    """Delete a draft that was never published (`event_status.deletion_refusal`), after a confirmation page
     that says what goes with it; any other event is cancelled instead, which the page says."""
     event = editable_event(slug)
     if request.method == "POST" and not ConfirmForm().validate_on_submit():
         abort(400)
-    refusal = operations.deletion_refusal(event)
+    refusal = event_status.deletion_refusal(event)
     if refusal and request.method == "POST":
         flash(refusal, "error")
         return redirect(url_for("organise.event", slug=event.slug))
@@ -239,7 +240,7 @@ def delete_event(slug: str):  # noqa: ANN201
         )
     title = event.title
     try:
-        operations.delete_event(current_actor(), event)
+        event_status.delete_event(current_actor(), event)
     except OperationError as error:
         flash(error.message, "error")
         return redirect(url_for("organise.event", slug=slug))

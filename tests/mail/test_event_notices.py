@@ -13,7 +13,7 @@ from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
 from conference.db import db
-from conference.events import operations as event_operations
+from conference.events import status as event_status
 from conference.events.models import Event, EventStatus
 from conference.feeds.builders import event_feed, registration_feed
 from conference.mail import sender
@@ -188,8 +188,8 @@ def test_cancelling_the_event_through_the_api_tells_each_person_once_unless_told
 
     # Restored and cancelled again quietly: nobody hears of it a second time.
     handler.received.clear()
-    event_operations.restore_event(None, db.session.get(Event, event.id))
-    event_operations.publish(None, db.session.get(Event, event.id), clashes_confirmed=True)
+    event_status.restore_event(None, db.session.get(Event, event.id))
+    event_status.publish(None, db.session.get(Event, event.id), clashes_confirmed=True)
     quiet = client.post("/api/v1/events/ev/cancel", json={"notify": False}, headers=headers)
     assert quiet.status_code == 200
     sender.send_due()
@@ -219,13 +219,13 @@ def test_restoring_before_the_notices_went_out_takes_them_back(app, smtp) -> Non
     sender.send_due()
     handler.received.clear()
     app.config["NOTICE_DELAY_SECONDS"] = 120
-    event_operations.cancel_event(None, event)
+    event_status.cancel_event(None, event)
     waiting = (
         sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "event_cancelled")
     )
     assert db.session.scalar(waiting) == 4
     assert sender.send_due().sent == 0  # they wait for the delay
-    event_operations.restore_event(None, db.session.get(Event, event.id))
+    event_status.restore_event(None, db.session.get(Event, event.id))
     assert db.session.scalar(waiting) == 0
     sender.send_due(now=datetime.now(UTC) + timedelta(seconds=121))
     assert _notices(handler) == []

@@ -11,7 +11,7 @@ from email import message_from_bytes, policy
 from flask_babel import force_locale
 
 from conference.db import db
-from conference.events import operations as event_operations
+from conference.events import status as event_status
 from conference.mail import sender
 from conference.registrations import registering
 from conference.sessions import operations as session_operations
@@ -88,7 +88,7 @@ def test_notices_show_titles_in_each_recipients_language(app, smtp) -> None:  # 
     assert speaker["Subject"] == "Moved: Opening panel (Spring symposium)"
 
     handler.received.clear()
-    event_operations.cancel_event(None, event)
+    event_status.cancel_event(None, event)
     assert sender.send_due().sent == 3
     mails = _mails(handler)
     (cancelled,) = mails["hana@example.org"]
