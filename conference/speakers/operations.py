@@ -234,10 +234,10 @@ def _answer(actor: object, assignment: Assignment, accepted: bool, note: str, *,
 
 def renew_link(person: Person) -> str:
     """A new private link for the speaker, mailed to them; the old one stops working at once."""
-    from conference.speakers import invitations
+    from conference.speakers import private_link
 
     with transaction():
-        token = invitations.new_link(person)
+        token = private_link.new_link(person)
         person.updated_at = utcnow()
         if person.email:
             with force_locale(mail_language(person.mail_language)):  # the speaker's language of our mails
@@ -245,7 +245,7 @@ def renew_link(person: Person) -> str:
                 body = render_template(
                     "mail/speaker_link.txt",
                     person=person,
-                    link=invitations.speaking_url(person),
+                    link=private_link.speaking_url(person),
                     site_name=current_app.config["SITE_NAME"],
                 )
             outbox.write("speaker_link", person.email, subject, body, language=person.mail_language)
