@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from conference import translations
+from conference import translation_forms
 from conference.auth.models import EventMember, TeamRole, User
 from conference.auth.permissions import Action, may, require_event, requires, team_roles, visible_events
 from conference.db import db
@@ -67,7 +67,7 @@ def home():  # noqa: ANN201
 @bp.route("/events/new", methods=["GET", "POST"])
 @requires(Action.ORGANISE)
 def new_event():  # noqa: ANN201
-    form = translations.with_translations(EventForm, "event")(series_choices=editing.series_choices())
+    form = translation_forms.with_translations(EventForm, "event")(series_choices=editing.series_choices())
     if request.method == "GET":
         form.timezone.data = "Europe/Berlin"
     if form.validate_on_submit() and (values := _event_values(form, None)):
@@ -85,7 +85,9 @@ def _event_values(form: EventForm, event: Event | None) -> dict | None:
     """The event form's values with the translations of its language sections (None: they were refused,
     the errors are on the form)."""
     values = editing.event_values(form)
-    stored = translations.apply_form(form, "event", event.translations if event else {}, values["language"])
+    stored = translation_forms.apply_form(
+        form, "event", event.translations if event else {}, values["language"]
+    )
     if stored is None:
         return None
     return {**values, "translations": stored}
@@ -110,10 +112,10 @@ def event(slug: str):  # noqa: ANN201
 @requires(Action.EDIT_EVENT)
 def edit_event(slug: str):  # noqa: ANN201
     event = editable_event(slug)
-    form = translations.with_translations(EventForm, "event")(series_choices=editing.series_choices())
+    form = translation_forms.with_translations(EventForm, "event")(series_choices=editing.series_choices())
     if request.method == "GET":
         editing.fill_event_form(form, event)
-        translations.fill_form(form, event)
+        translation_forms.fill_form(form, event)
     if form.validate_on_submit() and (values := _event_values(form, event)):
         try:
             operations.edit_event(current_actor(), event, values, form.slug.data or None)
@@ -205,7 +207,7 @@ def add_publication(slug: str):  # noqa: ANN201
     publication_form = _publication_form()
     if (
         publication_form.validate_on_submit()
-        and (stored := translations.apply_form(publication_form, "publication", {}, event.language))
+        and (stored := translation_forms.apply_form(publication_form, "publication", {}, event.language))
         is not None
     ):
         operations.add_publication(
@@ -235,7 +237,7 @@ def add_publication(slug: str):  # noqa: ANN201
 
 def _publication_form(**kwargs) -> PublicationForm:  # noqa: ANN003
     """The publication form with its title in the languages other than the event's."""
-    return translations.with_translations(PublicationForm, "publication")(prefix="pub", **kwargs)
+    return translation_forms.with_translations(PublicationForm, "publication")(prefix="pub", **kwargs)
 
 
 @bp.post("/events/<slug>/publications/<int:publication_id>/remove")
