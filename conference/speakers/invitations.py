@@ -25,6 +25,7 @@ from conference.db import db, utcnow
 from conference.events.models import Event
 from conference.mail import notices, outbox
 from conference.mail.models import OutboxMessage, OutboxStatus
+from conference.mail.notices.folding import still_waiting
 from conference.sessions.models import Session, SessionStatus
 from conference.speakers.assignment_states import settings_for
 from conference.speakers.invitation_mail import render, render_declined
@@ -54,10 +55,7 @@ def _waiting(event: Event, person: Person, now: datetime) -> Invitation | None:
         .where(
             Invitation.event_id == event.id,
             Invitation.person_id == person.id,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.attempts == 0,
-            OutboxMessage.next_attempt_at == Invitation.not_before,
-            Invitation.not_before > now,
+            still_waiting(now, Invitation.not_before),
         )
         .order_by(Invitation.id.desc())
         .limit(1)
