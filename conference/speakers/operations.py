@@ -24,7 +24,8 @@ from conference.operations import OperationError, transaction
 from conference.sessions.models import Session, SessionStatus
 from conference.slugs import unique_slug
 from conference.speakers import editing
-from conference.speakers.models import Assignment, AssignmentStatus, Person, SpeakerSettings
+from conference.speakers.assignment_states import settings_for
+from conference.speakers.models import Assignment, AssignmentStatus, Person
 from conference.zones import mail_language
 
 if TYPE_CHECKING:
@@ -285,13 +286,7 @@ def save_speaker_settings(actor: User | None, event: Event, values: dict) -> dic
         lock_row(Event, event.id)
         settings = event.speaker_settings
         if settings is None:
-            settings = SpeakerSettings(
-                event_id=event.id,
-                invitation_message="",
-                instructions="",
-                confirmed_only=False,
-                hold_invitations=False,
-            )
+            settings = settings_for(event)  # the defaults, kept from now on
             db.session.add(settings)
             event.speaker_settings = settings
         changes = {n: (getattr(settings, n), v) for n, v in values.items() if getattr(settings, n) != v}
