@@ -33,6 +33,14 @@ EVENT_ONLY = "bo@example.org"  # registered without choosing a session
 GONE = "gone@example.org"  # registered, then cancelled: no longer concerned
 
 
+def _owner_of(event: Event):  # noqa: ANN202
+    """A new account on the event's team (its owner), committed."""
+    owner = make_user()
+    add_member(event, owner)
+    db.session.commit()
+    return owner
+
+
 def _world(app):  # noqa: ANN001, ANN202
     app.config["NOTICE_DELAY_SECONDS"] = 0
     start = datetime(2031, 3, 10, 9, 0, tzinfo=UTC)
@@ -137,9 +145,7 @@ def test_cancelling_the_event_on_its_page_tells_each_person_once(app, client, sm
     _server, handler = smtp
     event, _first, _second = _world(app)
     before, event_entry = _feed_entries(event), _event_entry(event)
-    owner = make_user()
-    add_member(event, owner)
-    db.session.commit()
+    owner = _owner_of(event)
     sender.send_due()  # the confirmations
     handler.received.clear()
     login_as(client, owner)
@@ -168,9 +174,7 @@ def test_cancelling_the_event_through_the_api_tells_each_person_once_unless_told
     _server, handler = smtp
     event, _first, _second = _world(app)
     before, event_entry = _feed_entries(event), _event_entry(event)
-    owner = make_user()
-    add_member(event, owner)
-    db.session.commit()
+    owner = _owner_of(event)
     headers = {"Authorization": f"Bearer {create_token(owner, 'script')[1]}"}
     sender.send_due()
     handler.received.clear()
@@ -199,9 +203,7 @@ def test_cancelling_the_event_through_the_api_tells_each_person_once_unless_told
 def test_the_page_may_cancel_without_telling_anyone(app, client, smtp) -> None:  # noqa: ANN001
     _server, handler = smtp
     event, _first, _second = _world(app)
-    owner = make_user()
-    add_member(event, owner)
-    db.session.commit()
+    owner = _owner_of(event)
     sender.send_due()
     handler.received.clear()
     login_as(client, owner)
@@ -235,9 +237,7 @@ def test_a_draft_never_published_tells_nobody(app, client, smtp) -> None:  # noq
     _server, handler = smtp
     event = make_event(slug="quiet", status=EventStatus.DRAFT)
     make_session(event, people=[(make_person(name="Grace", email=SPEAKER), Role.SPEAKER)])
-    owner = make_user()
-    add_member(event, owner)
-    db.session.commit()
+    owner = _owner_of(event)
     login_as(client, owner)
     page = client.get(f"/organise/events/{event.slug}/cancel").get_data(as_text=True)
     assert "No notice is sent: the event was never public." in page
