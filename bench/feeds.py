@@ -34,7 +34,7 @@ from icalendar import Calendar, Event  # noqa: E402
 from sqlalchemy.orm import joinedload, selectinload  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from conference import create_app  # noqa: E402
+from bench.common import bench_app  # noqa: E402
 from conference.db import db  # noqa: E402
 from conference.events.models import Event as EventModel  # noqa: E402
 from conference.events.models import EventKind, EventStatus  # noqa: E402
@@ -171,15 +171,7 @@ def main() -> None:
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="feeds-bench-")
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.db"
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "bench-secret-key-of-at-least-32-bytes",
-            "TESTING": False,
-            "RATELIMIT_ENABLED": False,
-            "BASE_URL": "https://conference.example.org",
-        }
-    )
+    app = bench_app(url)
     with app.app_context():
         upgrade()
         big = generate("bench-big", args.sessions)

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from conference import create_app  # noqa: E402
+from bench.common import bench_app, recreated_database  # noqa: E402
 from conference.db import db  # noqa: E402
 
 FIRST = ["Ada", "Bo", "Chen", "Dana", "Emeka", "Farah", "Goran", "Hana", "Ines", "Jun", "Kofi", "Lena"]
@@ -109,13 +109,7 @@ def schedule(talks: int, rooms: int = 20, seed: int = 1) -> dict:
 def fresh_database(db_arg: str | None, directory: Path, size: int) -> str:
     if not db_arg:
         return f"sqlite:///{directory}/import-{size}.db"
-    url = sa.engine.make_url(db_arg.replace("postgresql://", "postgresql+psycopg://", 1))
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
-    return url.render_as_string(hide_password=False)
+    return recreated_database(db_arg)
 
 
 def run_import(app, path: Path, profile: bool = False) -> tuple[float, float]:  # noqa: ANN001
@@ -140,15 +134,7 @@ def run_import(app, path: Path, profile: bool = False) -> tuple[float, float]:  
 def measure(size: int, db_arg: str | None, directory: Path, profile: bool) -> tuple[tuple, tuple]:
     path = directory / f"schedule-{size}.json"
     path.write_text(json.dumps(schedule(size)))
-    app = create_app(
-        {
-            "DATABASE_URL": fresh_database(db_arg, directory, size),
-            "SECRET_KEY": "bench",
-            "TESTING": False,
-            "RATELIMIT_ENABLED": False,
-            "BASE_URL": "https://conference.example.org",
-        }
-    )
+    app = bench_app(fresh_database(db_arg, directory, size))
     with app.app_context():
         upgrade()
         first = run_import(app, path, profile)

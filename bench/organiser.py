@@ -31,9 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from conference import create_app  # noqa: E402
+from bench.common import bench_app, recreated_database  # noqa: E402
 from conference.auth.models import EventMember, TeamRole, User  # noqa: E402
-from conference.config import normalise_database_url  # noqa: E402
 from conference.db import db  # noqa: E402
 from conference.events.models import Event, EventKind, EventStatus  # noqa: E402
 from conference.registrations.models import (  # noqa: E402
@@ -58,13 +57,7 @@ CHUNK = 5000
 def fresh_database(db_arg: str) -> str:
     if db_arg == "sqlite":
         return f"sqlite:///{tempfile.mkdtemp(prefix='organiser-bench-')}/bench.db"
-    url = sa.engine.make_url(normalise_database_url(db_arg))
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
-    return url.render_as_string(hide_password=False)
+    return recreated_database(db_arg)
 
 
 def load(slug: str, size: int, owner: User) -> tuple[Event, str]:
@@ -192,15 +185,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     database_url = fresh_database(args.db)
-    app = create_app(
-        {
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "bench-secret-key-of-at-least-32-bytes",
-            "TESTING": False,
-            "RATELIMIT_ENABLED": False,
-            "BASE_URL": "https://conference.example.org",
-        }
-    )
+    app = bench_app(database_url)
     with app.app_context():
         upgrade()
         owner = User(email="owner@example.org", password_hash="!")  # noqa: S106 (no password: signed in by session)

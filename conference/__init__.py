@@ -26,6 +26,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "feeds": ("conference.feeds.views", "conference.feeds.cli"),
     "organise": (
         "conference.organise.views",
+        "conference.organise.event_status_views",
         "conference.organise.programme_views",
         "conference.organise.people_views",
         "conference.organise.registrations",

@@ -17,7 +17,8 @@ Writing: organiser pages and the organiser API both build a dict of changes `{la
 it to `parse` (which refuses an unknown language or field, the default language, a value that is not
 text, control characters and text over the field's limit) and `merged` (which applies the changes: a
 language or field given replaces the stored one, an empty text or null removes it); the result goes to the
-area's operation as the `translations` value, so the audit log records it like any other field.
+area's operation as the `translations` value, so the audit log records it like any other field. The
+translation sections of organiser forms build those changes: `conference.translation_forms`.
 """
 
 from __future__ import annotations
@@ -33,8 +34,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from wtforms import StringField, TextAreaField
-from wtforms.validators import Length
 
 from conference import i18n
 from conference.i18n import languages
@@ -87,7 +86,6 @@ _KIND_BY_TABLE = {
 # Control characters (C0 and C1, lone surrogates, U+FFFE/U+FFFF); tab and line feed are allowed in long text.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAKS = re.compile("\r\n|\r")
-_LINES = re.compile("\r\n|\r|\n")
 
 
 def language_name(code: str) -> str:
@@ -222,7 +220,10 @@ def block(value: object) -> Markup:
 
 def init_app(app: object) -> None:
     """Template helpers: `tr(obj, "field")` gives a `Text`; `lang_attr(text)`, `inline(text)`, `block(text)`
-    mark text in another language than the page; `tr_choices(question)`."""
+    mark text in another language than the page; `tr_choices(question)`; `tr_sections` (the translation
+    sections of an organiser form, `conference.translation_forms`)."""
+    from conference.translation_forms import sections  # it builds on this module
+
     app.jinja_env.globals.update(  # type: ignore[attr-defined]
         tr=text, tr_choices=choice_labels, lang_attr=lang_attr, inline=inline, block=block,
         tr_sections=sections,
@@ -352,83 +353,3 @@ def merged(current: Mapping | None, changes: Mapping) -> dict:
 def apply(kind: str, current: Mapping | None, raw: object, default: str, **kw: object) -> dict:
     """`parse` then `merged`: the translations to store."""
     return merged(current, parse(kind, raw, default, **kw))
-
-
-# --- in organiser forms -----------------------------------------------------------------------------------
-
-
-def field_name(language: str, name: str) -> str:
-    return f"tr_{language}_{name}"
-
-
-def with_translations(form_class: type, kind: str) -> type:
-    """`form_class` with a text field per configured language and translatable field (named
-    `tr_<lang>_<field>`; a question's choices one per line). The page shows the sections of the languages
-    other than the default (`sections`); `form_changes` reads them for `parse`."""
-    attributes: dict = {}
-    for language in languages():
-        for field in FIELDS[kind]:
-            cls = TextAreaField if field.kind in (LONG_TEXT, CHOICES) else StringField
-            limit = field.max_length * 100 if field.kind == CHOICES else field.max_length
-            attributes[field_name(language, field.name)] = cls(field.label, validators=[Length(max=limit)])
-    return type(form_class.__name__, (form_class,), attributes)
-
-
-def fill_form(form: object, obj: object) -> None:
-    """Put the stored translations of `obj` into the form's translation fields."""
-    for language in languages():
-        stored = translation(obj, language)
-        for field in FIELDS[kind_of(obj)]:
-            value = stored.get(field.name) or ""
-            if field.kind == CHOICES and isinstance(value, list):
-                value = "\n".join(value)
-            getattr(form, field_name(language, field.name)).data = value
-
-
-def sections(form: object, kind: str, default: str) -> list[tuple[str, str, list]]:
-    """(language, its name, [form fields]) for each language other than `default`; each field's label names
-    the language ("Title – 日本語"), so that no two controls of the page have the same label."""
-    result = []
-    for language in languages():
-        if language == default:
-            continue
-        name = language_name(language)
-        fields = [getattr(form, field_name(language, f.name)) for f in FIELDS[kind]]
-        for form_field, spec in zip(fields, FIELDS[kind], strict=True):
-            form_field.label.text = f"{spec.label} – {name}"
-        result.append((language, name, fields))
-    return result
-
-
-def form_changes(form: object, kind: str, default: str) -> dict:
-    """The translation changes the form's sections send (every field of every language but the default):
-    the same shape the API takes. Raw text, checked by `parse`."""
-    changes: dict = {}
-    for language in languages():
-        if language == default:
-            continue
-        values: dict = {}
-        for field in FIELDS[kind]:
-            raw = getattr(form, field_name(language, field.name)).raw_data
-            value = raw[0] if raw else ""
-            if field.kind == CHOICES:
-                values[field.name] = [line for line in _LINES.split(value) if line.strip()]
-            else:
-                values[field.name] = value
-        changes[language] = values
-    return changes
-
-
-def apply_form(form: object, kind: str, current: Mapping | None, default: str, **kw: object) -> dict | None:
-    """The translations to store from a submitted form, or None with the errors put on its fields."""
-    try:
-        return apply(kind, current, form_changes(form, kind, default), default, **kw)
-    except TranslationErrors as refused:
-        for where, messages in refused.errors.items():
-            language, _dot, name = where.partition(".")
-            target = getattr(form, field_name(language, name), None) if name else None
-            if target is not None:
-                target.errors = [*target.errors, *messages]
-            else:  # not a field of the form: cannot happen for what the page sends
-                form.form_errors.extend(messages)  # type: ignore[attr-defined]
-        return None

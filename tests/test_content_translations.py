@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
-from conference import translations
+from conference import translation_forms, translations
 from conference.audit.models import AuditEntry
 from conference.auth.api_tokens import create_token
 from conference.db import db
@@ -186,7 +186,7 @@ EVENT_TRANSLATIONS = {
 
 def _form_fields(values: dict) -> dict:
     return {
-        translations.field_name(lang, name): value
+        translation_forms.field_name(lang, name): value
         for lang, fields in values.items()
         for name, value in fields.items()
     }

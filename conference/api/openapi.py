@@ -3,7 +3,8 @@
 Kept as data, one entry per endpoint and method, in sibling modules:
 - openapi_pieces.py: schema builders, common types, error answers, shared parameters, `endpoint()`;
 - openapi_public.py: the schemas and methods anyone may use without a token;
-- openapi_organiser_schemas.py and openapi_organiser_paths.py: the organiser endpoints (bearer token);
+- openapi_organiser_events.py (events and sessions), openapi_organiser_people.py (registrations, the audit log,
+  check-in, the account, speakers) and openapi_organiser_paths.py: the organiser endpoints (bearer token);
 - openapi_announcements.py: announcements (conference/announcements/api.py).
 tests/api/test_openapi.py validates the document, fails for any /api/v1 rule or method of app.url_map that is
 not described, and checks real answers of every endpoint against the schemas. Enumerations are read from the
@@ -19,8 +20,9 @@ from flask import Response, current_app
 
 from conference.api import (
     openapi_announcements,
+    openapi_organiser_events,
     openapi_organiser_paths,
-    openapi_organiser_schemas,
+    openapi_organiser_people,
     openapi_public,
 )
 from conference.api.blueprint import bp
@@ -29,7 +31,8 @@ from conference.api.openapi_pieces import COMMON_SCHEMAS
 SCHEMAS: dict[str, dict] = {
     **COMMON_SCHEMAS,
     **openapi_public.SCHEMAS,
-    **openapi_organiser_schemas.SCHEMAS,
+    **openapi_organiser_people.SCHEMAS,
+    **openapi_organiser_events.SCHEMAS,
     **openapi_announcements.SCHEMAS,
 }
 

@@ -35,6 +35,7 @@ from conference.db import db, utcnow
 from conference.events import colocation
 from conference.events import editing as event_editing
 from conference.events import operations as event_operations
+from conference.events import status as event_status
 from conference.events.models import Event, EventStatus
 from conference.operations import OperationError
 from conference.registrations import editing as registration_editing
@@ -225,7 +226,7 @@ def publish_event(slug: str):  # noqa: ANN201
     return _move_with_flag(
         "confirm",
         False,
-        lambda confirm: event_operations.publish(api_user(), event, clashes_confirmed=confirm),
+        lambda confirm: event_status.publish(api_user(), event, clashes_confirmed=confirm),
     )
 
 
@@ -233,7 +234,7 @@ def publish_event(slug: str):  # noqa: ANN201
 @token_required(Action.EDIT_EVENT)
 def unpublish_event(slug: str):  # noqa: ANN201
     event: Event = g.api_event
-    return _status_move(event, lambda: event_operations.change_status(api_user(), event, EventStatus.DRAFT))
+    return _status_move(event, lambda: event_status.change_status(api_user(), event, EventStatus.DRAFT))
 
 
 @bp.post("/events/<slug>/cancel")
@@ -241,5 +242,5 @@ def unpublish_event(slug: str):  # noqa: ANN201
 def cancel_event(slug: str):  # noqa: ANN201
     event: Event = g.api_event
     return _move_with_flag(
-        "notify", True, lambda notify: event_operations.cancel_event(api_user(), event, notify=notify)
+        "notify", True, lambda notify: event_status.cancel_event(api_user(), event, notify=notify)
     )

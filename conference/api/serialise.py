@@ -10,7 +10,7 @@ from datetime import datetime
 from conference.events.models import Event
 from conference.registrations.availability import session_registration_open
 from conference.sessions.models import Session
-from conference.speakers.invitations import is_public
+from conference.speakers.assignment_states import is_public
 from conference.timeutil import isoformat
 from conference.translations import default_language, text
 from conference.urls import absolute_url_for

@@ -150,7 +150,7 @@ class Event(db.Model):
     first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("series.id", ondelete="SET NULL"), index=True)
     # The schedule (frab/pretalx conference acronym) this event was imported from, if any: importing that
-    # schedule again updates this event (conference.feeds.schedule_import); no other event is touched.
+    # schedule again updates this event (conference.feeds.schedule_matching); no other event is touched.
     import_source: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped by conference.sessions.changes whenever the event or anything in its programme changes.

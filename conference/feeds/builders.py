@@ -32,7 +32,7 @@ from conference.feeds.entries import (
 )
 from conference.registrations.models import Registration, RegistrationStatus, SeatStatus, SessionSeat
 from conference.sessions.models import Session, SessionStatus
-from conference.speakers.invitations import public_condition
+from conference.speakers.assignment_states import public_condition
 from conference.speakers.models import Assignment, Person
 
 # The session columns every entry needs (plain rows: cheaper than loading objects).

@@ -17,7 +17,8 @@ from conference.auth.models import User
 from conference.db import db, serialized_write
 from conference.events.models import EventStatus
 from conference.feeds.blueprint import bp
-from conference.feeds.schedule_import import find_target, import_schedule
+from conference.feeds.schedule_import import import_schedule
+from conference.feeds.schedule_matching import find_target
 from conference.feeds.schedule_reading import ScheduleError, read_schedule
 
 

@@ -192,7 +192,7 @@ def drop_time(cancelled_at: datetime | None, ends_at: datetime) -> datetime:
 
 def _people_lines(assignments: Sequence[Assignment]) -> list[str]:
     lines = []
-    from conference.speakers.invitations import is_public
+    from conference.speakers.assignment_states import is_public
     from conference.speakers.models import shows
 
     for assignment in assignments:
@@ -317,7 +317,7 @@ def _load_sessions(ids: set[int]) -> dict[int, SimpleNamespace]:
         .outerjoin(Room, Room.id == Session.room_id)
         .where(Session.id.in_(ids))
     ).all()
-    from conference.speakers.invitations import public_condition
+    from conference.speakers.assignment_states import public_condition
 
     people = db.session.execute(
         sa.select(

@@ -14,7 +14,7 @@ from lxml import etree
 from conference.events.models import Event
 from conference.events.queries import programme
 from conference.sessions.models import Session
-from conference.speakers.invitations import is_public
+from conference.speakers.assignment_states import is_public
 from conference.text import slugify, xml_safe
 from conference.timeutil import local
 from conference.urls import absolute_url_for

@@ -1,11 +1,9 @@
-"""Import a frab / pretalx schedule into an event (the file is read by `schedule_reading`).
+"""Import a frab / pretalx schedule into an event: the writing (the file is read by `schedule_reading`, the
+event it goes into and the people it may change are found by `schedule_matching`).
 
-Which event: a schedule is named by its conference acronym, which the event it was imported into keeps
-(`Event.import_source`). Importing a schedule updates the event that came from the same schedule, or,
-when there is none, creates a new event (its slug derived from the acronym and made unique). An event
-that was not imported from that schedule is changed only when the caller names it (`find_target(...,
-slug=...)`, the CLI's `--event`), on behalf of an organiser account that may edit it; it then keeps the
-schedule as its source. An event's status changes only when asked (`status`).
+Importing a schedule updates the event that came from the same schedule (`schedule_matching.find_target`), or,
+when there is none, creates a new event (its slug derived from the acronym and made unique); an event named by
+the caller keeps the schedule as its source. An event's status changes only when asked (`status`).
 
 Within the event rooms are matched by name, sessions by their GUID, people by their GUID (or, where the
 file has none, a GUID derived from the file's base URL and the person's code / id / name). Only
@@ -17,12 +15,11 @@ the organiser's "Tell registrants and speakers" box unticked); a cancelled sessi
 restored (`restore_session`), with the same consequences as on the organiser's page. A person who also
 appears in events the import may not edit is assigned but not changed. Everything happens in one
 transaction, and the caller commits: a bad file changes nothing. The work grows linearly with the file:
-a fixed number of queries (in chunks of CHUNK ids), one flush for the programme.
+a fixed number of queries (in chunks of `schedule_matching.CHUNK` ids), one flush for the programme.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -32,18 +29,16 @@ from sqlalchemy.orm import selectinload
 
 from conference import signals
 from conference.auth.models import EventMember, TeamRole, User
-from conference.auth.permissions import EDITORS, editable_event_ids, may_access
 from conference.db import db
 from conference.events.models import Event, EventKind, EventStatus
-from conference.feeds.schedule_reading import UUID_RE, ScheduleData, ScheduleError
+from conference.feeds.schedule_matching import check_session_guids, chunks, editable_people, uid_taken
+from conference.feeds.schedule_reading import UUID_RE, ScheduleData
 from conference.operations import changed_values
 from conference.registrations.models import Registration, RegistrationStatus, SeatStatus, SessionSeat
 from conference.sessions import operations as session_operations
 from conference.sessions.models import Room, Session
 from conference.slugs import taken_slugs, unique_slug
 from conference.speakers.models import Assignment, Person
-
-CHUNK = 1000  # ids per IN (...) query: far below SQLite's and PostgreSQL's limits on bound parameters
 
 
 @dataclass
@@ -110,11 +105,6 @@ class ImportResult:
         return lines
 
 
-def _chunks(values: list) -> Iterator[list]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
 def _set(obj: object, **values: object) -> bool:
     """Write only what differs, so unchanged rows stay unchanged (and keep their revision); True if any did."""
     changed = False
@@ -123,29 +113,6 @@ def _set(obj: object, **values: object) -> bool:
             setattr(obj, name, value)
             changed = True
     return changed
-
-
-def find_target(data: ScheduleData, *, slug: str | None = None, user: User | None = None) -> Event | None:
-    """The event an import of `data` updates, or None for a new event. Without `slug`: the event imported
-    from the same schedule. With `slug`: that event, which `user` must be allowed to edit (ScheduleError
-    otherwise, as for an event of another schedule when this one already has its own event)."""
-    own = db.session.scalars(sa.select(Event).where(Event.import_source == data.acronym)).first()
-    if slug is None:
-        event = own
-    else:
-        event = db.session.scalars(sa.select(Event).where(Event.slug == slug)).first()
-        if event is None:
-            raise ScheduleError(f"--event: there is no event {slug!r}")
-        if user is None:
-            raise ScheduleError("--event needs --as EMAIL: an organiser account that may edit the event")
-        if own is not None and own.id != event.id:
-            raise ScheduleError(
-                f"schedule {data.acronym!r} was imported into event {own.slug!r}; update that one "
-                f"(--event {own.slug}), or leave out --event"
-            )
-    if event is not None and user is not None and not may_access(user, event, EDITORS):
-        raise ScheduleError(f"--as: {user.email} may not edit event {event.slug!r}")
-    return event
 
 
 def import_schedule(
@@ -161,7 +128,7 @@ def import_schedule(
     status is given. `user`, when given, becomes a new event's owner and limits which people may be
     changed to those appearing only in events the user may edit. `notify` (as on the organiser's pages):
     False tells nobody of the sessions it moves or cancels."""
-    _check_session_guids(data, event)
+    check_session_guids(data, event)
     starts, ends = _event_times(data)
     if event is None:
         event = Event(
@@ -265,7 +232,7 @@ def _registrations_to_tell(session_ids: list[int]) -> int:
     """How many active registrations (not erased) hold or wait for a seat in these sessions: those whom
     cancelling them tells by mail."""
     told: set[int] = set()
-    for chunk in _chunks(session_ids):
+    for chunk in chunks(session_ids):
         told.update(
             db.session.scalars(
                 sa.select(Registration.id)
@@ -279,20 +246,6 @@ def _registrations_to_tell(session_ids: list[int]) -> int:
             )
         )
     return len(told)
-
-
-def _check_session_guids(data: ScheduleData, event: Event | None) -> None:
-    """A session GUID of the file that belongs to another event stops the import (before any write)."""
-    for chunk in _chunks([t.guid for t in data.talks]):
-        query = sa.select(Session.uid, Event.slug).join(Event).where(Session.uid.in_(chunk))
-        if event is not None:
-            query = query.where(Session.event_id != event.id)
-        clash = db.session.execute(query.limit(1)).first()
-        if clash is not None:
-            raise ScheduleError(
-                f"the session {clash.uid} of the file belongs to event {clash.slug!r}; to update that event "
-                f"from this file: --event {clash.slug} --as EMAIL"
-            )
 
 
 def _event_times(data: ScheduleData) -> tuple[datetime, datetime]:
@@ -317,7 +270,7 @@ def _rooms(data: ScheduleData, event: Event) -> dict[str, Room]:
             continue
         guid = str(room_guids.get(name) or "").lower()
         room = Room(event=event, name=name, position=position)
-        if UUID_RE.match(guid) and guid not in used_guids and not _uid_taken(Room, guid):
+        if UUID_RE.match(guid) and guid not in used_guids and not uid_taken(Room, guid):
             room.uid = guid
         used_guids.add(room.uid or "")
         db.session.add(room)
@@ -329,9 +282,9 @@ def _people(data: ScheduleData, event: Event, user: User | None, result: ImportR
     """The people of the file by GUID: new ones created, known ones updated where the import may."""
     guids = list(dict.fromkeys(p.guid for t in data.talks for p in t.people))
     people: dict[str, Person] = {}
-    for chunk in _chunks(guids):
+    for chunk in chunks(guids):
         people.update((p.uid, p) for p in db.session.scalars(sa.select(Person).where(Person.uid.in_(chunk))))
-    editable = _editable_people(list(people.values()), event, user)
+    editable = editable_people(list(people.values()), event, user)
     taken: set[str] | None = None
     counted: set[int] = set()  # known people counted as changed or kept
     for talk in data.talks:
@@ -367,26 +320,6 @@ def _people(data: ScheduleData, event: Event, user: User | None, result: ImportR
     return people
 
 
-def _editable_people(people: list[Person], event: Event, user: User | None) -> set[int]:
-    """Ids of the people the import may change: those who appear in no event other than this one and,
-    with a user, the events that user may edit (the organiser rule for editing a person)."""
-    ids = [p.id for p in people]
-    elsewhere: dict[int, set[int]] = {}
-    for chunk in _chunks(ids):
-        rows = db.session.execute(
-            sa.select(Assignment.person_id, Session.event_id)
-            .join(Session, Session.id == Assignment.session_id)
-            .where(Assignment.person_id.in_(chunk), Session.event_id != event.id)
-            .distinct()
-        )
-        for person_id, event_id in rows:
-            elsewhere.setdefault(person_id, set()).add(event_id)
-    allowed: set[int] = set()
-    if user is not None and elsewhere:
-        allowed = set(db.session.scalars(editable_event_ids(user)))
-    return {i for i in ids if elsewhere.get(i, set()) <= allowed}
-
-
 def _set_assignments(session: Session, wanted: list[tuple[Person, object]]) -> bool:
     """Make the session's people those of the file, in its order; True if anything changed. Rows of people
     who stay are updated in place (one person once per session), so no flush is needed in between."""
@@ -404,8 +337,3 @@ def _set_assignments(session: Session, wanted: list[tuple[Person, object]]) -> b
         else:
             _set(assignment, role=role, position=position)
     return True
-
-
-def _uid_taken(model: type, guid: str) -> bool:
-    with db.session.no_autoflush:
-        return db.session.scalar(sa.select(model.id).where(model.uid == guid)) is not None

@@ -26,6 +26,14 @@ def _public_event(slug: str) -> Event:
     return event or abort(404)
 
 
+def _public_session(slug: str, session_id: int) -> Session:
+    """A session of a published event (404 for another event's session or an unknown one)."""
+    event = _public_event(slug)
+    return db.session.scalars(
+        sa.select(Session).where(Session.id == session_id, Session.event_id == event.id)
+    ).first() or abort(404)
+
+
 @bp.app_context_processor
 def subscribe_links() -> dict:
     return {"calendar_links": links.calendar_links, "add_links": links.add_links}
@@ -43,10 +51,7 @@ def event(slug: str):  # noqa: ANN201
 
 @bp.get("/events/<slug>/sessions/<int:session_id>.ics")
 def session(slug: str, session_id: int):  # noqa: ANN201
-    event = _public_event(slug)
-    found = db.session.scalars(
-        sa.select(Session).where(Session.id == session_id, Session.event_id == event.id)
-    ).first() or abort(404)
+    found = _public_session(slug, session_id)
     return feed_response(builders.session_feed(found), f"{slug}-session-{session_id}.ics")
 
 
@@ -65,10 +70,7 @@ def add_event(slug: str):  # noqa: ANN201
 
 @bp.get("/events/<slug>/sessions/<int:session_id>/add.ics")
 def add_session(slug: str, session_id: int):  # noqa: ANN201
-    event = _public_event(slug)
-    found = db.session.scalars(
-        sa.select(Session).where(Session.id == session_id, Session.event_id == event.id)
-    ).first() or abort(404)
+    found = _public_session(slug, session_id)
     return _added(builders.add_session_calendar(found), f"{slug}-session-{session_id}.ics")
 
 

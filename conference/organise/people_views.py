@@ -13,7 +13,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from conference import translations
+from conference import translation_forms
 from conference.auth.permissions import (
     Action,
     editable_event_ids,
@@ -58,7 +58,7 @@ def people_index():  # noqa: ANN201
 @bp.route("/people/new", methods=["GET", "POST"])
 @requires(Action.ORGANISE)
 def new_person():  # noqa: ANN201
-    form = translations.with_translations(PersonForm, "person")()
+    form = translation_forms.with_translations(PersonForm, "person")()
     similar: list[Person] = []
     if request.method == "GET":
         form.name.data = (request.args.get("name") or "")[:200]
@@ -76,10 +76,10 @@ def new_person():  # noqa: ANN201
 @requires(Action.EDIT_PERSON)
 def edit_person(person_id: int):  # noqa: ANN201
     person = _editable_person(person_id)
-    form = translations.with_translations(PersonForm, "person")(obj=person)
+    form = translation_forms.with_translations(PersonForm, "person")(obj=person)
     if request.method == "GET":
         form.links.data = people.format_links(person.links)
-        translations.fill_form(form, person)
+        translation_forms.fill_form(form, person)
     if form.validate_on_submit() and (stored := _translations(form, person)) is not None:
         links, errors = people.parse_links(form.links.data)
         if errors:
@@ -94,7 +94,9 @@ def edit_person(person_id: int):  # noqa: ANN201
 
 def _translations(form: PersonForm, person: Person | None) -> dict | None:
     """The translations of position and bio the form sends (None: refused, the errors are on the form)."""
-    return translations.apply_form(form, "person", person.translations if person else {}, form.language.data)
+    return translation_forms.apply_form(
+        form, "person", person.translations if person else {}, form.language.data
+    )
 
 
 @bp.route("/people/merge", methods=["GET", "POST"])

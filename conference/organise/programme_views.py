@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from conference import translations
+from conference import translation_forms
 from conference.auth.permissions import Action, may_find_person, requires
 from conference.db import db
 from conference.events.models import Event
@@ -67,7 +67,7 @@ def edit_session(slug: str, session_id: int):  # noqa: ANN201
     form = _session_form(event)
     if request.method == "GET":
         editing.fill_session_form(form, session, event)
-        translations.fill_form(form, session)
+        translation_forms.fill_form(form, session)
     move_preview = None
     valid = form.validate_on_submit()
     if valid and request.form.get("preview_notice"):
@@ -88,13 +88,15 @@ def edit_session(slug: str, session_id: int):  # noqa: ANN201
 
 
 def _session_form(event: Event, **kwargs) -> SessionForm:  # noqa: ANN003
-    """The session form with a section per language other than the event's (conference/translations.py)."""
-    return translations.with_translations(SessionForm, "session")(rooms=event.rooms, **kwargs)
+    """The session form with a section per language other than the event's (conference/translation_forms.py)."""
+    return translation_forms.with_translations(SessionForm, "session")(rooms=event.rooms, **kwargs)
 
 
 def _session_values(form: SessionForm, event: Event, session: Session | None) -> dict | None:
     """The form's values with its translations (None: they were refused, the errors are on the form)."""
-    stored = translations.apply_form(form, "session", session.translations if session else {}, event.language)
+    stored = translation_forms.apply_form(
+        form, "session", session.translations if session else {}, event.language
+    )
     return None if stored is None else {**editing.session_values(form, event), "translations": stored}
 
 
@@ -283,7 +285,7 @@ def new_person_in_session(slug: str, session_id: int):  # noqa: ANN201
             return _back_to_session(event, session)
     form = _session_form(event, formdata=None)
     editing.fill_session_form(form, session, event)
-    translations.fill_form(form, session)
+    translation_forms.fill_form(form, session)
     return _session_page(event, session, form, new_person, similar=similar), 400
 
 

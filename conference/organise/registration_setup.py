@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from conference import translations
+from conference import translation_forms
 from conference.auth.permissions import EDITORS, Action, require_event, requires
 from conference.db import db
 from conference.operations import current_actor
@@ -88,17 +88,17 @@ def edit_question(slug: str, question_id: int | None = None):  # noqa: ANN201
         question = db.session.get(Question, question_id)
         if question is None or question.event_id != event.id:
             abort(404)
-    form = translations.with_translations(QuestionForm, "question")()
+    form = translation_forms.with_translations(QuestionForm, "question")()
     if request.method == "GET" and question is not None:
         form.label.data, form.help_text.data = question.label, question.help_text
         form.kind.data, form.required.data = question.kind.value, question.required
         form.options.data = "\n".join(question.options or [])
-        translations.fill_form(form, question)
+        translation_forms.fill_form(form, question)
     stored = None
     if (
         form.validate_on_submit()
         and (
-            stored := translations.apply_form(
+            stored := translation_forms.apply_form(
                 form,
                 "question",
                 question.translations if question else {},

@@ -1,6 +1,8 @@
-"""Routes of the organiser workspace (/organise/...): home and events here; programme and people in
-programme_views.py and people_views.py. Views stay thin: check access, parse the form, call one operation
-(`conference.events.operations`), show its refusal (`OperationError`) or redirect."""
+"""Routes of the organiser workspace (/organise/...): home and events here (an event's overview, form, copy,
+hosts, publications and team); its status changes (publish, unpublish, cancel, restore, delete) in
+event_status_views.py; programme and people in programme_views.py and people_views.py. Views stay thin: check
+access, parse the form, call one operation (`conference.events.operations`), show its refusal
+(`OperationError`) or redirect."""
 
 from __future__ import annotations
 
@@ -11,11 +13,12 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from conference import translations
+from conference import translation_forms
 from conference.auth.models import EventMember, TeamRole, User
 from conference.auth.permissions import Action, may, require_event, requires, team_roles, visible_events
 from conference.db import db
 from conference.events import editing, operations
+from conference.events import status as event_status
 from conference.events.forms import (
     DuplicateForm,
     EventForm,
@@ -64,7 +67,7 @@ def home():  # noqa: ANN201
 @bp.route("/events/new", methods=["GET", "POST"])
 @requires(Action.ORGANISE)
 def new_event():  # noqa: ANN201
-    form = translations.with_translations(EventForm, "event")(series_choices=editing.series_choices())
+    form = translation_forms.with_translations(EventForm, "event")(series_choices=editing.series_choices())
     if request.method == "GET":
         form.timezone.data = "Europe/Berlin"
     if form.validate_on_submit() and (values := _event_values(form, None)):
@@ -82,7 +85,9 @@ def _event_values(form: EventForm, event: Event | None) -> dict | None:
     """The event form's values with the translations of its language sections (None: they were refused,
     the errors are on the form)."""
     values = editing.event_values(form)
-    stored = translations.apply_form(form, "event", event.translations if event else {}, values["language"])
+    stored = translation_forms.apply_form(
+        form, "event", event.translations if event else {}, values["language"]
+    )
     if stored is None:
         return None
     return {**values, "translations": stored}
@@ -99,7 +104,7 @@ def event(slug: str):  # noqa: ANN201
         clashes=event_clashes(event),
         publish_form=PublishForm(),
         confirm_form=ConfirmForm(),
-        deletable=operations.deletion_refusal(event) is None,
+        deletable=event_status.deletion_refusal(event) is None,
     )
 
 
@@ -107,10 +112,10 @@ def event(slug: str):  # noqa: ANN201
 @requires(Action.EDIT_EVENT)
 def edit_event(slug: str):  # noqa: ANN201
     event = editable_event(slug)
-    form = translations.with_translations(EventForm, "event")(series_choices=editing.series_choices())
+    form = translation_forms.with_translations(EventForm, "event")(series_choices=editing.series_choices())
     if request.method == "GET":
         editing.fill_event_form(form, event)
-        translations.fill_form(form, event)
+        translation_forms.fill_form(form, event)
     if form.validate_on_submit() and (values := _event_values(form, event)):
         try:
             operations.edit_event(current_actor(), event, values, form.slug.data or None)
@@ -120,131 +125,6 @@ def edit_event(slug: str):  # noqa: ANN201
             flash(_("Event saved."), "success")
             return redirect(url_for("organise.event", slug=event.slug))
     return render_template("organise/event_form.html", form=form, event=event)
-
-
-def _status_action(event: Event, operation, message: str, anchor: str | None = None):  # noqa: ANN001, ANN202
-    """Run one status operation; a refusal is shown on the event's page."""
-    try:
-        operation()
-    except OperationError as error:
-        flash(error.message, "warning" if error.field == "confirm" else "error")
-        return redirect(url_for("organise.event", slug=event.slug, _anchor=anchor))
-    flash(message, "success")
-    return redirect(url_for("organise.event", slug=event.slug))
-
-
-@bp.post("/events/<slug>/publish")
-@requires(Action.EDIT_EVENT)
-def publish_event(slug: str):  # noqa: ANN201
-    event = editable_event(slug)
-    form = PublishForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _status_action(
-        event,
-        lambda: operations.publish(current_actor(), event, clashes_confirmed=bool(form.confirm.data)),
-        _("Published: the event page is public now."),
-        anchor="publish",
-    )
-
-
-@bp.post("/events/<slug>/unpublish")
-@requires(Action.EDIT_EVENT)
-def unpublish_event(slug: str):  # noqa: ANN201
-    event = editable_event(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    return _status_action(
-        event,
-        lambda: operations.unpublish(current_actor(), event),
-        _("The event is a draft again and no longer public."),
-    )
-
-
-@bp.route("/events/<slug>/cancel", methods=["GET", "POST"])
-@requires(Action.EDIT_EVENT)
-def cancel_event(slug: str):  # noqa: ANN201
-    event = editable_event(slug)
-    if request.method == "POST" and not ConfirmForm().validate_on_submit():
-        abort(400)
-    if not confirm.confirmed():
-        notify = confirm.event_cancel_notify(event)
-        return confirm.page(
-            title=_("Cancel “%(event)s”?", event=event.title),
-            lines=confirm.event_cancel_lines(event, notify),
-            action=url_for("organise.cancel_event", slug=event.slug),
-            back=url_for("organise.event", slug=event.slug),
-            button=_("Cancel the event"),
-            event=event,
-            notify=notify,
-            preview=confirm.event_notice_preview(event) if notify[0] or notify[1] else None,
-        )
-    if event.first_published_at is None:
-        message = _("The draft is cancelled; it was never published and stays private.")
-    else:
-        message = _(
-            "The event is cancelled; its page stays, marked cancelled. Its registrations are cancelled."
-        )
-    notify = confirm.notify_wanted()
-    return _status_action(
-        event, lambda: operations.cancel_event(current_actor(), event, notify=notify), message
-    )
-
-
-@bp.post("/events/<slug>/restore")
-@requires(Action.EDIT_EVENT)
-def restore_event(slug: str):  # noqa: ANN201
-    event = editable_event(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    return _status_action(
-        event,
-        lambda: operations.restore_event(current_actor(), event),
-        _(
-            "The event is a draft again. Registrations cancelled with it are back on the waiting list, "
-            "and those with a free seat have it again."
-        ),
-    )
-
-
-@bp.route("/events/<slug>/delete", methods=["GET", "POST"])
-@requires(Action.EDIT_EVENT)
-def delete_event(slug: str):  # noqa: ANN201
-    """Delete a draft that was never published (`operations.deletion_refusal`), after a confirmation page
-    that says what goes with it; any other event is cancelled instead, which the page says."""
-    event = editable_event(slug)
-    if request.method == "POST" and not ConfirmForm().validate_on_submit():
-        abort(400)
-    refusal = operations.deletion_refusal(event)
-    if refusal and request.method == "POST":
-        flash(refusal, "error")
-        return redirect(url_for("organise.event", slug=event.slug))
-    if refusal:  # the page says why, and what to do instead
-        return confirm.page(
-            title=_("“%(event)s” cannot be deleted", event=event.title),
-            lines=[refusal],
-            action=url_for("organise.cancel_event", slug=event.slug),
-            back=url_for("organise.event", slug=event.slug),
-            button="",
-            event=event,
-        )
-    if not confirm.confirmed():
-        return confirm.page(
-            title=_("Delete “%(event)s”?", event=event.title),
-            lines=confirm.event_delete_lines(event),
-            action=url_for("organise.delete_event", slug=event.slug),
-            back=url_for("organise.event", slug=event.slug),
-            button=_("Delete the event"),
-            event=event,
-        )
-    title = event.title
-    try:
-        operations.delete_event(current_actor(), event)
-    except OperationError as error:
-        flash(error.message, "error")
-        return redirect(url_for("organise.event", slug=slug))
-    flash(_("“%(event)s” is deleted.", event=title), "success")
-    return redirect(url_for("organise.home"))
 
 
 @bp.route("/events/<slug>/duplicate", methods=["GET", "POST"])
@@ -327,7 +207,7 @@ def add_publication(slug: str):  # noqa: ANN201
     publication_form = _publication_form()
     if (
         publication_form.validate_on_submit()
-        and (stored := translations.apply_form(publication_form, "publication", {}, event.language))
+        and (stored := translation_forms.apply_form(publication_form, "publication", {}, event.language))
         is not None
     ):
         operations.add_publication(
@@ -357,7 +237,7 @@ def add_publication(slug: str):  # noqa: ANN201
 
 def _publication_form(**kwargs) -> PublicationForm:  # noqa: ANN003
     """The publication form with its title in the languages other than the event's."""
-    return translations.with_translations(PublicationForm, "publication")(prefix="pub", **kwargs)
+    return translation_forms.with_translations(PublicationForm, "publication")(prefix="pub", **kwargs)
 
 
 @bp.post("/events/<slug>/publications/<int:publication_id>/remove")

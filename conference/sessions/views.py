@@ -12,7 +12,7 @@ from conference.db import db
 from conference.events.queries import event_for_viewer
 from conference.sessions.blueprint import bp
 from conference.sessions.models import Session
-from conference.speakers.invitations import settings_for
+from conference.speakers.assignment_states import settings_for
 from conference.speakers.models import Assignment
 
 

@@ -12,7 +12,7 @@ from conference.auth.permissions import Action
 from conference.db import db
 from conference.events.models import Event
 from conference.sessions import editing as session_editing
-from conference.speakers import invitations, operations
+from conference.speakers import assignment_states, operations
 from conference.speakers.models import Assignment
 from conference.speakers.organiser import speaker_rows
 from conference.timeutil import isoformat
@@ -21,10 +21,10 @@ from conference.timeutil import isoformat
 def assignment_state(assignment: Assignment, days: int | None = None) -> dict:
     """What the organiser API says of an assignment's invitation and answer."""
     event = assignment.session.event
-    days = days if days is not None else invitations.reply_days(event)
+    days = days if days is not None else assignment_states.reply_days(event)
     return {
         "status": assignment.status.value,
-        "no_reply": invitations.overdue(assignment, days),
+        "no_reply": assignment_states.overdue(assignment, days),
         "note": assignment.answer_note,
         "invited_at": isoformat(assignment.invited_at, event.timezone) if assignment.invited_at else None,
         "answered_at": isoformat(assignment.answered_at, event.timezone) if assignment.answered_at else None,
@@ -36,7 +36,7 @@ def assignment_state(assignment: Assignment, days: int | None = None) -> dict:
 @token_required(Action.EDIT_EVENT)
 def event_speakers(slug: str):  # noqa: ANN201
     event: Event = g.api_event
-    days = invitations.reply_days(event)
+    days = assignment_states.reply_days(event)
     return jsonify(
         {
             "reply_days": days,

@@ -2,167 +2,35 @@
 
 Assigning a person who has an e-mail address to a session (session page, API, `import-schedule --invite`)
 queues an invitation to that person for that event, unless the event holds its invitations (Speakers page).
-The message lists every session of theirs at the event (role, time in the event's zone, place), the
-organiser's own message and their private link `/speaking/<token>/`. It waits NOTICE_DELAY_SECONDS: more
-assignments of the same person at the event within that time rewrite the waiting message in place
-(`conference.mail.outbox.rewrite_waiting`, the fold of `conference.mail.notices`), and the wait starts again.
-A message a sender has claimed is never rewritten: the next assignment writes a new invitation. A waiting
-invitation is also rewritten when one of its sessions moves or is cancelled, or the person is taken out of
-one (withdrawn when nothing is left).
-
-The speaker's link: `speaker_selector` (16 hex characters, not secret) finds the person, the rest of the token
-(256 bits) is compared with `hmac.compare_digest`. The secret is kept (not only a hash) because every later
-invitation and the renewal mail carry the same link; renewing makes a new selector and secret, and the old
-link answers 404 at once.
+The message (`conference.speakers.invitation_mail`) lists every session of theirs at the event (role, time in
+the event's zone, place), the organiser's own message and their private link
+(`conference.speakers.private_link`). It waits NOTICE_DELAY_SECONDS: more assignments of the same person at
+the event within that time rewrite the waiting message in place (`conference.mail.outbox.rewrite_waiting`,
+the fold of `conference.mail.notices`), and the wait starts again. A message a sender has claimed is never
+rewritten: the next assignment writes a new invitation. A waiting invitation is also rewritten when one of
+its sessions moves or is cancelled, or the person is taken out of one (withdrawn when nothing is left).
+Organisers hear when a speaker declines. Where an assignment stands and which ones are public:
+`conference.speakers.assignment_states`.
 """
 
 from __future__ import annotations
 
-import hmac
-import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
-from conference import signals, translations
+from conference import signals
 from conference.db import db, utcnow
 from conference.events.models import Event
 from conference.mail import notices, outbox
 from conference.mail.models import OutboxMessage, OutboxStatus
+from conference.mail.notices.folding import still_waiting
 from conference.sessions.models import Session, SessionStatus
-from conference.speakers.models import Assignment, AssignmentStatus, Invitation, Person, SpeakerSettings
-from conference.urls import absolute_url_for
-from conference.zones import mail_language, when
-
-SELECTOR_LENGTH = 16  # hex characters (64 bits, not secret: it finds the row)
-_DUMMY_SECRET = "x" * 43
-
-
-# --- the speaker's link -----------------------------------------------------------------------------------
-
-
-def new_link(person: Person) -> str:
-    """Give the person a new private link (the old one stops working); returns the token. Caller commits."""
-    person.speaker_selector = secrets.token_hex(SELECTOR_LENGTH // 2)
-    person.speaker_secret = secrets.token_urlsafe(32)
-    return token_of(person)
-
-
-def token_of(person: Person) -> str:
-    """The person's token, made on first use."""
-    if not person.speaker_selector or not person.speaker_secret:
-        return new_link(person)
-    return person.speaker_selector + person.speaker_secret
-
-
-def person_for_token(token: str) -> Person | None:
-    """The person whose link this is, or None (compared in constant time; unknown selectors compare too)."""
-    if not isinstance(token, str) or not (SELECTOR_LENGTH + 16 <= len(token) <= 120) or not token.isascii():
-        return None
-    selector, secret = token[:SELECTOR_LENGTH], token[SELECTOR_LENGTH:]
-    person = db.session.scalars(sa.select(Person).where(Person.speaker_selector == selector)).first()
-    expected = person.speaker_secret if person is not None and person.speaker_secret else _DUMMY_SECRET
-    if hmac.compare_digest(expected.encode(), secret.encode()) and person is not None:
-        return person
-    return None
-
-
-def speaking_url(person: Person) -> str:
-    return absolute_url_for("speakers.speaking", token=token_of(person))
-
-
-# --- settings and states ----------------------------------------------------------------------------------
-
-
-def settings_for(event: Event) -> SpeakerSettings:
-    """The event's speaker settings (defaults, not added to the session, when it has none yet)."""
-    found = event.speaker_settings
-    if found is None:
-        found = SpeakerSettings(
-            event_id=event.id,
-            invitation_message="",
-            instructions="",
-            confirmed_only=False,
-            hold_invitations=False,
-        )
-    return found
-
-
-def reply_days(event: Event) -> int:
-    days = settings_for(event).reply_days
-    return days if days is not None else int(current_app.config.get("SPEAKER_REPLY_DAYS", 7))
-
-
-def overdue(assignment: Assignment, days: int, now: datetime | None = None) -> bool:
-    """Invited, no answer, and the invitation is older than `days` days."""
-    now = now or utcnow()
-    return (
-        assignment.status == AssignmentStatus.INVITED
-        and assignment.invited_at is not None
-        and assignment.invited_at <= now - timedelta(days=days)
-    )
-
-
-def state_text(assignment: Assignment, days: int, now: datetime | None = None) -> str:
-    """What the organiser reads for an assignment: its status, or "no reply after N days"."""
-    from conference.labels import label
-
-    if overdue(assignment, days, now):
-        return _("No reply after %(days)s days", days=days)
-    if assignment.status == AssignmentStatus.ACCEPTED and assignment.confirmed_by_organiser:
-        return _("Confirmed by an organiser")
-    return label(assignment.status)
-
-
-def is_public(assignment: Assignment, settings: SpeakerSettings | None = None) -> bool:
-    """Whether the assignment shows on public pages: never when declined; with the event's "confirmed only"
-    setting, only once accepted (by the speaker, or confirmed by an organiser)."""
-    if assignment.status == AssignmentStatus.DECLINED:
-        return False
-    if settings is None:  # the event's settings as stored (no defaults object made per assignment)
-        settings = assignment.session.event.speaker_settings
-    confirmed_only = settings is not None and settings.confirmed_only
-    return not confirmed_only or assignment.status == AssignmentStatus.ACCEPTED
-
-
-def public_condition(event_id_column: sa.ColumnElement) -> sa.ColumnElement[bool]:
-    """SQL for `is_public` (the event's settings joined by `event_id_column`)."""
-    confirmed_only = (
-        sa.select(SpeakerSettings.confirmed_only)
-        .where(SpeakerSettings.event_id == event_id_column)
-        .scalar_subquery()
-    )
-    return sa.and_(
-        Assignment.status != AssignmentStatus.DECLINED,
-        sa.or_(
-            sa.func.coalesce(confirmed_only, sa.false()).is_(sa.false()),
-            Assignment.status == AssignmentStatus.ACCEPTED,
-        ),
-    )
-
-
-# --- the message ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Line:
-    assignment: Assignment
-    when: str
-    where: str
-
-
-def place_text(session: Session) -> str:
-    event = session.event
-    parts = [session.room.name] if session.room else []
-    if event.venue_name:
-        parts.append(translations.text(event, "venue_name"))
-    if event.attendance_mode.value != "in_person":
-        parts.append(_("online"))
-    return ", ".join(parts)
+from conference.speakers.assignment_states import settings_for
+from conference.speakers.invitation_mail import render, render_declined
+from conference.speakers.models import Assignment, AssignmentStatus, Invitation, Person
+from conference.zones import mail_language
 
 
 def event_assignments(event: Event, person: Person) -> list[Assignment]:
@@ -179,38 +47,6 @@ def event_assignments(event: Event, person: Person) -> list[Assignment]:
     ).all()
 
 
-def render(event: Event, person: Person, assignments: list[Assignment]) -> tuple[str, str]:
-    """(subject, body) of the invitation, in the person's language where they gave one, else the event's (the
-    one its speakers are known to read; never the language of the organiser's page that happened to queue it),
-    titles and venue included; each time in the event's zone and, where they gave theirs and it differs, in
-    their own."""
-    with force_locale(mail_language(person.mail_language or event.language)):
-        return _render(event, person, assignments)
-
-
-def _render(event: Event, person: Person, assignments: list[Assignment]) -> tuple[str, str]:
-    settings = settings_for(event)
-    lines = [
-        Line(
-            a,
-            when(a.session.starts_at, a.session.ends_at, event.timezone, person.timezone or None),
-            place_text(a.session),
-        )
-        for a in assignments
-    ]
-    body = render_template(
-        "mail/speaker_invitation.txt",
-        person=person,
-        event=event,
-        message=settings.invitation_message.strip(),
-        lines=lines,
-        link=speaking_url(person),
-        site_name=current_app.config["SITE_NAME"],
-    )
-    subject = _("Invitation to speak: %(event)s", event=translations.text(event, "title"))
-    return subject, body
-
-
 def _waiting(event: Event, person: Person, now: datetime) -> Invitation | None:
     """The person's invitation for the event that may still be rewritten (unsent, unclaimed)."""
     return db.session.scalars(
@@ -219,10 +55,7 @@ def _waiting(event: Event, person: Person, now: datetime) -> Invitation | None:
         .where(
             Invitation.event_id == event.id,
             Invitation.person_id == person.id,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.attempts == 0,
-            OutboxMessage.next_attempt_at == Invitation.not_before,
-            Invitation.not_before > now,
+            still_waiting(now, Invitation.not_before),
         )
         .order_by(Invitation.id.desc())
         .limit(1)
@@ -385,29 +218,9 @@ def assignment_answered(
     person = assignment.person
     # In the event's language (the team's working language), not the declining speaker's page language.
     with force_locale(mail_language(event.language)):
-        subject, body = _declined(event, session, person, assignment, note)
+        subject, body = render_declined(event, session, person, assignment, note)
     for address in organiser_addresses(event):
         outbox.write("speaker_declined", address, subject, body, event_id=event.id, language=event.language)
-
-
-def _declined(
-    event: Event, session: Session, person: Person, assignment: Assignment, note: str
-) -> tuple[str, str]:
-    body = render_template(
-        "mail/speaker_declined.txt",
-        person=person,
-        event=event,
-        session=session,
-        assignment=assignment,
-        note=note,
-        when=when(session.starts_at, session.ends_at, event.timezone),
-        url=absolute_url_for("organise.edit_session", slug=event.slug, session_id=session.id),
-        site_name=current_app.config["SITE_NAME"],
-    )
-    subject = _(
-        "Declined: %(name)s, %(session)s", name=person.name, session=translations.text(session, "title")
-    )
-    return subject, body
 
 
 RECEIVERS = (

@@ -26,7 +26,7 @@ class Role(enum.StrEnum):
 
 
 class AssignmentStatus(enum.StrEnum):
-    """Where a person's invitation to a session stands (conference/speakers/invitations.py)."""
+    """Where a person's invitation to a session stands (conference/speakers/assignment_states.py)."""
 
     NOT_INVITED = "not_invited"
     INVITED = "invited"

@@ -24,7 +24,8 @@ from conference.operations import OperationError, transaction
 from conference.sessions.models import Session, SessionStatus
 from conference.slugs import unique_slug
 from conference.speakers import editing
-from conference.speakers.models import Assignment, AssignmentStatus, Person, SpeakerSettings
+from conference.speakers.assignment_states import settings_for
+from conference.speakers.models import Assignment, AssignmentStatus, Person
 from conference.zones import mail_language
 
 if TYPE_CHECKING:
@@ -234,10 +235,10 @@ def _answer(actor: object, assignment: Assignment, accepted: bool, note: str, *,
 
 def renew_link(person: Person) -> str:
     """A new private link for the speaker, mailed to them; the old one stops working at once."""
-    from conference.speakers import invitations
+    from conference.speakers import private_link
 
     with transaction():
-        token = invitations.new_link(person)
+        token = private_link.new_link(person)
         person.updated_at = utcnow()
         if person.email:
             with force_locale(mail_language(person.mail_language)):  # the speaker's language of our mails
@@ -245,7 +246,7 @@ def renew_link(person: Person) -> str:
                 body = render_template(
                     "mail/speaker_link.txt",
                     person=person,
-                    link=invitations.speaking_url(person),
+                    link=private_link.speaking_url(person),
                     site_name=current_app.config["SITE_NAME"],
                 )
             outbox.write("speaker_link", person.email, subject, body, language=person.mail_language)
@@ -285,13 +286,7 @@ def save_speaker_settings(actor: User | None, event: Event, values: dict) -> dic
         lock_row(Event, event.id)
         settings = event.speaker_settings
         if settings is None:
-            settings = SpeakerSettings(
-                event_id=event.id,
-                invitation_message="",
-                instructions="",
-                confirmed_only=False,
-                hold_invitations=False,
-            )
+            settings = settings_for(event)  # the defaults, kept from now on
             db.session.add(settings)
             event.speaker_settings = settings
         changes = {n: (getattr(settings, n), v) for n, v in values.items() if getattr(settings, n) != v}

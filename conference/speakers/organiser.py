@@ -19,8 +19,8 @@ from conference.operations import OperationError, current_actor
 from conference.organise.access import editable_event
 from conference.organise.blueprint import bp
 from conference.sessions.models import Session
+from conference.speakers import assignment_states, invitations, operations, photos
 from conference.speakers import editing as people
-from conference.speakers import invitations, operations, photos
 from conference.speakers.forms import ConfirmAnswerForm, ProfileForm, SpeakerSettingsForm
 from conference.speakers.models import Assignment, Person
 from conference.speakers.speaking import apply_profile_form, fill_profile_form
@@ -65,7 +65,7 @@ def speaker_rows(event: Event) -> list[Row]:
 @bp.app_template_global("speaker_state")
 def speaker_state(assignment: Assignment) -> str:
     """The assignment's state as organisers read it ("Invited", "No reply after 7 days", "Declined")."""
-    return invitations.state_text(assignment, invitations.reply_days(assignment.session.event))
+    return assignment_states.state_text(assignment, assignment_states.reply_days(assignment.session.event))
 
 
 def _settings_values(form: SpeakerSettingsForm) -> dict:
@@ -83,7 +83,7 @@ def _settings_values(form: SpeakerSettingsForm) -> dict:
 @requires(Action.EDIT_EVENT)
 def event_speakers(slug: str):  # noqa: ANN201
     event = editable_event(slug)
-    settings = invitations.settings_for(event)
+    settings = assignment_states.settings_for(event)
     form = SpeakerSettingsForm(obj=settings)
     if form.validate_on_submit():
         operations.save_speaker_settings(current_actor(), event, _settings_values(form))
@@ -94,7 +94,7 @@ def event_speakers(slug: str):  # noqa: ANN201
         event=event,
         form=form,
         rows=speaker_rows(event),
-        days=invitations.reply_days(event),
+        days=assignment_states.reply_days(event),
         now=utcnow(),
         answer_form=ConfirmAnswerForm(),
     )

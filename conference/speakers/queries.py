@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from conference.db import db
 from conference.events.models import Event
 from conference.sessions.models import Session
-from conference.speakers.invitations import public_condition
+from conference.speakers.assignment_states import public_condition
 from conference.speakers.models import Assignment, Person
 
 

@@ -24,7 +24,7 @@ from conference.feeds.entries import calendar_bytes, session_vevent
 from conference.feeds.http import CALENDAR_TYPE, conditional_response
 from conference.operations import OperationError
 from conference.sessions.models import Session, SessionStatus
-from conference.speakers import editing, invitations, operations, photos
+from conference.speakers import assignment_states, editing, operations, photos, private_link
 from conference.speakers.blueprint import bp
 from conference.speakers.forms import AnswerForm, ProfileForm
 from conference.speakers.models import PUBLIC_FIELDS, Assignment, AssignmentStatus, Person
@@ -33,7 +33,7 @@ from conference.timeutil import local
 
 
 def _person(token: str) -> Person:
-    return invitations.person_for_token(token) or abort(404)
+    return private_link.person_for_token(token) or abort(404)
 
 
 def shown_assignments(person: Person) -> list[Assignment]:
@@ -62,7 +62,7 @@ def _blocks(person: Person) -> list[EventBlock]:
     for assignment in shown_assignments(person):
         event = assignment.session.event
         if event.id not in blocks:
-            settings = invitations.settings_for(event)
+            settings = assignment_states.settings_for(event)
             blocks[event.id] = EventBlock(event, settings.instructions, settings.arrival_minutes, [])
         blocks[event.id].assignments.append(assignment)
     return list(blocks.values())
@@ -239,7 +239,7 @@ def calendar(token: str):  # noqa: ANN201
         session, event = assignment.session, assignment.session.event
         join_url = event.online_url if event.attendance_mode.value != "in_person" else None
         vevent = session_vevent(session, role=assignment.role.value, join_url=join_url)
-        minutes = invitations.settings_for(event).arrival_minutes
+        minutes = assignment_states.settings_for(event).arrival_minutes
         if minutes is not None and session.status == SessionStatus.SCHEDULED:
             at = local(session.starts_at - timedelta(minutes=minutes), event.timezone)
             arrive = _(

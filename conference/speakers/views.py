@@ -9,7 +9,7 @@ from flask_login import current_user
 from conference import pages
 from conference.auth.permissions import may_edit_person
 from conference.db import db
-from conference.speakers import invitations, photos
+from conference.speakers import assignment_states, photos
 from conference.speakers.blueprint import bp
 from conference.speakers.models import Assignment, Person
 from conference.speakers.queries import public_person, speaker_schedule
@@ -98,8 +98,8 @@ def photo(slug: str, digest: str, width: int, fmt: str):  # noqa: ANN201
 
 @bp.app_template_filter("public_assignments")
 def public_assignments(assignments: list[Assignment]) -> list[Assignment]:
-    """The assignments public pages show (conference.speakers.invitations.is_public)."""
-    return [a for a in assignments if invitations.is_public(a)]
+    """The assignments public pages show (conference.speakers.assignment_states.is_public)."""
+    return [a for a in assignments if assignment_states.is_public(a)]
 
 
 @bp.app_template_global("photo_sizes")

@@ -270,7 +270,7 @@ def test_the_page_shows_labelled_fields_and_readable_values_and_the_api_keeps_th
     from datetime import UTC, datetime, timedelta
 
     from conference.audit.fields import FIELDS, SUBJECT_FIELDS
-    from conference.events import operations as event_operations
+    from conference.events import status as event_status
     from conference.registrations import operations as registration_operations
     from conference.registrations.models import RegistrationMode
     from conference.sessions import operations as session_operations
@@ -300,7 +300,7 @@ def test_the_page_shows_labelled_fields_and_readable_values_and_the_api_keeps_th
         waitlist=True,
         approval=True,
     )
-    event_operations.change_status(owner, event, event_operations.DRAFT)
+    event_status.change_status(owner, event, event_status.DRAFT)
 
     page = Visitor(app, owner).get("/organise/events/fmt/audit").get_data(as_text=True)
     table = page[page.index("<tbody>") : page.index("</tbody>")]

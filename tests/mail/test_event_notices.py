@@ -13,7 +13,7 @@ from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
 from conference.db import db
-from conference.events import operations as event_operations
+from conference.events import status as event_status
 from conference.events.models import Event, EventStatus
 from conference.feeds.builders import event_feed, registration_feed
 from conference.mail import sender
@@ -31,6 +31,14 @@ BOTH = "both@example.org"  # speaks in one session and registered for the other
 ADA = "ada@example.org"  # registered for both sessions
 EVENT_ONLY = "bo@example.org"  # registered without choosing a session
 GONE = "gone@example.org"  # registered, then cancelled: no longer concerned
+
+
+def _owner_of(event: Event):  # noqa: ANN202
+    """A new account on the event's team (its owner), committed."""
+    owner = make_user()
+    add_member(event, owner)
+    db.session.commit()
+    return owner
 
 
 def _world(app):  # noqa: ANN001, ANN202
@@ -137,9 +145,7 @@ def test_cancelling_the_event_on_its_page_tells_each_person_once(app, client, sm
     _server, handler = smtp
     event, _first, _second = _world(app)
     before, event_entry = _feed_entries(event), _event_entry(event)
-    owner = make_user()
-    add_member(event, owner)
-    db.session.commit()
+    owner = _owner_of(event)
     sender.send_due()  # the confirmations
     handler.received.clear()
     login_as(client, owner)
@@ -168,9 +174,7 @@ def test_cancelling_the_event_through_the_api_tells_each_person_once_unless_told
     _server, handler = smtp
     event, _first, _second = _world(app)
     before, event_entry = _feed_entries(event), _event_entry(event)
-    owner = make_user()
-    add_member(event, owner)
-    db.session.commit()
+    owner = _owner_of(event)
     headers = {"Authorization": f"Bearer {create_token(owner, 'script')[1]}"}
     sender.send_due()
     handler.received.clear()
@@ -188,8 +192,8 @@ def test_cancelling_the_event_through_the_api_tells_each_person_once_unless_told
 
     # Restored and cancelled again quietly: nobody hears of it a second time.
     handler.received.clear()
-    event_operations.restore_event(None, db.session.get(Event, event.id))
-    event_operations.publish(None, db.session.get(Event, event.id), clashes_confirmed=True)
+    event_status.restore_event(None, db.session.get(Event, event.id))
+    event_status.publish(None, db.session.get(Event, event.id), clashes_confirmed=True)
     quiet = client.post("/api/v1/events/ev/cancel", json={"notify": False}, headers=headers)
     assert quiet.status_code == 200
     sender.send_due()
@@ -199,9 +203,7 @@ def test_cancelling_the_event_through_the_api_tells_each_person_once_unless_told
 def test_the_page_may_cancel_without_telling_anyone(app, client, smtp) -> None:  # noqa: ANN001
     _server, handler = smtp
     event, _first, _second = _world(app)
-    owner = make_user()
-    add_member(event, owner)
-    db.session.commit()
+    owner = _owner_of(event)
     sender.send_due()
     handler.received.clear()
     login_as(client, owner)
@@ -219,13 +221,13 @@ def test_restoring_before_the_notices_went_out_takes_them_back(app, smtp) -> Non
     sender.send_due()
     handler.received.clear()
     app.config["NOTICE_DELAY_SECONDS"] = 120
-    event_operations.cancel_event(None, event)
+    event_status.cancel_event(None, event)
     waiting = (
         sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "event_cancelled")
     )
     assert db.session.scalar(waiting) == 4
     assert sender.send_due().sent == 0  # they wait for the delay
-    event_operations.restore_event(None, db.session.get(Event, event.id))
+    event_status.restore_event(None, db.session.get(Event, event.id))
     assert db.session.scalar(waiting) == 0
     sender.send_due(now=datetime.now(UTC) + timedelta(seconds=121))
     assert _notices(handler) == []
@@ -235,9 +237,7 @@ def test_a_draft_never_published_tells_nobody(app, client, smtp) -> None:  # noq
     _server, handler = smtp
     event = make_event(slug="quiet", status=EventStatus.DRAFT)
     make_session(event, people=[(make_person(name="Grace", email=SPEAKER), Role.SPEAKER)])
-    owner = make_user()
-    add_member(event, owner)
-    db.session.commit()
+    owner = _owner_of(event)
     login_as(client, owner)
     page = client.get(f"/organise/events/{event.slug}/cancel").get_data(as_text=True)
     assert "No notice is sent: the event was never public." in page

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from conference.auth.api_tokens import create_token
 from conference.db import db, utcnow
 from conference.events import follow
-from conference.events import operations as event_operations
+from conference.events import status as event_status
 from conference.events.models import Event, EventStatus, Series
 from conference.mail import outbox, sender
 from conference.mail.html import render_html
@@ -203,7 +203,7 @@ def test_notices_invitations_and_series_mail_all_have_matching_html(app, smtp) -
     follow.request_follow(series, "follower@example.org")
     db.session.commit()
     sender.send_due()
-    event_operations.change_status(None, event, EventStatus.CANCELLED)
+    event_status.change_status(None, event, EventStatus.CANCELLED)
     db.session.commit()
     sender.send_due(now=utcnow() + timedelta(minutes=5))
     kinds = {m.kind for m in db.session.scalars(sa.select(OutboxMessage))}

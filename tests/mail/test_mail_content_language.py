@@ -11,11 +11,11 @@ from email import message_from_bytes, policy
 from flask_babel import force_locale
 
 from conference.db import db
-from conference.events import operations as event_operations
+from conference.events import status as event_status
 from conference.mail import sender
 from conference.registrations import registering
 from conference.sessions import operations as session_operations
-from conference.speakers import invitations
+from conference.speakers import invitation_mail
 from tests.factories import make_event, make_person, make_session
 
 JA = {"title": "春のシンポジウム", "venue_name": "大講堂", "city": "チェンマイ"}
@@ -88,7 +88,7 @@ def test_notices_show_titles_in_each_recipients_language(app, smtp) -> None:  # 
     assert speaker["Subject"] == "Moved: Opening panel (Spring symposium)"
 
     handler.received.clear()
-    event_operations.cancel_event(None, event)
+    event_status.cancel_event(None, event)
     assert sender.send_due().sent == 3
     mails = _mails(handler)
     (cancelled,) = mails["hana@example.org"]
@@ -103,11 +103,11 @@ def test_speaker_invitation_is_in_the_events_language_not_the_organisers_page(ap
     event, panel = _world()
     person = panel.assignments[0].person
     with force_locale("ja"):  # an organiser working in Japanese queues it
-        subject, body = invitations.render(event, person, list(panel.assignments))
+        subject, body = invitation_mail.render(event, person, list(panel.assignments))
     assert subject == "Invitation to speak: Spring symposium"
     assert body.startswith("Hello Grace,") and "- Opening panel (" in body and "Great Hall" in body
     event.language, event.translations = "ja", {"en": {"title": "Spring symposium"}}
     event.title = JA["title"]
     with force_locale("en"):
-        subject, body = invitations.render(event, person, list(panel.assignments))
+        subject, body = invitation_mail.render(event, person, list(panel.assignments))
     assert subject == "登壇のご依頼：春のシンポジウム" and body.startswith("Grace 様")

@@ -349,14 +349,14 @@ def test_every_form_path_announces_its_operation(client, app) -> None:
 
 def test_a_session_cancelled_before_its_event_keeps_its_seats_when_the_event_is_restored(app) -> None:
     """Found by the stateful test: restoring an event gave seats back in a session that was still cancelled."""
-    from conference.events import operations as events
+    from conference.events import status as event_status
     from conference.sessions import operations as sessions
 
     event, panel, other, owner = _world(capacity=1)
     ana = _register(event, "ana@example.org", [panel.id, other.id])
     sessions.cancel_session(owner, db.session.get(Session, panel.id))
-    events.cancel_event(owner, db.session.get(Event, event.id))
-    events.restore_event(owner, db.session.get(Event, event.id))
+    event_status.cancel_event(owner, db.session.get(Event, event.id))
+    event_status.restore_event(owner, db.session.get(Event, event.id))
     db.session.expire_all()
     assert _seat(ana, panel.id).status == SeatStatus.CANCELLED and _seat(ana, panel.id).withdrawn
     assert _seat(ana, other.id).status == SeatStatus.CONFIRMED

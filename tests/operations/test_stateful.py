@@ -28,7 +28,7 @@ from hypothesis.stateful import (
 )
 
 from conference.db import db
-from conference.events import operations as event_operations
+from conference.events import status as event_status
 from conference.events.models import Event, EventStatus
 from conference.mail import notices
 from conference.mail.models import OutboxMessage, SessionNotice
@@ -182,7 +182,7 @@ class Programme(RuleBasedStateMachine):
         ).all()
         ever_published = event.first_published_at is not None
         try:
-            event_operations.cancel_event(self.owner, event, notify=notify)
+            event_status.cancel_event(self.owner, event, notify=notify)
         except OperationError:
             assert event.status == EventStatus.CANCELLED
         else:
@@ -194,11 +194,11 @@ class Programme(RuleBasedStateMachine):
         """Restore a cancelled event (it becomes a draft), then publish it again: registration reopens."""
         event = self.event
         if event.status == EventStatus.CANCELLED:
-            event_operations.restore_event(self.owner, event)
+            event_status.restore_event(self.owner, event)
         with pytest.raises(OperationError):
-            event_operations.restore_event(self.owner, self.event)  # only a cancelled event is restored
+            event_status.restore_event(self.owner, self.event)  # only a cancelled event is restored
         if self.event.status == EventStatus.DRAFT:
-            event_operations.publish(self.owner, self.event, clashes_confirmed=True)
+            event_status.publish(self.owner, self.event, clashes_confirmed=True)
         assert self.event.status == EventStatus.PUBLISHED
 
     # --- registrants -------------------------------------------------------------------------------------

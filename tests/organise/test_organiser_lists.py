@@ -273,15 +273,21 @@ def test_the_csv_streams_the_same_rows_as_before(app, team, monkeypatch) -> None
     assert ada.checked_in_at is not None
 
 
-def test_the_csv_is_a_stream_of_one_piece_per_batch(app, team, monkeypatch) -> None:  # noqa: ANN001
-    """The body is a generator that yields the header, then one piece per batch: never the whole file."""
-    monkeypatch.setattr(export, "BATCH", 10)
-    add_registrations(team.event, 25)
+def _csv_pieces(app, team, registrations: int) -> list[bytes]:  # noqa: ANN001
+    """The pieces of the CSV export's streamed body for an event with `registrations` registrations."""
+    add_registrations(team.event, registrations)
     owner = Visitor(app, team.owner)
     with app.app_context():
         response = owner.client.get(LIST + "export.csv", buffered=False)
         pieces = list(response.response)
         response.close()
+    return pieces
+
+
+def test_the_csv_is_a_stream_of_one_piece_per_batch(app, team, monkeypatch) -> None:  # noqa: ANN001
+    """The body is a generator that yields the header, then one piece per batch: never the whole file."""
+    monkeypatch.setattr(export, "BATCH", 10)
+    pieces = _csv_pieces(app, team, 25)
     assert [piece.count(b"\n") for piece in pieces] == [1, 10, 10, 5]
     body = b"".join(pieces).decode()
     assert [row[2] for row in csv.reader(io.StringIO(body))][1:] == [f"Person {i:04d}" for i in range(25)]
@@ -292,12 +298,7 @@ def test_the_csv_first_rows_leave_in_a_small_batch(app, team, monkeypatch) -> No
     in the list's order without a gap or a repeat at the batches' edges."""
     monkeypatch.setattr(export, "FIRST_BATCH", 3)
     monkeypatch.setattr(export, "BATCH", 10)
-    add_registrations(team.event, 25)
-    owner = Visitor(app, team.owner)
-    with app.app_context():
-        response = owner.client.get(LIST + "export.csv", buffered=False)
-        pieces = list(response.response)
-        response.close()
+    pieces = _csv_pieces(app, team, 25)
     assert [piece.count(b"\n") for piece in pieces] == [1, 3, 10, 10, 2]
     body = b"".join(pieces).decode()
     assert [row[2] for row in csv.reader(io.StringIO(body))][1:] == [f"Person {i:04d}" for i in range(25)]

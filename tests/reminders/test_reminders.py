@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from conference.db import db
 from conference.events import operations as event_operations
+from conference.events import status as event_status
 from conference.events.models import AttendanceMode, Event
 from conference.mail import sender
 from conference.mail.models import OutboxMessage
@@ -141,7 +142,7 @@ def test_not_for_cancelled_waiting_or_pending_registrants_nor_cancelled_events(a
     assert pending.status == RegistrationStatus.PENDING
     cancelled = _event(minutes=(1440,))
     _register(cancelled, "nobody@example.org")
-    event_operations.cancel_event(None, cancelled)
+    event_status.cancel_event(None, cancelled)
     db.session.refresh(cancelled)
     assert cancelled.status.value == "cancelled"
     _round(START - DAY + MINUTE)
@@ -321,7 +322,7 @@ def test_written_reminders_are_taken_back_when_the_event_moves_or_is_cancelled(a
     _round(START - DAY)
     assert _to(handler) == []
     assert planner.plan(later - DAY) == 1
-    event_operations.cancel_event(None, event)
+    event_status.cancel_event(None, event)
     _round(later - DAY)
     assert _reminders() == [] and _to(handler) == []
 
@@ -349,7 +350,7 @@ def test_acceptance_an_event_within_hours_reminds_with_send_mail_the_join_link_o
             "city": "Tokyo",
         },
     )
-    event_operations.publish(owner, event)
+    event_status.publish(owner, event)
     db.session.refresh(event)
     assert event.status.value == "published"
     _register(event, "remote@example.org", "online")

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from conference.db import db, utcnow
 from conference.events import follow
-from conference.events import operations as events
+from conference.events import status as event_status
 from conference.events.models import EventStatus, Series, SeriesFollower
 from conference.mail import sender
 from conference.mail.throttle import LinkMailThrottle
@@ -70,7 +70,7 @@ def test_double_opt_in_notice_of_a_new_event_and_one_click_unsubscribe(client, e
 
     # Not confirmed yet: a new event tells nobody (and a mail scanner opening the link confirms nothing).
     assert client.get(confirm_path).status_code == 200
-    events.publish(None, draft(essays, "early"))
+    event_status.publish(None, draft(essays, "early"))
     assert sender.send_due().sent == 0
 
     confirm_page = client.get(confirm_path).get_data(as_text=True)
@@ -80,7 +80,7 @@ def test_double_opt_in_notice_of_a_new_event_and_one_click_unsubscribe(client, e
     assert db.session.scalars(sa.select(SeriesFollower)).one().confirmed_at is not None
 
     second = draft(essays, "second")
-    events.publish(None, second)
+    event_status.publish(None, second)
     assert sender.send_due().sent == 1
     (notice,) = received(handler)
     assert notice["Subject"] == "New in Essay series: Panel second"
@@ -90,8 +90,8 @@ def test_double_opt_in_notice_of_a_new_event_and_one_click_unsubscribe(client, e
     assert unfollow_path.startswith("/series/unfollow/")
 
     # Published again after a spell as a draft: not news.
-    events.unpublish(None, second)
-    events.publish(None, second)
+    event_status.unpublish(None, second)
+    event_status.publish(None, second)
     assert sender.send_due().sent == 0
 
     assert client.get(unfollow_path.replace("-", "-x", 1)).status_code == 404  # a forged link
@@ -101,7 +101,7 @@ def test_double_opt_in_notice_of_a_new_event_and_one_click_unsubscribe(client, e
     gone = client.post(unfollow_path, data={"csrf_token": csrf(unfollow_page.get_data(as_text=True))})
     assert gone.status_code == 200 and "no longer follow" in gone.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SeriesFollower)) == 0
-    events.publish(None, draft(essays, "third"))
+    event_status.publish(None, draft(essays, "third"))
     assert sender.send_due().sent == 0
     assert client.get(unfollow_path).status_code == 404
     assert client.get(confirm_path).status_code == 404
@@ -134,7 +134,7 @@ def test_told_again_when_registration_opens_later_even_when_the_opening_moves(ap
     received(handler)
     now = utcnow()
     event = draft(essays, "later", registration_opens_at=now + timedelta(days=2))
-    events.publish(None, event)
+    event_status.publish(None, event)
     assert sender.send_due(now=now + timedelta(minutes=1)).sent == 1
     (notice,) = received(handler)
     assert "Registration opens on" in body(notice)
@@ -153,8 +153,8 @@ def test_an_event_unpublished_before_its_registration_opens_tells_nobody_it_open
     confirmed_follower(essays, "ada@example.org")
     now = utcnow()
     event = draft(essays, "withdrawn", registration_opens_at=now + timedelta(days=2))
-    events.publish(None, event)
-    events.cancel_event(None, event)
+    event_status.publish(None, event)
+    event_status.cancel_event(None, event)
     sender.send_due(now=now + timedelta(minutes=1))
     received(handler)
     assert sender.send_due(now=now + timedelta(days=3)).sent == 0

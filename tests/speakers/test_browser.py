@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conference.db import db
-from conference.speakers import invitations, operations
+from conference.speakers import operations, private_link
 from conference.speakers.models import Assignment, Role
 from tests.browser_fixtures import LAPTOP, PHONE
 from tests.factories import make_person
@@ -38,7 +38,7 @@ def speaker(app) -> tuple:  # noqa: ANN001
     values = {"pronouns": "she/her"}
     operations.save_profile(operations.SpeakerActor(person), person, values, photo=jpeg_with_gps(1200, 800))
     operations.answer(person, person.assignments[0], True, "")
-    token = invitations.token_of(person)
+    token = private_link.token_of(person)
     db.session.commit()
     return person, token
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from conference.db import db, utcnow
 from conference.mail import sender
 from conference.mail.models import OutboxMessage
-from conference.speakers import invitations
+from conference.speakers import private_link
 from conference.speakers.models import Assignment, AssignmentStatus, Invitation, Person
 from tests.api.organiser_world import Api
 from tests.factories import login_as, make_person
@@ -284,13 +284,13 @@ def test_import_schedule_invite_queues_invitations(app, tmp_path) -> None:  # no
 
 def test_the_speaker_link_is_found_only_by_the_whole_token(app) -> None:  # noqa: ANN001
     person = make_person(name="Token Holder", email="t@example.org")
-    token = invitations.token_of(person)
+    token = private_link.token_of(person)
     db.session.commit()
     assert len(token) >= 16 + 43  # the secret part alone has 256 bits
-    assert invitations.person_for_token(token).id == person.id
-    assert invitations.person_for_token(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
-    assert invitations.person_for_token(token[:16]) is None
-    assert invitations.person_for_token("0" * 16 + token[16:]) is None
+    assert private_link.person_for_token(token).id == person.id
+    assert private_link.person_for_token(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    assert private_link.person_for_token(token[:16]) is None
+    assert private_link.person_for_token("0" * 16 + token[16:]) is None
     client = app.test_client()
     login_as  # noqa: B018  (no login needed: the link is the key)
     assert client.get(f"/speaking/{token}/").status_code == 200

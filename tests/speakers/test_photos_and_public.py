@@ -24,7 +24,7 @@ def _speaker(world: dict, name: str = "Photo Person", session=None, **kw):  # no
     (session or world["opening"]).assignments.append(Assignment(person=person, role=Role.SPEAKER))
     db.session.commit()
     operations.send_invitations(None, world["event"], [person])
-    from conference.speakers.invitations import token_of
+    from conference.speakers.private_link import token_of
 
     token = token_of(person)
     db.session.commit()

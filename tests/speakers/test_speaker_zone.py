@@ -12,7 +12,7 @@ from conference.db import db, utcnow
 from conference.mail import sender
 from conference.sessions import operations as session_operations
 from conference.sessions.models import Session
-from conference.speakers import invitations, operations
+from conference.speakers import operations, private_link
 from conference.speakers.models import Assignment, Person, Role
 from tests.factories import add_member, make_event, make_person, make_session, make_user
 from tests.organise.helpers import Visitor, post_form
@@ -56,7 +56,7 @@ def test_a_speaker_in_seoul_gets_both_clocks_in_the_invitation_over_smtp(app, sm
     seoul = make_person(name="Min Seoul", email="min@example.org")
     db.session.commit()
     _assign(other, earlier, seoul)  # the link to their page comes with a first invitation
-    token = invitations.token_of(seoul)
+    token = private_link.token_of(seoul)
     page = f"/speaking/{token}/"
     client = app.test_client()
     saved = post_form(client, page, _profile("Min Seoul", timezone="Asia/Seoul"), f"{page}profile")
@@ -107,7 +107,7 @@ def test_an_unknown_zone_or_language_is_refused_on_both_forms(app) -> None:  # n
     person = make_person(name="Una Known", email="una@example.org")
     db.session.commit()
     _assign(event, db.session.get(Session, session.id), person)
-    token = invitations.token_of(person)
+    token = private_link.token_of(person)
     page = f"/speaking/{token}/"
     refused = post_form(
         app.test_client(), page, _profile("Renamed", timezone="Mars/Olympus_Mons"), f"{page}profile"

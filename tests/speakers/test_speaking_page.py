@@ -9,7 +9,7 @@ from icalendar import Calendar
 from conference.db import db
 from conference.events.models import AttendanceMode
 from conference.mail.models import OutboxMessage
-from conference.speakers import invitations, operations
+from conference.speakers import operations, private_link
 from conference.speakers.models import Assignment, AssignmentStatus, Role
 from tests.factories import make_person, make_session
 from tests.organise.helpers import post_form
@@ -24,7 +24,7 @@ def _invited(world: dict, name: str, email: str, session=None):  # noqa: ANN001,
     )
     db.session.commit()
     operations.send_invitations(None, world["event"], [person])
-    return person, invitations.token_of(person)
+    return person, private_link.token_of(person)
 
 
 def test_accept_and_decline_through_the_page_need_the_csrf_token(app) -> None:  # noqa: ANN001

@@ -21,14 +21,17 @@ from conference.mail.notices.render import render
 from conference.sessions.models import Session, SessionStatus
 
 
-def still_waiting(now: datetime) -> sa.ColumnElement[bool]:
+def still_waiting(
+    now: datetime, not_before: sa.ColumnElement = SessionNotice.not_before
+) -> sa.ColumnElement[bool]:
     """Notices whose message may still be rewritten: pending, never tried, not claimed by a sender (its next
-    attempt is still the notice's time) and not due yet."""
+    attempt is still the notice's time, `not_before`: a session notice's or a speaker invitation's) and not
+    due yet."""
     return sa.and_(
         OutboxMessage.status == OutboxStatus.PENDING,
         OutboxMessage.attempts == 0,
-        OutboxMessage.next_attempt_at == SessionNotice.not_before,
-        SessionNotice.not_before > now,
+        OutboxMessage.next_attempt_at == not_before,
+        not_before > now,
     )
 
 
