@@ -29,6 +29,6 @@ def recreated_database(url: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def bench_app(database_url: str) -> Flask:
-    """The app on `database_url` with `BENCH_CONFIG`."""
-    return create_app({"DATABASE_URL": database_url, **BENCH_CONFIG})
+def bench_app(database_url: str, **config: object) -> Flask:
+    """The app on `database_url` with `BENCH_CONFIG` (and `config` over it)."""
+    return create_app({"DATABASE_URL": database_url, **BENCH_CONFIG, **config})

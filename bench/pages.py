@@ -40,7 +40,7 @@ from sqlalchemy.orm import selectinload  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from bench import feeds as feeds_bench  # noqa: E402
-from conference import create_app  # noqa: E402
+from bench.common import bench_app  # noqa: E402
 from conference.db import db  # noqa: E402
 from conference.events.models import Event  # noqa: E402
 from conference.feeds import cache  # noqa: E402
@@ -257,16 +257,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     tmp = tempfile.mkdtemp(prefix="pages-bench-")
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.db"
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "bench-secret-key-of-at-least-32-bytes",
-            "TESTING": False,
-            "RATELIMIT_ENABLED": False,
-            "BASE_URL": "https://conference.example.org",
-            "SESSION_COOKIE_SECURE": False,
-        }
-    )
+    app = bench_app(url, SESSION_COOKIE_SECURE=False)
     with app.app_context():
         upgrade()
     if args.gc == "worker":  # as a gunicorn worker runs once the app is loaded

@@ -4,7 +4,7 @@ A cold event page of 500 sessions spent most of its time on what the page does n
 objects (identity map, change tracking, every column typed), a `gettext`/`get_locale` per label, a macro
 call and a filter call per session. Here the page's programme is read with two Core statements whatever its
 size — the sessions with their rooms, the public assignments with their people (`is_public` in SQL:
-`invitations.public_condition`) — into small plain objects (`PublicSession`, `PublicPerson`), and
+`assignment_states.public_condition`) — into small plain objects (`PublicSession`, `PublicPerson`), and
 `ProgrammeWriter` writes each day's sessions: labels, "Room:", "Cancelled" and the links' patterns looked up
 once per page, each distinct time span formatted once (`viewer_zone.times`), people written inline.
 
@@ -31,7 +31,7 @@ from conference.db import db
 from conference.events.models import Event
 from conference.labels import LABELS, label
 from conference.sessions.models import Room, Session, SessionKind, SessionStatus
-from conference.speakers.invitations import public_condition
+from conference.speakers.assignment_states import public_condition
 from conference.speakers.models import Assignment, Person, Role
 from conference.translations import page_language
 from conference.urls import url_pattern
