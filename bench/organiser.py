@@ -7,7 +7,8 @@ For each size, one event with that many registrations (each with one or two seat
 two answers, bulk-loaded with Core INSERTs) and, in the same run and the same process (Flask's test
 client, no network):
 - the registrations list (first page, and a page deep in the list), the list searched for a common word,
-  the check-in desk searched for a name, for a word nobody has and for a check-in code;
+  a rare one (one person's e-mail) and a word nobody has; the check-in desk searched for a name, a rare
+  e-mail, a word nobody has (also of two letters, below the three a trigram needs) and a check-in code;
 - the registrations CSV: time to the first row, total time, rows per second;
 and for each, the median time over --rounds, the peak of Python memory allocated during one request
 (tracemalloc) and the ratio to a reference: a bare SELECT of the same rows (the page's rows; for the CSV,
@@ -239,16 +240,25 @@ def main() -> None:
         alive = sa.and_(Registration.event_id == event_id)
         page = sa.select(*LIST_COLUMNS).where(alive).order_by(Registration.created_at, Registration.id)
         deep = (size // PER_PAGE) // 2
+        rare = f"person{size // 3}@"  # one person's e-mail
         cases = [
             ("list, first page", f"{base}/registrations/", page.limit(PER_PAGE)),
             (f"list, page {deep}", f"{base}/registrations/?page={deep}",
              page.limit(PER_PAGE).offset((deep - 1) * PER_PAGE)),
             ("list searched 'lovelace'", f"{base}/registrations/?q=lovelace",
              page.where(matches("lovelace")).limit(PER_PAGE)),
+            (f"list searched '{rare}'", f"{base}/registrations/?q={rare}",
+             page.where(matches(rare)).limit(PER_PAGE)),
+            ("list searched 'nobody' (no match)", f"{base}/registrations/?q=nobody",
+             page.where(matches("nobody")).limit(PER_PAGE)),
             ("desk: name 'hopper'", f"{base}/checkin/desk?q=hopper",
              sa.select(*LIST_COLUMNS).where(alive, matches("hopper")).limit(SEARCH_CAP)),
+            (f"desk: '{rare}'", f"{base}/checkin/desk?q={rare}",
+             sa.select(*LIST_COLUMNS).where(alive, matches(rare)).limit(SEARCH_CAP)),
             ("desk: 'nobody' (no match)", f"{base}/checkin/desk?q=nobody",
              sa.select(*LIST_COLUMNS).where(alive, matches("nobody")).limit(SEARCH_CAP)),
+            ("desk: 'zq' (no match, 2 letters)", f"{base}/checkin/desk?q=zq",
+             sa.select(*LIST_COLUMNS).where(alive, matches("zq")).limit(SEARCH_CAP)),
             ("desk: a check-in code", f"{base}/checkin/desk?q={code}",
              sa.select(*LIST_COLUMNS).where(Registration.checkin_code == code)),
         ]  # fmt: skip

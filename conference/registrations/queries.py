@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from conference.db import db
 from conference.events.models import Event
+from conference.registrations import search_index
 from conference.registrations.models import (
     Question,
     Registration,
@@ -114,6 +115,8 @@ def registrations_query(
 # list's search alike: a search that finds more asks for more letters).
 PER_PAGE = 50
 SEARCH_CAP = 50
+# On SQLite, how many matches the list reads by id from the FTS5 index; a word with more is common.
+SEARCH_INDEX_FEW = 1000
 # Only what the list and the check-in desk show: no seats, no answers, no tokens.
 LIST_COLUMNS = (
     Registration.id,
@@ -136,7 +139,9 @@ def _like(text: str) -> str:
 
 def matches(q: str) -> sa.ColumnElement[bool]:
     """Name or email contains `q` (ignoring case; `%` and `_` match themselves), or `q` is the check-in
-    code. ILIKE '%...%' is what PostgreSQL's trigram indexes answer (migration 0021)."""
+    code. ILIKE '%...%' is what PostgreSQL's trigram indexes answer (migration 0018); on SQLite the list
+    and the check-in desk look texts of three characters or more up in the FTS5 index of migration 0023
+    (`search_index`), which finds the same rows."""
     pattern = _like(q)
     return sa.or_(
         Registration.name.ilike(pattern, escape="/"),
@@ -146,9 +151,9 @@ def matches(q: str) -> sa.ColumnElement[bool]:
 
 
 def _filtered(
-    event: Event, status: str | None, session_id: int | None, mode: str | None, q: str
+    among: sa.ColumnElement[bool], status: str | None, session_id: int | None, mode: str | None, q: str
 ) -> sa.Select:
-    query = sa.select(*LIST_COLUMNS).where(Registration.event_id == event.id)
+    query = sa.select(*LIST_COLUMNS).where(among)
     if status:
         query = query.where(Registration.status == status)
     if mode:
@@ -177,9 +182,17 @@ def registration_page(
     per_page: int = PER_PAGE,
 ) -> tuple[list[sa.Row], bool]:
     """One page of the event's registrations (oldest first, the list's columns only) and whether another
-    page follows. One query: it reads one row more than the page instead of counting every match."""
+    page follows: one query that reads one row more than the page instead of counting every match. On
+    SQLite a search first asks the FTS5 index for the matches; if there are at most SEARCH_INDEX_FEW, the
+    page is read from them by id (a rare word, or one nobody has, costs no scan); else the word is common
+    and the event's rows in the list's order meet its matches soon."""
+    among = Registration.event_id == event.id
+    if q and (ids := search_index.matching_ids(event.id, q, SEARCH_INDEX_FEW)) is not None:
+        if not ids:
+            return [], False
+        among, q = Registration.id.in_(ids), ""  # the ids are the event's matches
     rows = db.session.execute(
-        _filtered(event, status, session_id, mode, q)
+        _filtered(among, status, session_id, mode, q)
         .order_by(Registration.created_at, Registration.id)
         .limit(per_page + 1)
         .offset((page - 1) * per_page)
@@ -199,12 +212,18 @@ def find_for_checkin(event: Event, q: str, cap: int = SEARCH_CAP) -> tuple[list[
         ).first()
         if row is not None:
             return [row], False
-    rows = db.session.execute(
-        sa.select(*LIST_COLUMNS)
-        .where(alive, matches(q))
-        .order_by(Registration.id)  # the index's order: the scan stops at the cap, however common the word
-        .limit(cap + 1)
-    ).all()
+    if search_index.indexed(q):
+        # The FTS5 index in id order, as many entries as it takes (a code is no name: it was looked up).
+        rows = search_index.first_matches(event.id, q, LIST_COLUMNS, cap + 1, alive=True)
+    else:
+        rows = db.session.execute(
+            sa.select(*LIST_COLUMNS)
+            .where(alive, matches(q))
+            .order_by(
+                Registration.id
+            )  # the index's order: the scan stops at the cap, however common the word
+            .limit(cap + 1)
+        ).all()
     return sorted(rows[:cap], key=lambda row: (row.name.casefold(), row.id)), len(rows) > cap
 
 
