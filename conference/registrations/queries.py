@@ -186,14 +186,21 @@ def registration_page(
     SQLite a search first asks the FTS5 index for the matches; if there are at most SEARCH_INDEX_FEW, the
     page is read from them by id (a rare word, or one nobody has, costs no scan); else the word is common
     and the event's rows in the list's order meet its matches soon."""
-    among = Registration.event_id == event.id
+    query = _filtered(Registration.event_id == event.id, status, session_id, mode, q)
     if q and (ids := search_index.matching_ids(event.id, q, SEARCH_INDEX_FEW)) is not None:
         if not ids:
             return [], False
-        among, q = Registration.id.in_(ids), ""  # the ids are the event's matches
+        query = _filtered(Registration.id.in_(ids), status, None, mode, "")  # the ids are the event's matches
+        if session_id:  # a look-up per match in the (registration, session) key, not the session's seats
+            query = query.where(
+                sa.exists().where(
+                    SessionSeat.registration_id == Registration.id,
+                    SessionSeat.session_id == session_id,
+                    SessionSeat.status != SeatStatus.CANCELLED,
+                )
+            )
     rows = db.session.execute(
-        _filtered(among, status, session_id, mode, q)
-        .order_by(Registration.created_at, Registration.id)
+        query.order_by(Registration.created_at, Registration.id)
         .limit(per_page + 1)
         .offset((page - 1) * per_page)
     ).all()

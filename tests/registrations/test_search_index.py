@@ -17,7 +17,13 @@ from conference.auth.api_tokens import create_token
 from conference.db import db
 from conference.events.models import Event
 from conference.registrations import capacity, registering, search_index
-from conference.registrations.models import Registration, RegistrationMode, RegistrationStatus
+from conference.registrations.models import (
+    Registration,
+    RegistrationMode,
+    RegistrationStatus,
+    SeatStatus,
+    SessionSeat,
+)
 from conference.registrations.queries import (
     LIST_COLUMNS,
     PER_PAGE,
@@ -27,7 +33,7 @@ from conference.registrations.queries import (
     matches,
     registration_page,
 )
-from tests.factories import add_member, make_event, make_user
+from tests.factories import add_member, make_event, make_session, make_user
 from tests.organise.helpers import Visitor
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -161,7 +167,13 @@ def scanned_page(event: Event, q: str, page: int = 1, **filters: object) -> list
     """The list's page as the LIKE scan reads it (what the search found before the index)."""
     query = sa.select(*LIST_COLUMNS).where(Registration.event_id == event.id, matches(q))
     for column, value in filters.items():
-        query = query.where(getattr(Registration, column) == value)
+        if column == "session_id":
+            held = sa.select(SessionSeat.registration_id).where(
+                SessionSeat.session_id == value, SessionSeat.status != SeatStatus.CANCELLED
+            )
+            query = query.where(Registration.id.in_(held))
+        else:
+            query = query.where(getattr(Registration, column) == value)
     rows = db.session.execute(
         query.order_by(Registration.created_at, Registration.id)
         .limit(PER_PAGE + 1)
@@ -249,6 +261,20 @@ def test_the_list_and_the_desk_read_the_same_rows_as_the_scan(app) -> None:  # n
     add_many(other, 200, start=50_000, name="Common")
     for minute, (name, email) in enumerate(PEOPLE.items()):
         add(event, name, email, 90_000 + minute)
+    session = make_session(event)
+    db.session.flush()
+    ids = db.session.scalars(sa.select(Registration.id).where(Registration.event_id == event.id)).all()
+    db.session.execute(
+        sa.insert(SessionSeat),
+        [
+            {
+                "registration_id": rid,
+                "session_id": session.id,
+                "status": SeatStatus.CANCELLED if rid % 3 else SeatStatus.CONFIRMED,
+            }
+            for rid in ids[::2]
+        ],
+    )
     db.session.commit()
     texts = set()
     for name, email in [*PEOPLE.items(), ("Common 00042", "common7@example.org")]:
@@ -274,6 +300,12 @@ def test_the_list_and_the_desk_read_the_same_rows_as_the_scan(app) -> None:  # n
         assert searched(event, q, mode=RegistrationMode.IN_PERSON) == scanned(
             event, q, attendance_mode=RegistrationMode.IN_PERSON
         ), q
+        for page in (1, 3):
+            assert searched(event, q, page, session_id=session.id) == scanned(
+                event, q, page, session_id=session.id
+            ), q
+    for q in ("ada", "lovelace", "example.jp", "ple.org", "9@"):
+        assert searched(event, q, session_id=session.id) == scanned(event, q, session_id=session.id), q
     if db.engine.dialect.name == "sqlite":
         assert paths == {True, False}  # both the common words' scan and the index's ids were compared
 
