@@ -186,11 +186,13 @@ def registration_page(
     SQLite a search first asks the FTS5 index for the matches; if there are at most SEARCH_INDEX_FEW, the
     page is read from them by id (a rare word, or one nobody has, costs no scan); else the word is common
     and the event's rows in the list's order meet its matches soon."""
-    query = _filtered(Registration.event_id == event.id, status, session_id, mode, q)
-    if q and (ids := search_index.matching_ids(event.id, q, SEARCH_INDEX_FEW)) is not None:
-        if not ids:
-            return [], False
-        query = _filtered(Registration.id.in_(ids), status, None, mode, "")  # the ids are the event's matches
+    ids = search_index.matching_ids(event.id, q, SEARCH_INDEX_FEW) if q else None
+    if ids is None:
+        query = _filtered(Registration.event_id == event.id, status, session_id, mode, q)
+    elif not ids:
+        return [], False
+    else:  # the ids are the event's matches
+        query = _filtered(Registration.id.in_(ids), status, None, mode, "")
         if session_id:  # a look-up per match in the (registration, session) key, not the session's seats
             query = query.where(
                 sa.exists().where(
@@ -223,13 +225,9 @@ def find_for_checkin(event: Event, q: str, cap: int = SEARCH_CAP) -> tuple[list[
         # The FTS5 index in id order, as many entries as it takes (a code is no name: it was looked up).
         rows = search_index.first_matches(event.id, q, LIST_COLUMNS, cap + 1, alive=True)
     else:
+        # The primary key's order: the scan stops at the cap, however common the word.
         rows = db.session.execute(
-            sa.select(*LIST_COLUMNS)
-            .where(alive, matches(q))
-            .order_by(
-                Registration.id
-            )  # the index's order: the scan stops at the cap, however common the word
-            .limit(cap + 1)
+            sa.select(*LIST_COLUMNS).where(alive, matches(q)).order_by(Registration.id).limit(cap + 1)
         ).all()
     return sorted(rows[:cap], key=lambda row: (row.name.casefold(), row.id)), len(rows) > cap
 
