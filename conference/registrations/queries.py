@@ -84,10 +84,12 @@ def registrations_query(
     q: str = "",
 ) -> sa.Select:
     """The event's registrations, oldest first, filtered as the organiser list and the API filter them:
-    by status, by a session chosen (not cancelled), by attendance mode, by name, email or check-in code."""
+    by status, by a session chosen (not cancelled), by attendance mode, by name, email or check-in code
+    (on SQLite from the FTS5 index's ids where they are few, as `registration_page`)."""
+    ids = search_index.matching_ids(event.id, q, SEARCH_INDEX_FEW) if q else None
     query = (
         sa.select(Registration)
-        .where(Registration.event_id == event.id)
+        .where(Registration.event_id == event.id if ids is None else Registration.id.in_(ids))
         .options(
             selectinload(Registration.seats).joinedload(SessionSeat.session),
             selectinload(Registration.answers),
@@ -106,7 +108,7 @@ def registrations_query(
                 )
             )
         )
-    if q:
+    if q and ids is None:
         query = query.where(matches(q))
     return query
 

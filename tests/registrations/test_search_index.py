@@ -32,6 +32,7 @@ from conference.registrations.queries import (
     find_for_checkin,
     matches,
     registration_page,
+    registrations_query,
 )
 from tests.factories import add_member, make_event, make_session, make_user
 from tests.organise.helpers import Visitor
@@ -306,6 +307,26 @@ def test_the_list_and_the_desk_read_the_same_rows_as_the_scan(app) -> None:  # n
             ), q
     for q in ("ada", "lovelace", "example.jp", "ple.org", "9@"):
         assert searched(event, q, session_id=session.id) == scanned(event, q, session_id=session.id), q
+    for q in (
+        "ada",
+        "example.jp",
+        "ple.org",
+        "mon 00",
+        "9@",
+        "zzz",
+    ):  # the API's query: every match, in order
+        for filters in ({}, {"session_id": session.id}, {"status": RegistrationStatus.CANCELLED}):
+            api = db.session.scalars(registrations_query(event, q=q, **filters)).all()
+            held = sa.select(SessionSeat.registration_id).where(
+                SessionSeat.session_id == session.id, SessionSeat.status != SeatStatus.CANCELLED
+            )
+            reference = sa.select(Registration.id).where(Registration.event_id == event.id, matches(q))
+            if "session_id" in filters:
+                reference = reference.where(Registration.id.in_(held))
+            if "status" in filters:
+                reference = reference.where(Registration.status == filters["status"])
+            expected = db.session.scalars(reference.order_by(Registration.created_at, Registration.id)).all()
+            assert [r.id for r in api] == expected, (q, filters)
     if db.engine.dialect.name == "sqlite":
         assert paths == {True, False}  # both the common words' scan and the index's ids were compared
 
