@@ -10,9 +10,10 @@ client, no network):
   a rare one (one person's e-mail) and a word nobody has; the check-in desk searched for a name, a rare
   e-mail, a word nobody has (also of two letters, below the three a trigram needs) and a check-in code;
 - the registrations CSV: time to the first row, total time, rows per second;
-and for each, the median time over --rounds, the peak of Python memory allocated during one request
-(tracemalloc) and the ratio to a reference: a bare SELECT of the same rows (the page's rows; for the CSV,
-every registration's columns, fetched and dropped). Flat times and peaks across sizes mean nothing an
+and for each, the median time over --rounds (wall and this process's CPU), the peak of Python memory
+allocated during one request (tracemalloc) and the ratio to a reference: a bare SELECT of the same rows (the
+page's rows, for a search with `queries.matches`, the LIKE scan SQLite ran before its FTS5 index; for the
+CSV, every registration's columns, fetched and dropped). Flat times and peaks across sizes mean nothing an
 organiser opens grows with the event. The PostgreSQL database named is dropped and created afresh.
 """
 
