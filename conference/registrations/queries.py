@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from conference.db import db
 from conference.events.models import Event
+from conference.registrations import search_index
 from conference.registrations.models import (
     Question,
     Registration,
@@ -83,10 +84,12 @@ def registrations_query(
     q: str = "",
 ) -> sa.Select:
     """The event's registrations, oldest first, filtered as the organiser list and the API filter them:
-    by status, by a session chosen (not cancelled), by attendance mode, by name, email or check-in code."""
+    by status, by a session chosen (not cancelled), by attendance mode, by name, email or check-in code
+    (on SQLite from the FTS5 index's ids where they are few, as `registration_page`)."""
+    ids = search_index.matching_ids(event.id, q, SEARCH_INDEX_FEW) if q else None
     query = (
         sa.select(Registration)
-        .where(Registration.event_id == event.id)
+        .where(Registration.event_id == event.id if ids is None else Registration.id.in_(ids))
         .options(
             selectinload(Registration.seats).joinedload(SessionSeat.session),
             selectinload(Registration.answers),
@@ -105,7 +108,7 @@ def registrations_query(
                 )
             )
         )
-    if q:
+    if q and ids is None:
         query = query.where(matches(q))
     return query
 
@@ -114,6 +117,8 @@ def registrations_query(
 # list's search alike: a search that finds more asks for more letters).
 PER_PAGE = 50
 SEARCH_CAP = 50
+# On SQLite, how many matches the list reads by id from the FTS5 index; a word with more is common.
+SEARCH_INDEX_FEW = 1000
 # Only what the list and the check-in desk show: no seats, no answers, no tokens.
 LIST_COLUMNS = (
     Registration.id,
@@ -136,7 +141,9 @@ def _like(text: str) -> str:
 
 def matches(q: str) -> sa.ColumnElement[bool]:
     """Name or email contains `q` (ignoring case; `%` and `_` match themselves), or `q` is the check-in
-    code. ILIKE '%...%' is what PostgreSQL's trigram indexes answer (migration 0021)."""
+    code. ILIKE '%...%' is what PostgreSQL's trigram indexes answer (migration 0018); on SQLite the list
+    and the check-in desk look texts of three characters or more up in the FTS5 index of migration 0023
+    (`search_index`), which finds the same rows."""
     pattern = _like(q)
     return sa.or_(
         Registration.name.ilike(pattern, escape="/"),
@@ -146,9 +153,9 @@ def matches(q: str) -> sa.ColumnElement[bool]:
 
 
 def _filtered(
-    event: Event, status: str | None, session_id: int | None, mode: str | None, q: str
+    among: sa.ColumnElement[bool], status: str | None, session_id: int | None, mode: str | None, q: str
 ) -> sa.Select:
-    query = sa.select(*LIST_COLUMNS).where(Registration.event_id == event.id)
+    query = sa.select(*LIST_COLUMNS).where(among)
     if status:
         query = query.where(Registration.status == status)
     if mode:
@@ -177,10 +184,27 @@ def registration_page(
     per_page: int = PER_PAGE,
 ) -> tuple[list[sa.Row], bool]:
     """One page of the event's registrations (oldest first, the list's columns only) and whether another
-    page follows. One query: it reads one row more than the page instead of counting every match."""
+    page follows: one query that reads one row more than the page instead of counting every match. On
+    SQLite a search first asks the FTS5 index for the matches; if there are at most SEARCH_INDEX_FEW, the
+    page is read from them by id (a rare word, or one nobody has, costs no scan); else the word is common
+    and the event's rows in the list's order meet its matches soon."""
+    ids = search_index.matching_ids(event.id, q, SEARCH_INDEX_FEW) if q else None
+    if ids is None:
+        query = _filtered(Registration.event_id == event.id, status, session_id, mode, q)
+    elif not ids:
+        return [], False
+    else:  # the ids are the event's matches
+        query = _filtered(Registration.id.in_(ids), status, None, mode, "")
+        if session_id:  # a look-up per match in the (registration, session) key, not the session's seats
+            query = query.where(
+                sa.exists().where(
+                    SessionSeat.registration_id == Registration.id,
+                    SessionSeat.session_id == session_id,
+                    SessionSeat.status != SeatStatus.CANCELLED,
+                )
+            )
     rows = db.session.execute(
-        _filtered(event, status, session_id, mode, q)
-        .order_by(Registration.created_at, Registration.id)
+        query.order_by(Registration.created_at, Registration.id)
         .limit(per_page + 1)
         .offset((page - 1) * per_page)
     ).all()
@@ -199,12 +223,14 @@ def find_for_checkin(event: Event, q: str, cap: int = SEARCH_CAP) -> tuple[list[
         ).first()
         if row is not None:
             return [row], False
-    rows = db.session.execute(
-        sa.select(*LIST_COLUMNS)
-        .where(alive, matches(q))
-        .order_by(Registration.id)  # the index's order: the scan stops at the cap, however common the word
-        .limit(cap + 1)
-    ).all()
+    if search_index.indexed(q):
+        # The FTS5 index in id order, as many entries as it takes (a code is no name: it was looked up).
+        rows = search_index.first_matches(event.id, q, LIST_COLUMNS, cap + 1, alive=True)
+    else:
+        # The primary key's order: the scan stops at the cap, however common the word.
+        rows = db.session.execute(
+            sa.select(*LIST_COLUMNS).where(alive, matches(q)).order_by(Registration.id).limit(cap + 1)
+        ).all()
     return sorted(rows[:cap], key=lambda row: (row.name.casefold(), row.id)), len(rows) > cap
 
 

@@ -1,7 +1,7 @@
 """outbox: the organisers' outbox page reads an event's messages newest first from an index
 
 Revision ID: 0024_outbox_page
-Revises: 0022_registration_counters
+Revises: 0023_search_fts
 
 With 100,000 messages of one event the page sorted them all for each page (37 ms on PostgreSQL, a
 sequential scan); (event_id, created_at, id) gives a page from the index. It replaces the index on
@@ -11,7 +11,7 @@ event_id alone, which it covers (the same number of indexes for every message wr
 from alembic import op
 
 revision = "0024_outbox_page"
-down_revision = "0022_registration_counters"
+down_revision = "0023_search_fts"
 branch_labels = None
 depends_on = None
 
