@@ -23,8 +23,8 @@ from conference.mail.models import OutboxMessage, OutboxStatus
 from conference.text import one_line
 from conference.zones import mail_language
 
-# name -> function(message) giving the attachment's bytes, or None to leave it out.
-Generator = Callable[[OutboxMessage], "bytes | None"]
+# name -> function(message, **params) giving the attachment's bytes, or None to leave it out.
+Generator = Callable[..., "bytes | None"]
 _GENERATORS: dict[str, Generator] = {}
 
 
@@ -37,11 +37,15 @@ def attachment(filename: str, content_type: str, data: bytes) -> dict:
     }
 
 
-def generated(filename: str, content_type: str, generator: str) -> dict:
-    """An attachment made at sending time by the generator registered under `generator`."""
+def generated(filename: str, content_type: str, generator: str, **params: int | str) -> dict:
+    """An attachment made at sending time by the generator registered under `generator`, called with the
+    message and `params` (stored with it: e.g. which of a combined mail's registrations it is about)."""
     if generator not in _GENERATORS:
         raise KeyError(f"no attachment generator {generator!r}")
-    return {"filename": filename, "content_type": content_type, "generator": generator}
+    item: dict = {"filename": filename, "content_type": content_type, "generator": generator}
+    if params:
+        item["params"] = params
+    return item
 
 
 def attachment_generator(name: str) -> Callable[[Generator], Generator]:
@@ -61,7 +65,7 @@ def attachment_files(message: OutboxMessage) -> list[tuple[str, str, bytes]]:
         if "data" in item:
             data: bytes | None = base64.b64decode(item["data"])
         else:
-            data = _GENERATORS[item["generator"]](message)
+            data = _GENERATORS[item["generator"]](message, **item.get("params", {}))
         if data is not None:
             files.append((item["filename"], item["content_type"], data))
     return files

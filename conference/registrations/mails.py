@@ -72,11 +72,13 @@ def calendar_bytes(registration: Registration) -> bytes:
     return registration_feed(registration)
 
 
-def _registration_of(message: OutboxMessage) -> Registration | None:
-    """The registration a message is about, unless it is gone or its personal data was erased."""
-    if message.registration_id is None:
+def _registration_of(message: OutboxMessage, registration_id: int | None = None) -> Registration | None:
+    """The registration a message is about (`registration_id`: another one it names, as a combined mail
+    names each of its registrations), unless it is gone or its personal data was erased."""
+    registration_id = message.registration_id if registration_id is None else registration_id
+    if registration_id is None:
         return None
-    registration = db.session.get(Registration, message.registration_id)
+    registration = db.session.get(Registration, registration_id)
     return None if registration is None or registration.erased_at else registration
 
 
@@ -87,8 +89,10 @@ def _agenda_attachment(message: OutboxMessage) -> bytes | None:
 
 
 @outbox.attachment_generator("checkin_code")
-def _checkin_code_attachment(message: OutboxMessage) -> bytes | None:
-    registration = _registration_of(message)
+def _checkin_code_attachment(message: OutboxMessage, registration_id: int | None = None) -> bytes | None:
+    """The check-in code of the message's registration (or of `registration_id`), as it is when sent: none
+    unless it is confirmed and attends in person."""
+    registration = _registration_of(message, registration_id)
     if registration is None or registration.status != RegistrationStatus.CONFIRMED:
         return None
     if not registration.attends_in_person:

@@ -129,7 +129,8 @@ def _bundle(created: list[registering.RegisterResult]) -> None:
 
 def queue_combined(registrations: list[Registration]) -> int:
     """The one mail about registrations made together (in the caller's transaction): each event with its
-    status and sessions, one manage link and one agenda (the first registration's, covering all)."""
+    status and sessions, one manage link and one agenda (the first registration's, covering all), and the
+    check-in code of each event attended in person."""
     first = registrations[0]
     with force_locale(mail_language(first.language)):
         zone = first.timezone or first.event.timezone
@@ -158,8 +159,11 @@ def queue_combined(registrations: list[Registration]) -> int:
     attachments = []
     if any(r.status == RegistrationStatus.CONFIRMED for r in registrations):
         attachments.append(outbox.generated("agenda.ics", "text/calendar", "registration_agenda"))
-    if first.status == RegistrationStatus.CONFIRMED and first.attends_in_person:
-        attachments.append(outbox.generated("checkin-code.png", "image/png", "checkin_code"))
+    # A check-in code for each event attended in person, named after its event when there are several.
+    in_person = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED and r.attends_in_person]
+    for r in in_person:
+        filename = "checkin-code.png" if len(in_person) == 1 else f"checkin-code-{r.event.slug}.png"
+        attachments.append(outbox.generated(filename, "image/png", "checkin_code", registration_id=r.id))
     return outbox.write(
         "together",
         first.email,

@@ -94,7 +94,11 @@ def test_one_form_registers_for_both_with_one_mail_one_manage_link_one_feed(app,
     assert "Symposium" in body and "Congress" in body and "Congress plenary" in body
     assert f"/registrations/{first.token}/" in body and first.feed_token in body
     assert registrations[1].token not in body  # one manage link
-    assert {a["filename"] for a in mails[0].attachments} == {"agenda.ics", "checkin-code.png"}
+    assert {a["filename"] for a in mails[0].attachments} == {
+        "agenda.ics",
+        "checkin-code-symposium.png",
+        "checkin-code-congress.png",
+    }
 
     # The manage page of either shows the other.
     assert response.headers["Location"].endswith(f"/registrations/{first.token}/")
@@ -114,6 +118,42 @@ def test_one_form_registers_for_both_with_one_mail_one_manage_link_one_feed(app,
     files = dict((name, data) for name, _type, data in outbox.attachment_files(mails[0]))
     attached = sorted(str(v["SUMMARY"]) for v in Calendar.from_ical(files["agenda.ics"]).walk("VEVENT"))
     assert attached == ["Congress plenary", "Symposium keynote"]
+    # Each event's own check-in code (the desk of each event knows only its own).
+    from conference.registrations.mails import qr_png
+
+    assert registrations[0].checkin_code != registrations[1].checkin_code
+    assert files["checkin-code-symposium.png"] == qr_png(registrations[0])
+    assert files["checkin-code-congress.png"] == qr_png(registrations[1])
+
+
+def test_the_one_mail_carries_the_code_of_the_event_attended_in_person_only(app, pair, smtp) -> None:  # noqa: ANN001
+    """Online at the symposium (registered first), in person at the congress: the mail, as an SMTP server
+    receives it, carries the congress's check-in code, and no code for the symposium."""
+    from email import message_from_bytes, policy
+
+    from conference.mail import sender
+    from conference.registrations.mails import qr_png
+
+    client = app.test_client()
+    _html, data = _form(client)
+    sym = pair["symposium"]
+    sym.attendance_mode = "hybrid"
+    sym.online_url = "https://meet.example.org/symposium"
+    sym.capacity_online = 10
+    db.session.commit()
+    response = client.post(
+        "/events/symposium/register/together", data=data | _both(pair, **{f"mode_{sym.id}": "online"})
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.rollback()
+    online, in_person = _registrations()
+    assert (online.attendance_mode.value, in_person.attendance_mode.value) == ("online", "in_person")
+    assert sender.send_due().sent == 1
+    (received,) = smtp[1].received
+    mail = message_from_bytes(received.as_bytes(), policy=policy.default)
+    codes = {part.get_filename(): part.get_content() for part in mail.iter_attachments()
+             if part.get_content_type() == "image/png"}  # fmt: skip
+    assert codes == {"checkin-code.png": qr_png(in_person)}
 
 
 def test_the_same_form_sent_twice_registers_once(app, pair) -> None:  # noqa: ANN001
