@@ -86,7 +86,7 @@ def _format_keys(access_log_format: str) -> frozenset[str]:
 class GunicornLogger(_GunicornBase):  # type: ignore[misc, valid-type]
     """gunicorn's logger with every access-log field masked (see gunicorn.conf.py): every field the
     configured format writes. The others (gunicorn offers every request and response header) are left out,
-    not masked one by one: masking them all cost a fifth of a small request's time."""
+    not masked one by one (that cost 0.06 ms a request, 7% of a JSON 404 served by gunicorn)."""
 
     def atoms(self, resp: Any, req: Any, environ: dict, request_time: Any) -> dict:  # noqa: ANN401
         atoms = super().atoms(resp, req, environ, request_time)
