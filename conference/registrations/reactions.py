@@ -4,14 +4,14 @@ Connected by `connect()`, which `create_app` calls; each receiver writes in the 
 that sent the signal (the operation commits):
 
 - a session cancelled: its seats are cancelled and given back, nobody is promoted into it, and it can no
-  longer be chosen (`capacity.withdraw_session_seats`);
+  longer be chosen (`withdrawal.withdraw_session_seats`);
 - a session restored: the seats its cancellation took come back on its waiting list in their original
-  order, then the list is promoted up to capacity (`capacity.give_back_session_seats`);
-- a session's or the event's capacity raised: the waiting list is promoted in order (`capacity.refill`);
+  order, then the list is promoted up to capacity (`withdrawal.give_back_session_seats`);
+- a session's or the event's capacity raised: the waiting list is promoted in order (`promotion.refill`);
   a capacity below the seats taken never gets here, the operation refuses it first;
 - an event cancelled: every active registration is cancelled with its seats, all counters go to zero
-  (`capacity.withdraw_event_registrations`); restored: they come back on the waiting list in order and are
-  promoted up to capacity (`capacity.give_back_event_registrations`).
+  (`withdrawal.withdraw_event_registrations`); restored: they come back on the waiting list in order and are
+  promoted up to capacity (`withdrawal.give_back_event_registrations`).
 """
 
 from __future__ import annotations
@@ -19,37 +19,37 @@ from __future__ import annotations
 from conference import signals
 from conference.events.models import Event
 from conference.operations import capacity_raised
-from conference.registrations import capacity
+from conference.registrations import promotion, withdrawal
 from conference.registrations.models import RegistrationMode
 from conference.sessions.models import Session
 
 
 def session_cancelled(session: Session, **_: object) -> None:
-    capacity.withdraw_session_seats([session.id])
+    withdrawal.withdraw_session_seats([session.id])
 
 
 def session_restored(session: Session, **_: object) -> None:
-    capacity.give_back_session_seats(session.id)
+    withdrawal.give_back_session_seats(session.id)
 
 
 def session_capacity_changed(session: Session, *, old: int | None, new: int | None, **_: object) -> None:
     if capacity_raised(old, new) and not session.is_cancelled:
-        capacity.refill(session.event, session_ids=[session.id])
+        promotion.refill(session.event, session_ids=[session.id])
 
 
 def event_capacity_changed(
     event: Event, *, mode: RegistrationMode, old: int | None, new: int | None, **_: object
 ) -> None:
     if capacity_raised(old, new):
-        capacity.refill(event, modes=[mode])
+        promotion.refill(event, modes=[mode])
 
 
 def event_cancelled(event: Event, **_: object) -> None:
-    capacity.withdraw_event_registrations(event)
+    withdrawal.withdraw_event_registrations(event)
 
 
 def event_restored(event: Event, **_: object) -> None:
-    capacity.give_back_event_registrations(event)
+    withdrawal.give_back_event_registrations(event)
 
 
 RECEIVERS = (
