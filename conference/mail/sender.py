@@ -61,13 +61,19 @@ def message_domain(sender: str) -> str:
     return domain
 
 
-def _reply_to(message: OutboxMessage) -> str | None:
-    """The Reply-To of the event the message is about, as the event is now (set by its organisers)."""
+def _event(message: OutboxMessage) -> object | None:
+    """The event the message is about, as it is now (one read for its Reply-To and the HTML part's footer:
+    the session's identity map)."""
     if message.event_id is None:
         return None
     from conference.events.models import Event
 
-    return db.session.scalar(sa.select(Event.reply_to).where(Event.id == message.event_id)) or None
+    return db.session.get(Event, message.event_id)
+
+
+def _reply_to(message: OutboxMessage) -> str | None:
+    """The Reply-To of the event the message is about, as the event is now (set by its organisers)."""
+    return getattr(_event(message), "reply_to", None) or None
 
 
 # Headers a message's stored headers never replace.
@@ -82,11 +88,8 @@ def html_part(message: OutboxMessage) -> str:
     text in the mail layout, in the message's language (its Content-Language) with its event in the footer."""
     if message.body_html:
         return message.body_html
-    from conference.events.models import Event
-
-    event = db.session.get(Event, message.event_id) if message.event_id is not None else None
     language = (message.headers or {}).get("Content-Language")
-    return render_html(message.subject, message.body_text, language=language, event=event)
+    return render_html(message.subject, message.body_text, language=language, event=_event(message))
 
 
 def build_message(message: OutboxMessage, sender: str, now: datetime | None = None) -> EmailMessage:
