@@ -33,10 +33,12 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm.attributes import set_committed_value
 
 from conference.db import db
 from conference.events import colocation
 from conference.events.models import Event
+from conference.events.queries import event_for_viewer
 from conference.feeds.cache import page_cache
 from conference.feeds.http import conditional_response
 from conference.registrations.availability import event_seats_left, registration_state
@@ -173,17 +175,81 @@ def programme_key(event: Event) -> str:
 
 def session_figures(event: Event) -> tuple[str, dict[int, SessionFigures]]:
     """Two small queries whatever the size of the programme: its fingerprint (`programme_key`) and the seat
-    figures of the sessions that have a capacity (the others show no seats left)."""
-    programme = programme_key(event)
-    condition = Session.event_id == event.id
-    rows = db.session.execute(_FIGURES.where(condition, Session.capacity.is_not(None))).all()
-    figures = {
-        r.id: SessionFigures(
-            r.capacity, r.seats_taken, r.registration_enabled, r.status == SessionStatus.CANCELLED
-        )
+    figures of the sessions that have a capacity (`seat_figures`)."""
+    return programme_key(event), seat_figures(event)
+
+
+_SEATED = _FIGURES.where(Session.event_id == sa.bindparam("event_id"), Session.capacity.is_not(None))
+
+
+def seat_figures(event: Event) -> dict[int, SessionFigures]:
+    """One query (Core, on the session's connection): the seat figures of the event's sessions that have a
+    capacity (the others show no seats left)."""
+    rows = db.session.connection().execute(_SEATED, {"event_id": event.id})
+    cancelled = SessionStatus.CANCELLED
+    return {
+        r.id: SessionFigures(r.capacity, r.seats_taken, r.registration_enabled, r.status == cancelled)
         for r in rows
     }
-    return programme, figures
+
+
+@dataclass
+class PageEvent:
+    """A public page's event, read with what its key needs (`page_event`)."""
+
+    event: Event
+    programme: str  # the programme's fingerprint, as `programme_key` gives it
+    partners: list[Event]  # its published co-located events (`colocation.partners`)
+
+
+def _page_event_query() -> sa.Select:
+    """The published event by slug, with in the same statement what its pages' key needs besides its row:
+    the programme's fingerprint columns (`programme_key`'s, as correlated subqueries) and whether it has
+    hosts, publications and a gathering at all (most events lack some: their queries are then not sent)."""
+    from conference.events.models import EventOrganisation, Publication
+    from conference.speakers.models import SpeakerSettings
+
+    def scalar(column: sa.ColumnElement, where: sa.ColumnElement[bool]) -> sa.ScalarSelect:
+        return sa.select(column).where(where).scalar_subquery()
+
+    mine = Session.event_id == Event.id
+    return sa.select(
+        Event,
+        scalar(sa.func.count(EventOrganisation.id), EventOrganisation.event_id == Event.id),
+        scalar(sa.func.count(Publication.id), Publication.event_id == Event.id),
+        scalar(colocation.Colocation.gathering, colocation.Colocation.event_id == Event.id),
+        # programme_key's columns, in its order
+        scalar(sa.func.count(Session.id), mine),
+        scalar(sa.func.coalesce(sa.func.sum(Session.revision), 0), mine),
+        scalar(sa.func.coalesce(sa.func.sum(Session.id), 0), mine),
+        scalar(sa.func.max(Session.updated_at), mine),
+        scalar(SpeakerSettings.confirmed_only, SpeakerSettings.event_id == Event.id),
+    ).where(Event.slug == sa.bindparam("slug"), Event.is_published)
+
+
+_PAGE_EVENT = _page_event_query()
+
+
+def page_event(slug: str, user: object) -> PageEvent | None:
+    """The event of a public page by slug if `user` may see it (`events.queries.event_for_viewer`'s rule),
+    with its programme's fingerprint and co-located events: one statement for a published event without
+    hosts, publications or co-located events, one more for each of those it has. A draft (only its team
+    sees it, never from the shared cache) is read as `event_for_viewer` reads it."""
+    row = db.session.execute(_PAGE_EVENT, {"slug": slug}).first()
+    if row is None:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return None
+        event = event_for_viewer(slug, user)  # type: ignore[arg-type]
+        if event is None:
+            return None
+        return PageEvent(event, programme_key(event), colocation.partners(event))
+    event, links, publications, gathering, *programme = row
+    state = sa.inspect(event)
+    for name, count in (("organisation_links", links), ("publications", publications)):
+        if not count and name in state.unloaded:  # none: loaded as empty, never queried
+            set_committed_value(event, name, [])
+    partners = colocation.partners(event) if gathering is not None else []
+    return PageEvent(event, fingerprint(tuple(programme)), partners)
 
 
 def _fill(spec: tuple, event: Event | None, sessions: Mapping[int, SessionFigures]) -> str:

@@ -211,3 +211,104 @@ def test_gunicorn_workers_freeze_their_start_up_heap() -> None:
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
+
+
+def test_what_the_event_page_shows_besides_its_programme_is_in_its_key(make_app, app, world) -> None:  # noqa: ANN001
+    """The event page's key reads whether the event has hosts, publications and co-located events in the
+    event's own statement and reads them only when it has some (`pages.page_event`): each added, changed or
+    removed in another worker (another app instance, as a second gunicorn worker) is seen at once."""
+    from datetime import date
+
+    from conference.events.colocation import Colocation
+    from conference.events.models import (
+        Event,
+        EventOrganisation,
+        Organisation,
+        OrganisationRole,
+        Publication,
+        Series,
+    )
+    from conference.speakers.models import SpeakerSettings
+
+    reader = Visitor(app)
+    writer = make_app()
+    event_id = world["event"].id
+    partner = make_event(slug="cached-partner", title="Neighbouring workshop")
+    db.session.commit()
+    partner_id = partner.id
+
+    def page() -> str:
+        response = reader.get("/events/cached/")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    def change(*objects: object, edit=None) -> None:  # noqa: ANN001
+        with writer.app_context():
+            for obj in objects:
+                db.session.add(obj)
+            if edit:
+                edit()
+            db.session.commit()
+            db.session.remove()
+
+    def edit_row(model: type, key: object, **values: object) -> None:
+        with writer.app_context():
+            row = db.session.get(model, key)
+            for name, value in values.items():
+                setattr(row, name, value)
+            db.session.commit()
+            db.session.remove()
+
+    assert "Hosted by" not in page()  # cached without hosts, publications, series or co-located events
+    with writer.app_context():
+        host = Organisation(name="Chulalongkorn University")
+        db.session.add(host)
+        db.session.flush()
+        db.session.add(
+            EventOrganisation(event_id=event_id, organisation_id=host.id, role=OrganisationRole.HOST)
+        )
+        db.session.commit()
+        host_id = host.id
+        db.session.remove()
+    assert "Chulalongkorn University" in page()
+    edit_row(Organisation, host_id, name="Chulalongkorn University, Bangkok")  # the event's row is unchanged
+    assert "Chulalongkorn University, Bangkok" in page()
+
+    change(Publication(event_id=event_id, title="Workshop report", published_on=date(2026, 1, 5)))
+    assert "Workshop report" in page()
+    with writer.app_context():
+        publication_id = db.session.scalar(db.select(Publication.id).where(Publication.event_id == event_id))
+        db.session.remove()
+    edit_row(Publication, publication_id, title="Final workshop report")
+    assert "Final workshop report" in page()
+    with writer.app_context():
+        db.session.delete(db.session.get(Publication, publication_id))
+        db.session.commit()
+        db.session.remove()
+    assert "workshop report" not in page()
+
+    with writer.app_context():
+        series = Series(slug="cached-series", title="Bangkok dialogues")
+        db.session.add(series)
+        db.session.flush()
+        db.session.get(Event, event_id).series_id = series.id
+        db.session.commit()
+        series_id = series.id
+        db.session.remove()
+    assert "Bangkok dialogues" in page()
+    edit_row(Series, series_id, title="Bangkok–Seoul dialogues")
+    assert "Bangkok–Seoul dialogues" in page()
+
+    change(
+        Colocation(event_id=event_id, gathering="g-cached"),
+        Colocation(event_id=partner_id, gathering="g-cached"),
+    )
+    assert "Neighbouring workshop" in page()
+    edit_row(Event, partner_id, title="Neighbouring summer workshop")
+    assert "Neighbouring summer workshop" in page()
+
+    # The speaker settings' "confirmed only" hides a speaker who has not accepted (the page's programme).
+    assert "Ada Lovelace" in page()
+    change(SpeakerSettings(event_id=event_id, confirmed_only=True))
+    shown = page()
+    assert "Engines" in shown and "Ada Lovelace" not in shown

@@ -151,10 +151,13 @@ def public_programme(event: Event) -> list[PublicSession]:
     """The event's sessions in time order with their rooms and public people: two statements at any size,
     plain rows (no ORM objects), each distinct value of a typed column processed once."""
     params = {"event_id": event.id}
-    rows = _typed(db.session.execute(_SESSIONS, params).all(), _SESSION_COLUMNS)
+    # Executed as Core statements on the session's connection (same transaction): `db.session.execute`
+    # would send these column-only selects through the ORM's loading, a third of their time at 500 rows.
+    connection = db.session.connection()
+    rows = _typed(connection.execute(_SESSIONS, params).all(), _SESSION_COLUMNS)
     sessions = [PublicSession(*row) for row in rows]
     by_id = {s.id: s.people for s in sessions}
-    people = _typed(db.session.execute(_PEOPLE, params).all(), _PEOPLE_COLUMNS)
+    people = _typed(connection.execute(_PEOPLE, params).all(), _PEOPLE_COLUMNS)
     for session_id, role, slug, name in people:
         by_id[session_id].append(PublicPerson(role, slug, name))
     return sessions

@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from conference import pages
-from conference.events import colocation
 from conference.events.blueprint import bp
 from conference.events.browse import browse, parse_filters
 from conference.events.models import EventKind
 from conference.events.public_programme import ProgrammeWriter, public_programme
-from conference.events.queries import event_for_viewer, group_by_day
+from conference.events.queries import group_by_day
 from conference.sessions.models import Session
 from conference.speakers.queries import event_speakers
 
@@ -39,12 +38,12 @@ def index():  # noqa: ANN201
 
 @bp.get("/events/<slug>/")
 def detail(slug: str):  # noqa: ANN201
-    """Served from the page cache (conference/pages.py): the key and the seats left cost two queries
-    whatever the size of the programme; the programme is read only when the page is rendered, as plain rows
-    (conference/events/public_programme.py). The co-located events are read once, for the key and the page."""
-    event = event_for_viewer(slug, current_user) or abort(404)
-    programme_key, figures = pages.session_figures(event)
-    partners = colocation.partners(event)
+    """Served from the page cache (conference/pages.py): the event with its key's figures in one query
+    (`pages.page_event`) and the seats left in another, whatever the size of the programme; the programme is
+    read only when the page is rendered, as plain rows (conference/events/public_programme.py)."""
+    found = pages.page_event(slug, current_user) or abort(404)
+    event = found.event
+    figures = pages.seat_figures(event)
 
     def render() -> str:
         sessions = public_programme(event)
@@ -53,19 +52,19 @@ def detail(slug: str):  # noqa: ANN201
             event=event,
             days=group_by_day(sessions, event.timezone),
             write=ProgrammeWriter(event),
-            colocated=partners,
+            colocated=found.partners,
         )
 
-    key = pages.event_key(event, programme_key, partners=partners)
+    key = pages.event_key(event, found.programme, partners=found.partners)
     return pages.serve(key, render, event=event, sessions=figures)
 
 
 @bp.get("/events/<slug>/speakers/")
 def speakers(slug: str):  # noqa: ANN201
-    event = event_for_viewer(slug, current_user) or abort(404)
-    programme_key = pages.programme_key(event)
+    found = pages.page_event(slug, current_user) or abort(404)
+    event = found.event
     people = pages.people_key(Session.event_id == event.id)
     return pages.serve(
-        (*pages.event_key(event, programme_key), people),
+        (*pages.event_key(event, found.programme, partners=found.partners), people),
         lambda: render_template("events/speakers.html", event=event, speakers=event_speakers(event)),
     )

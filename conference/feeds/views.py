@@ -93,18 +93,20 @@ def registration(token: str):  # noqa: ANN201
     return feed_response(builders.registration_feed_data(found), "agenda.ics", private=True)
 
 
-def _schedule_key(event: Event) -> tuple:
-    """What a schedule export shows: the event and its programme (one aggregate query, conference/pages.py),
-    in the `?lang=` asked for."""
-    return (event.id, pages.event_key(event, pages.programme_key(event)), config_key())
+def _schedule_event(slug: str) -> tuple[Event, tuple]:
+    """The published event and what a schedule export of it shows: the event and its programme (one
+    statement for both, `pages.page_event`), in the `?lang=` asked for. A draft is a 404 (no user given)."""
+    found = pages.page_event(slug, None) or abort(404)
+    event = found.event
+    return event, (event.id, pages.event_key(event, found.programme, partners=found.partners), config_key())
 
 
 @bp.get("/events/<slug>/schedule.json")
 def schedule_json(slug: str):  # noqa: ANN201
-    event = _public_event(slug)
+    event, key = _schedule_event(slug)
     # Compact, without indent=: indent bypasses json's C encoder (about 5x slower on a large programme).
     body, etag = pages.cached_bytes(
-        _schedule_key(event),
+        key,
         lambda: json.dumps(
             schedule_export.schedule_json(event), ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8"),
@@ -116,8 +118,8 @@ def schedule_json(slug: str):  # noqa: ANN201
 
 @bp.get("/events/<slug>/schedule.xml")
 def schedule_xml(slug: str):  # noqa: ANN201
-    event = _public_event(slug)
-    body, etag = pages.cached_bytes(_schedule_key(event), lambda: schedule_export.schedule_xml(event))
+    event, key = _schedule_event(slug)
+    body, etag = pages.cached_bytes(key, lambda: schedule_export.schedule_xml(event))
     return conditional_response(
         body, event.updated_at, "application/xml; charset=utf-8", filename="schedule.xml", etag=etag
     )

@@ -9,7 +9,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from conference import pages
 from conference.db import db
-from conference.events.queries import event_for_viewer
 from conference.sessions.blueprint import bp
 from conference.sessions.models import Session
 from conference.speakers.assignment_states import settings_for
@@ -18,7 +17,8 @@ from conference.speakers.models import Assignment
 
 @bp.get("/events/<slug>/sessions/<int:session_id>/")
 def detail(slug: str, session_id: int):  # noqa: ANN201
-    event = event_for_viewer(slug, current_user) or abort(404)
+    found = pages.page_event(slug, current_user) or abort(404)
+    event = found.event
     session = db.session.scalars(
         sa.select(Session)
         .where(Session.id == session_id, Session.event_id == event.id)
@@ -32,7 +32,7 @@ def detail(slug: str, session_id: int):  # noqa: ANN201
         tuple((pages.columns(a), pages.columns(a.person)) for a in session.assignments),
     )
     return pages.serve(
-        pages.event_key(event, shown),
+        pages.event_key(event, shown, partners=found.partners),
         lambda: render_template("sessions/detail.html", event=event, session=session),
         sessions={session.id: pages.figures_of(session)},
     )
