@@ -26,6 +26,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, session
@@ -53,9 +54,9 @@ _HOLES = "conference.page_holes"
 PAGE_SETTINGS = ("BASE_URL", "SITE_NAME", "HASHTAG_URL", "LANGUAGES")
 
 
-@dataclass(frozen=True)
-class SessionFigures:
-    """What a session's seats-left text needs, read fresh on every request."""
+class SessionFigures(NamedTuple):
+    """What a session's seats-left text needs, read fresh on every request (a named tuple: a programme's
+    figures are made, compared with the last answer's and hashed on every request)."""
 
     capacity: int | None
     seats_taken: int
@@ -148,49 +149,52 @@ def session_seats_writer() -> Callable[[object], str]:
     return write
 
 
-_PROGRAMME = sa.select(
-    sa.func.count(Session.id),
-    sa.func.coalesce(sa.func.sum(Session.revision), 0),
-    sa.func.coalesce(sa.func.sum(Session.id), 0),
-    sa.func.max(Session.updated_at),
-)
-_FIGURES = sa.select(
-    Session.id, Session.capacity, Session.seats_taken, Session.registration_enabled, Session.status
-).order_by(Session.id)
+def _scalar(column: sa.ColumnElement, where: sa.ColumnElement[bool]) -> sa.ScalarSelect:
+    return sa.select(column).where(where).scalar_subquery()
 
 
-def programme_key(event: Event) -> str:
-    """One aggregate query: the fingerprint of the event's programme, and who of its people is public (the
+def _programme_columns(event_id: sa.ColumnElement) -> tuple[sa.ScalarSelect, ...]:
+    """The fingerprint of an event's programme, as subqueries on `event_id` (a column to correlate with, or
+    a parameter): its sessions' count, revisions, ids and last change, and who of its people is public (the
     speaker settings' "confirmed only", which may change within the second of the last change)."""
     from conference.speakers.models import SpeakerSettings
 
-    confirmed_only = (
-        sa.select(SpeakerSettings.confirmed_only)
-        .where(SpeakerSettings.event_id == event.id)
-        .scalar_subquery()
+    mine = Session.event_id == event_id
+    return (
+        _scalar(sa.func.count(Session.id), mine),
+        _scalar(sa.func.coalesce(sa.func.sum(Session.revision), 0), mine),
+        _scalar(sa.func.coalesce(sa.func.sum(Session.id), 0), mine),
+        _scalar(sa.func.max(Session.updated_at), mine),
+        _scalar(SpeakerSettings.confirmed_only, SpeakerSettings.event_id == event_id),
     )
-    query = _PROGRAMME.add_columns(confirmed_only).where(Session.event_id == event.id)
-    return fingerprint(tuple(db.session.execute(query).one()))
 
 
-def session_figures(event: Event) -> tuple[str, dict[int, SessionFigures]]:
-    """Two small queries whatever the size of the programme: its fingerprint (`programme_key`) and the seat
-    figures of the sessions that have a capacity (`seat_figures`)."""
-    return programme_key(event), seat_figures(event)
+_PROGRAMME = sa.select(*_programme_columns(sa.bindparam("event_id")))
 
 
-_SEATED = _FIGURES.where(Session.event_id == sa.bindparam("event_id"), Session.capacity.is_not(None))
+def programme_key(event: Event) -> str:
+    """One query: the fingerprint of the event's programme (`_programme_columns`)."""
+    return fingerprint(tuple(db.session.connection().execute(_PROGRAMME, {"event_id": event.id}).one()))
+
+
+_SEATED = (
+    sa.select(
+        Session.id,
+        Session.capacity,
+        Session.seats_taken,
+        Session.registration_enabled,
+        Session.status == SessionStatus.CANCELLED,
+    )
+    .where(Session.event_id == sa.bindparam("event_id"), Session.capacity.is_not(None))
+    .order_by(Session.id)
+)
 
 
 def seat_figures(event: Event) -> dict[int, SessionFigures]:
     """One query (Core, on the session's connection): the seat figures of the event's sessions that have a
     capacity (the others show no seats left)."""
     rows = db.session.connection().execute(_SEATED, {"event_id": event.id})
-    cancelled = SessionStatus.CANCELLED
-    return {
-        r.id: SessionFigures(r.capacity, r.seats_taken, r.registration_enabled, r.status == cancelled)
-        for r in rows
-    }
+    return {r[0]: SessionFigures(r[1], r[2], bool(r[3]), bool(r[4])) for r in rows}
 
 
 @dataclass
@@ -204,26 +208,16 @@ class PageEvent:
 
 def _page_event_query() -> sa.Select:
     """The published event by slug, with in the same statement what its pages' key needs besides its row:
-    the programme's fingerprint columns (`programme_key`'s, as correlated subqueries) and whether it has
-    hosts, publications and a gathering at all (most events lack some: their queries are then not sent)."""
+    the programme's fingerprint (`_programme_columns`) and whether it has hosts, publications and a gathering
+    at all (most events lack some: their queries are then not sent)."""
     from conference.events.models import EventOrganisation, Publication
-    from conference.speakers.models import SpeakerSettings
 
-    def scalar(column: sa.ColumnElement, where: sa.ColumnElement[bool]) -> sa.ScalarSelect:
-        return sa.select(column).where(where).scalar_subquery()
-
-    mine = Session.event_id == Event.id
     return sa.select(
         Event,
-        scalar(sa.func.count(EventOrganisation.id), EventOrganisation.event_id == Event.id),
-        scalar(sa.func.count(Publication.id), Publication.event_id == Event.id),
-        scalar(colocation.Colocation.gathering, colocation.Colocation.event_id == Event.id),
-        # programme_key's columns, in its order
-        scalar(sa.func.count(Session.id), mine),
-        scalar(sa.func.coalesce(sa.func.sum(Session.revision), 0), mine),
-        scalar(sa.func.coalesce(sa.func.sum(Session.id), 0), mine),
-        scalar(sa.func.max(Session.updated_at), mine),
-        scalar(SpeakerSettings.confirmed_only, SpeakerSettings.event_id == Event.id),
+        _scalar(sa.func.count(EventOrganisation.id), EventOrganisation.event_id == Event.id),
+        _scalar(sa.func.count(Publication.id), Publication.event_id == Event.id),
+        _scalar(colocation.Colocation.gathering, colocation.Colocation.event_id == Event.id),
+        *_programme_columns(Event.id),
     ).where(Event.slug == sa.bindparam("slug"), Event.is_published)
 
 

@@ -312,3 +312,29 @@ def test_what_the_event_page_shows_besides_its_programme_is_in_its_key(make_app,
     change(SpeakerSettings(event_id=event_id, confirmed_only=True))
     shown = page()
     assert "Engines" in shown and "Ada Lovelace" not in shown
+
+
+def test_page_event_gives_the_programme_key_and_drafts_only_to_their_team(app, world) -> None:  # noqa: ANN001
+    """`pages.page_event` reads the programme's fingerprint in the event's own statement: the same value as
+    `pages.programme_key`, and it moves with the programme. A draft is found for its team only."""
+    from conference import pages
+
+    event = world["event"]
+    found = pages.page_event("cached", None)
+    assert found is not None and found.event is event and found.partners == []
+    assert found.programme == pages.programme_key(event)
+    world["session"].title = "Difference engines"
+    world["session"].revision += 1
+    db.session.commit()
+    moved = pages.page_event("cached", None)
+    assert moved.programme == pages.programme_key(event) != found.programme
+
+    draft = make_event(slug="cached-draft", status=EventStatus.DRAFT)
+    owner, stranger = make_user(), make_user()
+    add_member(draft, owner)
+    db.session.commit()
+    assert pages.page_event("cached-draft", None) is None
+    assert pages.page_event("cached-draft", stranger) is None
+    mine = pages.page_event("cached-draft", owner)
+    assert mine is not None and mine.event is draft
+    assert mine.programme == pages.programme_key(draft)
