@@ -37,12 +37,10 @@ def absolute_url_for(endpoint: str, **values: object) -> str:
 _PROBES = {int: 918_273_645_546, str: "probe-url-value-7f3c"}  # values no real URL of ours holds
 
 
-def url_pattern(endpoint: str, key: str, **values: object) -> Callable[[object], str]:
-    """`url_for` for many links that differ in one value: `url_for` is called once, with a probe value for
-    `key`, and the link of each value is the probe's URL with the value put in its place (by the rule's own
-    converter, so quoting is `url_for`'s). A programme of 500 sessions links 1,500 times; this makes those
-    links as cheap as a string join. In templates: `{% set session_url = url_pattern("sessions.detail",
-    "session_id", slug=event.slug) %}` … `{{ session_url(s.id) }}`."""
+def url_parts(endpoint: str, key: str, **values: object) -> tuple[str, Callable[[object], str], str]:
+    """(before, to_url, after): the link of `endpoint` for a value of `key` is `before + to_url(value) +
+    after`. `url_for` is called once, with a probe value for `key`, and the probe's URL is split where the
+    probe is, so quoting is `url_for`'s and `to_url` is the rule's own converter."""
     rule = next(r for r in current_app.url_map.iter_rules(endpoint) if key in r.arguments)
     converter = rule._converters[key]  # noqa: SLF001 (werkzeug keeps a rule's converters there)
     probe = _PROBES[int] if isinstance(converter, NumberConverter) else _PROBES[str]
@@ -50,5 +48,12 @@ def url_pattern(endpoint: str, key: str, **values: object) -> Callable[[object],
     before, found, after = url_for(endpoint, **values, **{key: probe}).partition(probe_text)
     if not found or probe_text in after:
         raise ValueError(f"cannot make a pattern of {endpoint} by {key}")
-    to_url = converter.to_url
+    return before, converter.to_url, after
+
+
+def url_pattern(endpoint: str, key: str, **values: object) -> Callable[[object], str]:
+    """`url_for` for many links that differ in one value (`url_parts`): a programme of 500 sessions links
+    1,500 times; this makes those links as cheap as a string join. In templates: `{% set session_url =
+    url_pattern("sessions.detail", "session_id", slug=event.slug) %}` … `{{ session_url(s.id) }}`."""
+    before, to_url, after = url_parts(endpoint, key, **values)
     return lambda value: f"{before}{to_url(value)}{after}"

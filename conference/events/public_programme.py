@@ -34,7 +34,7 @@ from conference.sessions.models import Room, Session, SessionKind, SessionStatus
 from conference.speakers.assignment_states import public_condition
 from conference.speakers.models import Assignment, Person, Role
 from conference.translations import page_language
-from conference.urls import url_pattern
+from conference.urls import url_parts, url_pattern
 from conference.viewer_zone import times
 
 
@@ -192,7 +192,10 @@ class ProgrammeWriter:
         # A session's own fields are written in its event's language (translations.default_language).
         self.own = event.language or current_app.config["BABEL_DEFAULT_LOCALE"]
         self.own_attr = f' lang="{escape(self.own)}"' if self.own != self.language else ""
-        self.session_url = url_pattern("sessions.detail", "session_id", slug=event.slug)
+        # A session's link, escaped once: what differs per session is its id, which its rule's integer
+        # converter writes in digits (nothing to escape).
+        before, self.session_id_text, after = url_parts("sessions.detail", "session_id", slug=event.slug)
+        self.session_link = (_escape(before), _escape(after))
         self.person_url = url_pattern("speakers.detail", "slug")
         self.kinds = _labels(SessionKind)
         self.roles = {  # the end of a person's line: their role
@@ -250,7 +253,8 @@ class ProgrammeWriter:
         return '\n  <ul class="people">' + "".join(lines) + "\n  </ul>"
 
     def __call__(self, sessions: Iterable[PublicSession]) -> Markup:
-        zone, session_url, title, people = self.zone, self.session_url, self.title, self.people
+        zone, title, people = self.zone, self.title, self.people
+        (link_before, link_after), id_text = self.session_link, self.session_id_text
         spans, heads, rooms = self.spans, self.heads, self.rooms
         seats = pages.session_seats_writer()
         out = []
@@ -265,7 +269,7 @@ class ProgrammeWriter:
                 room = rooms[s.room] = f" · {self.room_word} {_escape(s.room)}"
             materials = self.materials.render(s=s) if s.recording_url or s.slides_url or s.links else ""
             out.append(
-                f'{head[0]}{span}{head[1]}{_escape(session_url(s.id))}">{title(s)}</a>'
+                f'{head[0]}{span}{head[1]}{link_before}{id_text(s.id)}{link_after}">{title(s)}</a>'
                 f"\n                {head[2]}</h4>"
                 f'\n              <p class="meta">{head[3]}{room}{seats(s)}</p>'
                 f"\n              {people(s.people)}"
