@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -38,9 +39,9 @@ from conference.urls import url_parts, url_pattern
 from conference.viewer_zone import times
 
 
-@dataclass(slots=True)
-class PublicPerson:
-    """One public assignment of a session: the person's role, slug and name."""
+class PublicPerson(NamedTuple):
+    """One public assignment of a session: the person's role, slug and name (a named tuple: a programme
+    makes one per speaker and session, cheaply)."""
 
     role: Role
     slug: str
@@ -130,10 +131,10 @@ class _Values(dict):
         return value
 
 
-def _typed(rows: list, columns: tuple) -> list[tuple]:
-    """`rows` (raw tuples of `columns`) with each value as the column's type gives it."""
+def _typed(rows: list, columns: tuple) -> list[list]:
+    """`rows` (raw tuples of `columns`) as one list per column, each value as the column's type gives it."""
     if not rows:
-        return []
+        return [[] for _ in columns]
     dialect = db.session.get_bind().dialect
     values = list(zip(*rows, strict=True))
     for i, column in enumerate(columns):
@@ -144,7 +145,7 @@ def _typed(rows: list, columns: tuple) -> list[tuple]:
             values[i] = list(map(_Values(process).__getitem__, values[i]))
         except TypeError:  # an unhashable raw value: each one processed
             values[i] = list(map(process, values[i]))
-    return list(zip(*values, strict=True))
+    return values
 
 
 def public_programme(event: Event) -> list[PublicSession]:
@@ -154,12 +155,13 @@ def public_programme(event: Event) -> list[PublicSession]:
     # Executed as Core statements on the session's connection (same transaction): `db.session.execute`
     # would send these column-only selects through the ORM's loading, a third of their time at 500 rows.
     connection = db.session.connection()
-    rows = _typed(connection.execute(_SESSIONS, params).all(), _SESSION_COLUMNS)
-    sessions = [PublicSession(*row) for row in rows]
+    sessions = list(
+        map(PublicSession, *_typed(connection.execute(_SESSIONS, params).all(), _SESSION_COLUMNS))
+    )
     by_id = {s.id: s.people for s in sessions}
-    people = _typed(connection.execute(_PEOPLE, params).all(), _PEOPLE_COLUMNS)
-    for session_id, role, slug, name in people:
-        by_id[session_id].append(PublicPerson(role, slug, name))
+    session_ids, *people = _typed(connection.execute(_PEOPLE, params).all(), _PEOPLE_COLUMNS)
+    for session_id, person in zip(session_ids, map(PublicPerson, *people), strict=True):
+        by_id[session_id].append(person)
     return sessions
 
 
