@@ -45,6 +45,7 @@ from conference.feeds.http import conditional_response
 from conference.registrations.availability import event_seats_left, registration_state
 from conference.sessions.models import Session, SessionStatus
 from conference.viewer_zone import viewer_zone, zone_error
+from conference.zones import known_zone
 
 HTML = "text/html; charset=utf-8"
 # Shared caches may keep a page but must ask every time (seats left change without a new programme).
@@ -280,6 +281,33 @@ def shareable() -> bool:
     return not current_user.is_authenticated and "_flashes" not in session
 
 
+# The query parameters a shared page reads: the language and the viewer's zone (conference/i18n.py,
+# conference/viewer_zone.py). The language switcher writes a page's parameters into its links, so a page
+# differs with its query.
+PAGE_PARAMETERS: dict[str, Callable[[str], bool]] = {
+    "lang": lambda code: code in current_app.config["LANGUAGES"],
+    "tz": lambda zone: known_zone(zone) is not None,
+}
+
+
+def shared_query() -> tuple | None:
+    """The query of a page that may come from (and go to) the cache: its parameters as parsed, in order,
+    when each is one of `PAGE_PARAMETERS`, given once, with a value the page takes (a known language; a
+    known zone, or empty for the event's own) written without spaces around it. None otherwise: the page is
+    made for this request alone, so that `?x=1`, `?x=2`… or a zone spelt a thousand ways never push real
+    pages out of the cache (its size is bounded by the languages and zones there are)."""
+    items = tuple(request.args.items(multi=True))
+    if not items:
+        return items
+    names = {name for name, _value in items}
+    if len(names) != len(items) or not names <= PAGE_PARAMETERS.keys():
+        return None
+    for name, value in items:
+        if value != value.strip() or (value and not PAGE_PARAMETERS[name](value)):
+            return None
+    return items
+
+
 def _personal_after_render() -> bool:
     """Whether rendering made something for this visitor alone (a CSRF token, a flash read, the session)."""
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
@@ -313,12 +341,13 @@ def serve(
 ) -> Response:
     """The page for `key` (what it shows, derived from the database), from the cache or rendered now,
     with its holes filled from `event` and `sessions`; a strong ETag, 304 when the client's copy is current."""
-    if not shareable():
+    query = shared_query()
+    if query is None or not shareable():
         return Response(render(), content_type=HTML)
     full_key = (
         request.endpoint,
         request.path,
-        request.query_string,
+        query,
         str(get_locale()),
         viewer_zone(),
         zone_error(),

@@ -338,3 +338,35 @@ def test_page_event_gives_the_programme_key_and_drafts_only_to_their_team(app, w
     mine = pages.page_event("cached-draft", owner)
     assert mine is not None and mine.event is draft
     assert mine.programme == pages.programme_key(draft)
+
+
+@pytest.mark.parametrize("page", ["/events/cached/", "/events/cached/speakers/", "/speakers/ada-cached/"])
+def test_only_the_queries_a_page_reads_are_kept_and_unknown_ones_never_push_pages_out(
+    app, client, world, page
+) -> None:  # noqa: ANN001, E501
+    """A stranger adding `?x=1`, `?x=2`… (or spelling a zone many ways) gets the right page each time but never
+    a place in the page cache: only the language and the zone, with values the page takes, are kept."""
+    from conference.feeds.cache import page_cache
+
+    cache = page_cache()
+    cache.clear()
+    plain = client.get(page)
+    assert plain.status_code == 200 and "ETag" in plain.headers
+    assert len(cache.data) == 1
+    for query in ("x=1", "x=2", "tz=Nowhere/Else", "tz=%20Asia/Seoul", "tz=Asia/Seoul&tz=Asia/Tokyo",
+                  "utm_source=mail&tz=Asia/Seoul"):  # fmt: skip
+        response = client.get(f"{page}?{query}")
+        assert response.status_code == 200, query
+        assert "ETag" not in response.headers, query  # made for this request alone
+        assert len(cache.data) == 1, query
+    # What the page shows still follows the query: the language links keep its parameters.
+    assert "x=1" in client.get(f"{page}?x=1").get_data(as_text=True)
+    # A known zone, however its URL spells it, is one entry; a known language another.
+    seoul = client.get(f"{page}?tz=Asia/Seoul")
+    assert "ETag" in seoul.headers and len(cache.data) == 2
+    again = client.get(f"{page}?tz=Asia%2FSeoul")
+    assert again.headers["ETag"] == seoul.headers["ETag"] and len(cache.data) == 2
+    assert again.get_data() == seoul.get_data()
+    japanese = client.get(f"{page}?lang=ja")
+    assert "ETag" in japanese.headers and len(cache.data) == 3
+    assert client.get(f"{page}?tz=").headers.get("ETag")  # empty: the event's own zone (forgets the choice)
