@@ -177,7 +177,7 @@ def _escape(text: str) -> str:
     )
 
 
-def _labels(enum_cls: type) -> dict:
+def escaped_labels(enum_cls: type) -> dict:
     """An enum's labels in the page's language, escaped: looked up once per page."""
     return {member: escape(label(member)) for member in LABELS[enum_cls]}
 
@@ -199,10 +199,10 @@ class ProgrammeWriter:
         before, self.session_id_text, after = url_parts("sessions.detail", "session_id", slug=event.slug)
         self.session_link = (_escape(before), _escape(after))
         self.person_url = url_pattern("speakers.detail", "slug")
-        self.kinds = _labels(SessionKind)
+        self.kinds = escaped_labels(SessionKind)
         self.roles = {  # the end of a person's line: their role
             role: f'\n      <span class="role role-{escape(role.value)}">{text}</span></li>'
-            for role, text in _labels(Role).items()
+            for role, text in escaped_labels(Role).items()
         }
         # As `{{ _("…") }}` in a template: a translation is markup (Jinja's i18n extension), not escaped.
         self.room_word = Markup(_("Room:"))  # noqa: S704 (a translation, as in the template)

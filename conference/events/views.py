@@ -11,9 +11,9 @@ from conference.events.blueprint import bp
 from conference.events.browse import browse, parse_filters
 from conference.events.models import EventKind
 from conference.events.public_programme import ProgrammeWriter, public_programme
+from conference.events.public_speakers import SpeakerSessionsWriter, public_speakers
 from conference.events.queries import group_by_day
 from conference.sessions.models import Session
-from conference.speakers.queries import event_speakers
 
 
 @bp.get("/")
@@ -66,5 +66,10 @@ def speakers(slug: str):  # noqa: ANN201
     people = pages.people_key(Session.event_id == event.id)
     return pages.serve(
         (*pages.event_key(event, found.programme, partners=found.partners), people),
-        lambda: render_template("events/speakers.html", event=event, speakers=event_speakers(event)),
+        lambda: render_template(
+            "events/speakers.html",
+            event=event,
+            speakers=public_speakers(event),
+            write=SpeakerSessionsWriter(event),
+        ),
     )
