@@ -7,6 +7,7 @@ columns of sessions, rooms and people, so they never change. Both shapes come fr
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from lxml import etree
@@ -17,7 +18,7 @@ from conference.sessions.models import Session
 from conference.speakers.assignment_states import is_public
 from conference.text import slugify, xml_safe
 from conference.timeutil import local
-from conference.urls import absolute_url_for
+from conference.urls import absolute_url_for, url_pattern
 
 VERSION_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 # A programme day runs from 04:00 local to 03:59 the next morning (frab's convention).
@@ -57,13 +58,19 @@ def build_schedule(event: Event) -> dict:
     rooms_used: dict[str, dict] = {}
     for room in event.rooms:
         rooms_used[room.name] = {"name": room.name, "guid": room.uid}
+    links = (  # every session's and person's absolute link, built from one `absolute_url_for` each
+        url_pattern("sessions.detail", "session_id", absolute=True, slug=event.slug),
+        url_pattern("speakers.detail", "slug", absolute=True),
+    )
     for session in sessions:
         starts = local(session.starts_at, zone)
         room_name = session.room.name if session.room else event.venue_name or "Main"
         if session.room is None and room_name not in rooms_used:
             # A stable GUID for the "no room" room: derived from the event's own uid.
             rooms_used[room_name] = {"name": room_name, "guid": _derived_uuid(event.uid, "room")}
-        by_day[_programme_day(starts)][room_name].append(_session_dict(event, acronym, session, room_name))
+        by_day[_programme_day(starts)][room_name].append(
+            _session_dict(event, acronym, session, room_name, links)
+        )
     ordinal = start_day.toordinal()
     for index, day_number in enumerate(range(ordinal, end_day.toordinal() + 1), start=1):
         day = date.fromordinal(day_number)
@@ -117,7 +124,9 @@ def _derived_uuid(base: str, what: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:uuid:{base}/{what}"))
 
 
-def _session_dict(event: Event, acronym: str, session: Session, room_name: str) -> dict:
+def _session_dict(
+    event: Event, acronym: str, session: Session, room_name: str, links: tuple[Callable, Callable]
+) -> dict:
     starts = local(session.starts_at, event.timezone)
     ends = local(session.ends_at, event.timezone)
     return {
@@ -130,7 +139,7 @@ def _session_dict(event: Event, acronym: str, session: Session, room_name: str) 
         "duration": _duration(session.ends_at - session.starts_at),
         "room": room_name,
         "slug": _session_slug(acronym, session),
-        "url": absolute_url_for("sessions.detail", slug=event.slug, session_id=session.id),
+        "url": links[0](session.id),
         "title": session.title,
         "subtitle": "",
         "track": None,
@@ -146,7 +155,7 @@ def _session_dict(event: Event, acronym: str, session: Session, room_name: str) 
                 "guid": a.person.uid,
                 "biography": (a.person.bio or None) if a.person.shows("bio") else None,
                 "role": a.role.value,
-                "url": absolute_url_for("speakers.detail", slug=a.person.slug),
+                "url": links[1](a.person.slug),
             }
             for a in session.assignments
             if is_public(a)
@@ -161,70 +170,52 @@ def schedule_json(event: Event) -> dict:
 
 
 def schedule_xml(event: Event) -> bytes:
-    """The same schedule as schedule.xml."""
-    data = _xml_safe(build_schedule(event))["schedule"]
+    """The same schedule as schedule.xml. Every text and attribute taken from the schedule goes through
+    `xml_safe`: text stored by an older version may hold a control character (a vertical tab in a title),
+    which must not make the file impossible to build."""
+    data = build_schedule(event)["schedule"]
     conference = data["conference"]
+    sub, safe = etree.SubElement, xml_safe
     root = etree.Element("schedule")
-    generator = etree.SubElement(root, "generator")
+    generator = sub(root, "generator")
     generator.set("name", "conference")
     generator.set("version", "1")
-    etree.SubElement(root, "version").text = data["version"]
-    conf = etree.SubElement(root, "conference")
+    sub(root, "version").text = safe(data["version"])
+    conf = sub(root, "conference")
     for name in ("title", "acronym", "start", "end"):
-        etree.SubElement(conf, name).text = str(conference[name])
-    etree.SubElement(conf, "days").text = str(conference["daysCount"])
-    etree.SubElement(conf, "timeslot_duration").text = conference["timeslot_duration"]
-    etree.SubElement(conf, "base_url").text = data["base_url"]
-    etree.SubElement(conf, "url").text = conference["url"]
-    etree.SubElement(conf, "time_zone_name").text = conference["time_zone_name"]
+        sub(conf, name).text = safe(str(conference[name]))
+    sub(conf, "days").text = str(conference["daysCount"])
+    sub(conf, "timeslot_duration").text = conference["timeslot_duration"]
+    sub(conf, "base_url").text = safe(data["base_url"])
+    sub(conf, "url").text = safe(conference["url"])
+    sub(conf, "time_zone_name").text = safe(conference["time_zone_name"])
     guids = {room["name"]: room["guid"] for room in conference["rooms"]}
+    texts = ("room", "title", "subtitle", "type", "date", "start", "duration", "abstract", "slug")
     for day in conference["days"]:
-        day_el = etree.SubElement(root, "day")
+        day_el = sub(root, "day")
         day_el.set("index", str(day["index"]))
         day_el.set("date", day["date"])
         day_el.set("start", day["day_start"])
         day_el.set("end", day["day_end"])
         for room_name, items in day["rooms"].items():
-            room_el = etree.SubElement(day_el, "room")
-            room_el.set("name", room_name)
-            room_el.set("guid", guids[room_name])
+            room_el = sub(day_el, "room")
+            room_el.set("name", safe(room_name))
+            room_el.set("guid", safe(guids[room_name]))
             for item in items:
-                event_el = etree.SubElement(room_el, "event")
+                event_el = sub(room_el, "event")
                 event_el.set("id", str(item["id"]))
-                event_el.set("guid", item["guid"])
-                for name in (
-                    "room",
-                    "title",
-                    "subtitle",
-                    "type",
-                    "date",
-                    "start",
-                    "duration",
-                    "abstract",
-                    "slug",
-                ):
-                    etree.SubElement(event_el, name).text = item[name] or ""
-                etree.SubElement(event_el, "track").text = item["track"] or ""
-                persons = etree.SubElement(event_el, "persons")
+                event_el.set("guid", safe(item["guid"]))
+                for name in texts:
+                    sub(event_el, name).text = safe(item[name] or "")
+                sub(event_el, "track").text = safe(item["track"] or "")
+                persons = sub(event_el, "persons")
                 for person in item["persons"]:
-                    person_el = etree.SubElement(persons, "person")
-                    person_el.set("guid", person["guid"])
-                    person_el.text = person["name"]
-                etree.SubElement(event_el, "language").text = item["language"] or ""
-                etree.SubElement(event_el, "description").text = item["description"] or ""
-                etree.SubElement(event_el, "links")
-                etree.SubElement(event_el, "attachments")
-                etree.SubElement(event_el, "url").text = item["url"]
+                    person_el = sub(persons, "person")
+                    person_el.set("guid", safe(person["guid"]))
+                    person_el.text = safe(person["name"])
+                sub(event_el, "language").text = safe(item["language"] or "")
+                sub(event_el, "description").text = safe(item["description"] or "")
+                sub(event_el, "links")
+                sub(event_el, "attachments")
+                sub(event_el, "url").text = safe(item["url"])
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def _xml_safe(value: object) -> object:
-    """The schedule without the characters XML cannot carry at all: text stored by an older version may
-    hold a control character (a vertical tab in a title), which must not make the file impossible to build."""
-    if isinstance(value, str):
-        return xml_safe(value)
-    if isinstance(value, dict):
-        return {_xml_safe(key): _xml_safe(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_xml_safe(item) for item in value]
-    return value
