@@ -23,7 +23,7 @@ script or style at all, conference/security.py), so cached bytes carry nothing p
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -136,14 +136,18 @@ def live_session_seats(s: Session, style: str = "line") -> Markup:
     return _hole(("session", style, s.id), lambda: _session_text(style, figures_of(s)))
 
 
-def session_seats_writer() -> Callable[[object], str]:
+def session_seats_writer(seated: Container[int] | None = None) -> Callable[[object], str]:
     """`live_session_seats(s)` (style "line") for a whole programme written at once: the page's list of
-    holes is looked up once, not per session."""
+    holes is looked up once, not per session. `seated`: the ids of the sessions that have a capacity
+    (`seat_figures`), when the page's key holds them: the others show no seats left and get no hole (a
+    capacity given later changes the key, so the page is rendered again)."""
     holes = g.get(_HOLES)
     if holes is None:  # not rendering for the cache: the text itself
         return lambda s: _session_text("line", figures_of(s))  # type: ignore[arg-type]
 
     def write(s: object) -> str:
+        if seated is not None and s.id not in seated:  # type: ignore[attr-defined]
+            return ""
         holes.append(("session", "line", s.id))  # type: ignore[attr-defined]
         return f"\x00h{len(holes) - 1}\x00"
 

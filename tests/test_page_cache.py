@@ -370,3 +370,21 @@ def test_only_the_queries_a_page_reads_are_kept_and_unknown_ones_never_push_page
     japanese = client.get(f"{page}?lang=ja")
     assert "ETag" in japanese.headers and len(cache.data) == 3
     assert client.get(f"{page}?tz=").headers.get("ETag")  # empty: the event's own zone (forgets the choice)
+
+
+def test_a_session_given_a_capacity_later_shows_its_seats_on_the_cached_page(make_app, app, world) -> None:  # noqa: ANN001
+    """Only sessions with a capacity get a seats-left hole; which ones have one is in the page's key, so a
+    capacity given later (it moves no revision) shows at once, from another worker too."""
+    from conference.sessions.models import Session as ProgrammeSession
+
+    coffee = make_session(world["event"], title="Coffee and talk")
+    db.session.commit()
+    reader, writer = Visitor(app), make_app()
+    first = reader.get("/events/cached/").get_data(as_text=True)
+    assert "3 of 3 seats left" in first and "of 40 seats left" not in first
+    with writer.app_context():
+        db.session.get(ProgrammeSession, coffee.id).capacity = 40
+        db.session.commit()
+        db.session.remove()
+    again = reader.get("/events/cached/").get_data(as_text=True)
+    assert "40 of 40 seats left" in again and "3 of 3 seats left" in again

@@ -16,7 +16,7 @@ one rendered from the ORM objects by those templates, in every language and zone
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -187,7 +187,8 @@ class ProgrammeWriter:
     each session of a day, as the template wrote them. Made once per page: what every session shares
     (labels, links' patterns, translated words, the page's language) is looked up here."""
 
-    def __init__(self, event: Event) -> None:
+    def __init__(self, event: Event, *, seated: Container[int] | None = None) -> None:
+        self.seated = seated  # the sessions with a capacity, when the page's key holds them (`pages`)
         self.zone = event.timezone
         self.link = event.is_published
         self.language = page_language()
@@ -258,7 +259,7 @@ class ProgrammeWriter:
         zone, title, people = self.zone, self.title, self.people
         (link_before, link_after), id_text = self.session_link, self.session_id_text
         spans, heads, rooms = self.spans, self.heads, self.rooms
-        seats = pages.session_seats_writer()
+        seats = pages.session_seats_writer(self.seated)
         out = []
         for s in sessions:
             span = spans.get((s.starts_at, s.ends_at))

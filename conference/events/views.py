@@ -51,11 +51,12 @@ def detail(slug: str):  # noqa: ANN201
             "events/detail.html",
             event=event,
             days=group_by_day(sessions, event.timezone),
-            write=ProgrammeWriter(event),
+            write=ProgrammeWriter(event, seated=figures),
             colocated=found.partners,
         )
 
-    key = pages.event_key(event, found.programme, partners=found.partners)
+    # The key holds which sessions have a capacity: only those get a seats-left hole.
+    key = (*pages.event_key(event, found.programme, partners=found.partners), tuple(figures))
     return pages.serve(key, render, event=event, sessions=figures)
 
 
