@@ -10,6 +10,8 @@ measures, in one run:
   the pages' (each round renders it twice and times the second);
 - the event page, the speakers page, a session page and schedule.xml: cold (page cache empty), steady
   (cached), after one change to the programme, after one registration (over the API), and a 304;
+- CPU time: of this process (the serving thread and the client), and of the serving thread in the app alone
+  (`AppCPU`: the page's own cost, without the HTTP on either end);
 - SQL statements and full (generation 2) garbage collections per request (`--gc worker`, the default: the
   collector set as gunicorn.conf.py sets it in each worker; `--gc default`: Python's defaults).
 Prints medians in ms, the ratios to the floor, and time per session across sizes (linear growth: the ratio
@@ -146,6 +148,30 @@ class FullCollections:
 CPU: list[float] = [0.0]  # CPU time of this process (server thread and client) during the last request, ms
 
 
+class AppCPU:
+    """The app as the loopback server runs it, timing the CPU time its serving thread spends in the app and
+    in its answer's body (`time.thread_time`): the page's own cost, without the HTTP on either end (the
+    server's parsing, this benchmark's client), which the process's CPU time includes."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        self.app = app
+        self.last = 0.0  # ms, of the last request answered
+
+    def __call__(self, environ: dict, start_response) -> list[bytes]:  # noqa: ANN001
+        began = time.thread_time()
+        body = self.app(environ, start_response)
+        try:
+            chunks = list(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        self.last = (time.thread_time() - began) * 1000
+        return chunks
+
+
+APP = AppCPU(None)
+
+
 def get(url: str, headers: dict | None = None, data: bytes | None = None) -> tuple[int, float, bytes, dict]:
     request = urllib.request.Request(url, headers=headers or {}, data=data)
     began, cpu = time.perf_counter(), time.process_time()
@@ -179,6 +205,7 @@ def measure(app, base: str, size: int, rounds: int) -> dict:  # noqa: ANN001
         sa.event.listen(db.engine, "before_cursor_execute", counter)
     times = {(page, state): [] for page in PAGES for state in STATES}
     cpu_times = {(page, state): [] for page in PAGES for state in STATES}
+    app_times = {(page, state): [] for page in PAGES for state in STATES}
     cpu_floors: list[float] = []
     queries: dict[tuple[str, str], int] = {}
     gcs: dict[tuple[str, str], int] = {}
@@ -190,6 +217,7 @@ def measure(app, base: str, size: int, rounds: int) -> dict:  # noqa: ANN001
         assert status == (304 if state == "304" else 200), (page, state, status)
         times[page, state].append(ms)
         cpu_times[page, state].append(CPU[0])
+        app_times[page, state].append(APP.last)
         queries[page, state] = counter.count
         gcs[page, state] = collections.count
         return body, response_headers
@@ -245,6 +273,7 @@ def measure(app, base: str, size: int, rounds: int) -> dict:  # noqa: ANN001
         "cpu floor": statistics.median(cpu_floors),
         "times": {k: statistics.median(v) for k, v in times.items()},
         "cpu": {k: statistics.median(v) for k, v in cpu_times.items()},
+        "app": {k: statistics.median(v) for k, v in app_times.items()},
         "queries": queries,
         "gcs": gcs,
     }
@@ -269,7 +298,8 @@ def main() -> None:
         runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))["post_worker_init"](
             None
         )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    APP.app = app
+    server = make_server("127.0.0.1", 0, APP, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     get(f"{base}/")  # the server and the app are up
@@ -281,17 +311,20 @@ def main() -> None:
         floor_ms, cpu_floor = result["floor"], result["cpu floor"]
         print(
             f"\n{size} sessions — HTML floor (Jinja, plain dicts): {floor_ms:.1f} ms, CPU {cpu_floor:.1f} ms"
-            " (CPU: this process's time, steadier than wall time on a shared machine)"
+            " (CPU: this process's time, client and server, steadier than wall time on a shared machine;"
+            " app CPU: the serving thread's time in the app, without HTTP on either end)"
         )
         print(
             f"{'page':>13} {'state':>17} {'ms':>8} {'x floor':>8} {'CPU ms':>8} {'x floor':>8}"
-            f" {'SQL':>4} {'full GCs':>8}"
+            f" {'app CPU':>8} {'x floor':>8} {'SQL':>4} {'full GCs':>8}"
         )
         for page in PAGES:
             for state in STATES:
                 ms, cpu = result["times"][page, state], result["cpu"][page, state]
+                own = result["app"][page, state]
                 print(
                     f"{page:>13} {state:>17} {ms:8.1f} {ms / floor_ms:8.2f} {cpu:8.1f} {cpu / cpu_floor:8.2f}"
+                    f" {own:8.1f} {own / cpu_floor:8.2f}"
                     f" {result['queries'][page, state]:4d} {result['gcs'][page, state]:8d}"
                 )
     if len(sizes) > 1:
