@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -126,7 +126,10 @@ def _queue(registration: Registration, event, kind: str, revived: bool) -> int |
         "revived": revived,
         "zone": registration.timezone or event.timezone,
     }
-    body = render_template(f"mail/{kind}.txt", **context)
+    # The environment's template straight away, not `render_template`: that would also run every context
+    # processor (the signed-in user, the CSRF token, the pages' helpers), which no mail uses, on the path
+    # of every registration. Same template, same globals (`_`, `tr`, `zone_when`...), same text.
+    body = current_app.jinja_env.get_template(f"mail/{kind}.txt").render(context)
     attachments = []
     if kind in WITH_ATTACHMENTS and registration.status == RegistrationStatus.CONFIRMED:
         attachments.append(outbox.generated("agenda.ics", "text/calendar", "registration_agenda"))

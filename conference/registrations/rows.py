@@ -33,7 +33,8 @@ _INSERT_UNLESS_TAKEN = {
     "postgresql": postgresql.insert(_REGISTRATIONS).on_conflict_do_nothing().returning(_REGISTRATIONS.c.id),
     "sqlite": sqlite.insert(_REGISTRATIONS).on_conflict_do_nothing().returning(_REGISTRATIONS.c.id),
 }
-_INSERT_ROWS = {model: sa.insert(model.__table__) for model in (SessionSeat, Answer)}
+# inline(): no RETURNING of the new ids (a single row's INSERT would fetch its primary key), nobody reads them.
+_INSERT_ROWS = {model: sa.insert(model.__table__).inline() for model in (SessionSeat, Answer)}
 
 
 def insert_new(registration: Registration) -> bool:
