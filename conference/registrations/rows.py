@@ -42,10 +42,7 @@ _INSERT_UNLESS_TAKEN = {
 }
 # inline(): no RETURNING of the new ids (a single row's INSERT would fetch its primary key), nobody reads them.
 _INSERT_ROWS = {model: sa.insert(model.__table__).inline() for model in (SessionSeat, Answer)}
-_SEATS, _ANSWERS = SessionSeat.__table__, Answer.__table__
-
-
-_MESSAGES = OutboxMessage.__table__
+_SEATS, _ANSWERS, _MESSAGES = SessionSeat.__table__, Answer.__table__, OutboxMessage.__table__
 
 
 def _select_row(new: sa.CTE, table: sa.Table, prefix: str, keys: list[str]) -> sa.Select:
