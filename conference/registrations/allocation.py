@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from functools import partial
 
 from conference.db import db, utcnow
 from conference.events.models import Event
@@ -17,7 +16,7 @@ from conference.registrations.models import (
     SeatStatus,
     SessionSeat,
 )
-from conference.registrations.seats import take_event_seat, take_session_seat
+from conference.registrations.seats import take_seats
 from conference.sessions.models import Session
 
 
@@ -69,9 +68,12 @@ def _choose(
 def allocate(
     event: Event, mode: RegistrationMode, session_ids: Iterable[int], *, held: Collection[int] = ()
 ) -> Allocation:
-    """Take the seats by conditional UPDATEs (those in `held` are already confirmed). On RegistrationFull
-    the caller rolls back the seats taken so far."""
-    return _choose(event, mode, session_ids, held, partial(take_event_seat, event.id), take_session_seat)
+    """Take the seats by conditional UPDATEs (those in `held` are already confirmed): the event's seat and,
+    with it, each session's (`seats.take_seats`: one statement on PostgreSQL). On RegistrationFull the
+    caller rolls back the seats taken."""
+    session_ids = list(session_ids)
+    event_seat, session_seats = take_seats(event.id, mode, [i for i in session_ids if i not in held])
+    return _choose(event, mode, session_ids, held, lambda _mode: event_seat, session_seats.__contains__)
 
 
 def predict(event: Event, mode: RegistrationMode, session_ids: Iterable[int]) -> Allocation | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -104,15 +104,23 @@ def queue(registration: Registration, kind: str, *, revived: bool = False) -> in
     """Write the mail of `kind` about the registration to the outbox (in the caller's transaction);
     returns the message's id. `revived`: the address's cancelled registration was registered again (by
     someone who may not be its owner), which the mail says."""
+    row = message(registration, kind, revived=revived)
+    return None if row is None else outbox.write_many([row])[0]
+
+
+def message(registration: Registration, kind: str, *, revived: bool = False) -> dict | None:
+    """The outbox row `queue` writes (`outbox.message`), for a caller that writes it itself: a new
+    registration's rows and its mail go in one statement (`rows.insert_new`), which fills in
+    `registration_id`. None for a registration whose personal data was erased (but its link mail)."""
     if registration.erased_at and kind != "manage_link":
         return None
     event = registration.event
     # In the registrant's language, with each time in the event's zone and in theirs.
     with force_locale(mail_language(registration.language)):
-        return _queue(registration, event, kind, revived)
+        return _message(registration, event, kind, revived)
 
 
-def _queue(registration: Registration, event, kind: str, revived: bool) -> int | None:  # noqa: ANN001
+def _message(registration: Registration, event, kind: str, revived: bool) -> dict:  # noqa: ANN001
     context = {
         "registration": registration,
         "event": event,
@@ -126,14 +134,17 @@ def _queue(registration: Registration, event, kind: str, revived: bool) -> int |
         "revived": revived,
         "zone": registration.timezone or event.timezone,
     }
-    body = render_template(f"mail/{kind}.txt", **context)
+    # The environment's template straight away, not `render_template`: that would also run every context
+    # processor (the signed-in user, the CSRF token, the pages' helpers), which no mail uses, on the path
+    # of every registration. Same template, same globals (`_`, `tr`, `zone_when`...), same text.
+    body = current_app.jinja_env.get_template(f"mail/{kind}.txt").render(context)
     attachments = []
     if kind in WITH_ATTACHMENTS and registration.status == RegistrationStatus.CONFIRMED:
         attachments.append(outbox.generated("agenda.ics", "text/calendar", "registration_agenda"))
         if registration.attends_in_person:
             attachments.append(outbox.generated("checkin-code.png", "image/png", "checkin_code"))
     subject = f"{SUBJECTS[kind]()}: {translations.text(event, 'title')}"
-    return outbox.write(
+    return outbox.message(
         kind,
         registration.email,
         subject,

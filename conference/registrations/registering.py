@@ -5,7 +5,8 @@ is written in this order, and why:
 1. The registration row, with INSERT ... ON CONFLICT DO NOTHING: no row back means the address or the
    idempotency key is taken, and a second attempt looks the registration up (so a new address, the common
    case, costs no SELECT first).
-2. Its seats, answers and mail, for the allocation the counters loaded by the request predict.
+2. Its seats, answers and mail, for the allocation the counters loaded by the request predict (on
+   PostgreSQL 1. and 2. are one statement: `rows.insert_new`).
 3. The seat UPDATEs, last: on PostgreSQL each holds its counter row locked until the commit, and every
    registration for the event passes through the event's row. When they give something else than predicted
    (a race for the last seat), the statuses are written again and the mail is replaced.
@@ -281,12 +282,14 @@ def _register_new(event: Event, data: RegistrationInput) -> RegisterResult:
         allocation.apply(registration, predicted or allocation.all_waitlisted(data.session_ids))
     for seat in registration.seats:  # the mail names the sessions
         seat.session = db.session.get(Session, seat.session_id)
-    if not rows.insert_new(registration):
+    # The mail for the predicted outcome is written with the rows (one statement on PostgreSQL).
+    kind = "pending" if event.approval_required else predicted.mail_kind if predicted else None
+    inserted = rows.insert_new(registration, mails.message(registration, kind) if kind else None)
+    if inserted is None:
         raise _Taken
     if event.approval_required:
-        mails.queue(registration, "pending")
         return RegisterResult(registration.id, summarise(registration), Outcome.CREATED)
-    message_id = mails.queue(registration, predicted.mail_kind) if predicted else None
+    message_id = inserted.message_id
     actual = allocation.allocate(event, data.attendance_mode, data.session_ids)
     if actual != predicted:
         if message_id is not None:

@@ -8,6 +8,7 @@ changes a row, so two writers can never both take the last seat; the CHECK const
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from conference.db import db, lock_row
 from conference.events.models import Event
@@ -77,6 +78,54 @@ def take_session_seat(session_id: int) -> bool:
 
 def release_session_seat(session_id: int) -> None:
     db.session.execute(_RELEASE_SESSION_SEAT, {"row_id": session_id})
+
+
+def _take_together(mode: RegistrationMode) -> sa.Select:
+    """PostgreSQL: the event's seat for the mode and, only if it was taken, a seat in each of the sessions,
+    in one statement: the same conditional UPDATEs as data-modifying CTEs. The sessions' UPDATE reads the
+    event's RETURNING, so it runs after it and changes nothing when the event had no seat; the event's row
+    is locked first, as when the UPDATEs are sent one by one."""
+    taken, capacity = event_columns(mode)
+    events = Event.__table__
+    event_seat = (
+        sa.update(events)
+        .where(events.c.id == sa.bindparam("event_row"), sa.or_(capacity.is_(None), taken < capacity))
+        .values({taken: taken + 1})
+        .returning(events.c.id)
+        .cte("event_seat")
+    )
+    session_seats = (
+        sa.update(_SESSIONS)
+        .where(
+            _SESSIONS.c.id == sa.any_(sa.bindparam("session_rows", type_=postgresql.ARRAY(sa.Integer))),
+            sa.or_(_SESSIONS.c.capacity.is_(None), _SESSIONS.c.seats_taken < _SESSIONS.c.capacity),
+            sa.exists(sa.select(event_seat.c.id)),
+        )
+        .values(seats_taken=_SESSIONS.c.seats_taken + 1)
+        .returning(_SESSIONS.c.id)
+        .cte("session_seats")
+    )
+    return sa.select(
+        sa.exists(sa.select(event_seat.c.id)),
+        sa.select(sa.func.array_agg(session_seats.c.id)).scalar_subquery(),
+    )
+
+
+_TAKE_TOGETHER = {mode: _take_together(mode) for mode in RegistrationMode}
+
+
+def take_seats(event_id: int, mode: RegistrationMode, session_ids: list[int]) -> tuple[bool, set[int]]:
+    """Take the event's seat for the mode and, only with it, a seat in each of the sessions that has one
+    free: (whether the event's seat was taken, the sessions whose seat was taken). On PostgreSQL one
+    statement (one round trip, whatever the number of sessions); elsewhere the UPDATEs one by one."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Parameters named like no column: a parameter named like a column would be SET by the UPDATEs.
+        statement = _TAKE_TOGETHER[RegistrationMode(mode)]
+        row = db.session.execute(statement, {"event_row": event_id, "session_rows": session_ids}).one()
+        return bool(row[0]), set(row[1] or ())
+    if not take_event_seat(event_id, mode):
+        return False, set()
+    return True, {session_id for session_id in session_ids if take_session_seat(session_id)}
 
 
 def release_all_seats(event_id: int) -> None:

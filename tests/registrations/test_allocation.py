@@ -97,3 +97,56 @@ def test_a_seat_freed_meanwhile_is_taken_although_the_loaded_counters_said_full(
     assert db.session.get(Event, event.id).seats_taken_in_person == 1
     (mail,) = db.session.scalars(sa.select(OutboxMessage)).all()
     assert mail.kind == "confirmed"
+
+
+def test_the_seats_of_several_sessions_are_taken_together_each_by_its_own_rule(app, count_queries) -> None:  # noqa: ANN001
+    """The event's seat and each chosen session's: a session full by now goes on its waiting list, the others
+    are confirmed, an unknown id takes nothing, and only the seats given are counted. On PostgreSQL all of
+    them in one statement (seats.take_seats), whatever the number of sessions; on SQLite one UPDATE each."""
+    event = make_event(slug="ev", capacity_in_person=10)
+    full = make_session(event, capacity=1)
+    roomy = make_session(event, capacity=5)
+    unlimited = make_session(event)
+    db.session.commit()
+    event = db.session.get(Event, event.id)
+    _taken_elsewhere(Session.__table__, full.id, seats_taken=1)  # loaded as free, full by now
+    chosen = [full.id, roomy.id, unlimited.id]
+
+    with count_queries() as counter:
+        result = registering.register(event, _input("ada@example.org", chosen))
+
+    assert result.summary.status == RegistrationStatus.CONFIRMED
+    assert dict(result.summary.seats) == {
+        full.id: SeatStatus.WAITLISTED,
+        roomy.id: SeatStatus.CONFIRMED,
+        unlimited.id: SeatStatus.CONFIRMED,
+    }
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).seats_taken_in_person == 1
+    assert [db.session.get(Session, i).seats_taken for i in chosen] == [1, 1, 1]
+    (mail,) = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert mail.kind == "confirmed"
+    counter_updates = [
+        s
+        for s in counter.statements
+        if s.lstrip().upper().startswith(("UPDATE", "WITH")) and "seats_taken" in s
+    ]
+    postgresql = db.engine.dialect.name == "postgresql"
+    # The statuses written again after the wrong guess (the full one loaded as free) touch no counter.
+    assert len(counter_updates) == (1 if postgresql else 1 + len(chosen)), counter_updates
+
+
+def test_no_session_seat_is_taken_without_the_event_seat(app) -> None:  # noqa: ANN001
+    event = make_event(slug="ev", capacity_in_person=1)
+    sessions = [make_session(event, capacity=5), make_session(event)]
+    db.session.commit()
+    event = db.session.get(Event, event.id)
+    _taken_elsewhere(Event.__table__, event.id, seats_taken_in_person=1)
+
+    result = registering.register(event, _input("ada@example.org", [s.id for s in sessions]))
+
+    assert result.summary.status == RegistrationStatus.WAITLISTED
+    assert {status for _id, status in result.summary.seats} == {SeatStatus.WAITLISTED}
+    db.session.expire_all()
+    assert [db.session.get(Session, s.id).seats_taken for s in sessions] == [0, 0]
+    assert db.session.get(Event, event.id).seats_taken_in_person == 1
