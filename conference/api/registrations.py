@@ -10,14 +10,14 @@ from flask_babel import gettext as _
 
 from conference.addresses import normalise_email
 from conference.api.blueprint import bp
-from conference.events.queries import public_event, session_rows
+from conference.events.queries import session_rows
 from conference.extensions import csrf, limiter
 from conference.inputs import MAX_ROW_ID
 from conference.registrations import capacity, mails, registering
 from conference.registrations.availability import registrable_sessions, registration_state
 from conference.registrations.forms import country_codes
 from conference.registrations.models import QuestionKind, RegistrationMode
-from conference.registrations.queries import active_questions, by_token
+from conference.registrations.queries import active_questions, by_token, event_for_registering
 from conference.text import clean_text
 from conference.zones import default_language, known_language, known_zone, languages, suggested_zone
 
@@ -75,9 +75,9 @@ def _check_answer(question, value, errors: dict) -> object:  # noqa: ANN001
 @csrf.exempt
 @limiter.limit(_limit)
 def create_registration(slug: str):  # noqa: ANN201
-    event = public_event(slug, details=False) or abort(
-        404, description=_("No published event with the slug %(slug)s.", slug=repr(slug))
-    )
+    event, asks_questions = event_for_registering(slug)
+    if event is None:
+        abort(404, description=_("No published event with the slug %(slug)s.", slug=repr(slug)))
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         abort(400, description=_("The body must be a JSON object."))
@@ -140,7 +140,7 @@ def create_registration(slug: str):  # noqa: ANN201
     if not isinstance(raw_answers, dict):
         errors.setdefault("answers", []).append(_("Give an object of answers by question id."))
         raw_answers = {}
-    for question in active_questions(event):
+    for question in active_questions(event) if asks_questions else ():
         value = raw_answers.get(str(question.id), raw_answers.get(question.id))
         checked = _check_answer(question, value, errors)
         if checked not in (None, "", [], False):

@@ -93,3 +93,37 @@ def test_an_address_taken_writes_nothing_but_the_link_mail(client, app, count_qu
     kinds = db.session.scalars(sa.select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()
     assert kinds == ["confirmed", "manage_link"]
     assert db.session.get(type(panel), panel.id).seats_taken == 1
+
+
+def test_an_event_asking_no_questions_does_not_read_them(client, app, count_queries) -> None:  # noqa: ANN001
+    """Whether the event asks questions comes with its row (`queries.event_for_registering`): without any
+    (or with archived ones only) the questions are not read, and an answer to an archived one is ignored."""
+    event = make_event(slug="ev", capacity_in_person=10)
+    panel = make_session(event, capacity=5)
+    db.session.flush()
+    archived = Question(event_id=event.id, label="Old", kind=QuestionKind.SHORT_TEXT, archived=True)
+    db.session.add(archived)
+    db.session.commit()
+
+    response, counter = _register(
+        client, count_queries, "ada@example.org", [panel.id], {str(archived.id): "x"}
+    )
+
+    assert response.status_code == 201, response.get_json()
+    assert not any(s.lstrip().startswith("SELECT questions.") for s in counter.statements)
+    if db.engine.dialect.name == "postgresql":
+        assert counter.count == 4, (
+            counter.statements
+        )  # the event (and whether it asks), sessions, rows, seats
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 0
+    # Unarchived, it is asked again.
+    db.session.get(Question, archived.id).archived = False
+    db.session.commit()
+    response, counter = _register(
+        client, count_queries, "bob@example.org", [panel.id], {str(archived.id): "y"}
+    )
+    assert response.status_code == 201
+    assert any(s.lstrip().startswith("SELECT questions.") for s in counter.statements)
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(Answer.value)).all() == ["y"]
