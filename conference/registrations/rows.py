@@ -9,7 +9,7 @@ everywhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -50,7 +50,7 @@ def _select_row(new: sa.CTE, table: sa.Table, prefix: str, keys: list[str]) -> s
     return sa.select(new.c.id, *(sa.bindparam(prefix + key, type_=table.c[key].type) for key in keys))
 
 
-@cache
+@lru_cache(maxsize=128)  # bounded: a shape per number of seats and answers (an API client chooses them)
 def _insert_together(seats: int, answers: int, message: tuple[str, ...]) -> sa.Select:
     """PostgreSQL: the registration, its seats, its answers and its mail in one statement (data-modifying
     CTEs): the rows are INSERTed ... SELECTed from the registration's RETURNING, so when the INSERT
