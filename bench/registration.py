@@ -17,6 +17,7 @@ import argparse
 import http.client
 import json
 import os
+import runpy
 import socket
 import statistics
 import subprocess
@@ -309,7 +310,11 @@ def main() -> None:
         type=float,
         help="send at this many requests/s (open loop) instead of as fast as answers come back",
     )
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="gunicorn workers (default: as gunicorn.conf.py, one per core or WEB_CONCURRENCY)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class: sync or gthread")
     args = parser.parse_args()
@@ -331,6 +336,8 @@ def main() -> None:
         admin.dispose()
         database_url = url.render_as_string(hide_password=False)
 
+    if args.workers is None:  # production's rule, read from gunicorn.conf.py
+        args.workers = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
     slug, session_ids = _prepare(database_url, args.capacity)
     process, base = start_gunicorn(
         database_url, workers=args.workers, threads=args.threads, worker_class=args.worker_class
