@@ -215,7 +215,7 @@ def test_gunicorn_workers_freeze_their_start_up_heap() -> None:
 
 def test_what_the_event_page_shows_besides_its_programme_is_in_its_key(make_app, app, world) -> None:  # noqa: ANN001
     """The event page's key reads whether the event has hosts, publications and co-located events in the
-    event's own statement and reads them only when it has some (`pages.page_event`): each added, changed or
+    event's own statement and reads them only when it has some (`page_keys.page_event`): each added, changed or
     removed in another worker (another app instance, as a second gunicorn worker) is seen at once."""
     from datetime import date
 
@@ -315,29 +315,29 @@ def test_what_the_event_page_shows_besides_its_programme_is_in_its_key(make_app,
 
 
 def test_page_event_gives_the_programme_key_and_drafts_only_to_their_team(app, world) -> None:  # noqa: ANN001
-    """`pages.page_event` reads the programme's fingerprint in the event's own statement: the same value as
-    `pages.programme_key`, and it moves with the programme. A draft is found for its team only."""
-    from conference import pages
+    """`page_keys.page_event` reads the programme's fingerprint in the event's own statement: the same value as
+    `page_keys.programme_key`, and it moves with the programme. A draft is found for its team only."""
+    from conference import page_keys
 
     event = world["event"]
-    found = pages.page_event("cached", None)
+    found = page_keys.page_event("cached", None)
     assert found is not None and found.event is event and found.partners == []
-    assert found.programme == pages.programme_key(event)
+    assert found.programme == page_keys.programme_key(event)
     world["session"].title = "Difference engines"
     world["session"].revision += 1
     db.session.commit()
-    moved = pages.page_event("cached", None)
-    assert moved.programme == pages.programme_key(event) != found.programme
+    moved = page_keys.page_event("cached", None)
+    assert moved.programme == page_keys.programme_key(event) != found.programme
 
     draft = make_event(slug="cached-draft", status=EventStatus.DRAFT)
     owner, stranger = make_user(), make_user()
     add_member(draft, owner)
     db.session.commit()
-    assert pages.page_event("cached-draft", None) is None
-    assert pages.page_event("cached-draft", stranger) is None
-    mine = pages.page_event("cached-draft", owner)
+    assert page_keys.page_event("cached-draft", None) is None
+    assert page_keys.page_event("cached-draft", stranger) is None
+    mine = page_keys.page_event("cached-draft", owner)
     assert mine is not None and mine.event is draft
-    assert mine.programme == pages.programme_key(draft)
+    assert mine.programme == page_keys.programme_key(draft)
 
 
 @pytest.mark.parametrize("page", ["/events/cached/", "/events/cached/speakers/", "/speakers/ada-cached/"])

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import abort, jsonify, request
 from flask_babel import gettext as _
 
-from conference import pages
+from conference import page_keys, pages
 from conference.api.auth import token_optional, token_sent, token_user
 from conference.api.blueprint import bp
 from conference.api.organiser_events import organiser_event_json
@@ -51,11 +51,11 @@ def _public_event_document(event: Event, language: str | None):  # noqa: ANN202
     when one of them changed."""
     now = utcnow()
     rows = db.session.execute(_KEY_COLUMNS.where(Session.event_id == event.id)).all()
-    shown = pages.fingerprint(
+    shown = page_keys.fingerprint(
         *((*row[:7], session_registration_open(event, row, now)) for row in rows),  # type: ignore[arg-type]
     )
     key = (
-        pages.event_key(event, shown, now),
+        page_keys.event_key(event, shown, now),
         language,
         event.seats_taken_in_person,
         event.seats_taken_online,
@@ -63,7 +63,7 @@ def _public_event_document(event: Event, language: str | None):  # noqa: ANN202
 
     def build() -> bytes:
         data = event_detail(event, programme(event), now, language)
-        together = colocation.partners(event)  # the published ones only (in the key: pages.event_key)
+        together = colocation.partners(event)  # the published ones only (in the key: page_keys.event_key)
         data["colocated_with"] = [other.slug for other in together]
         data["colocated"] = [event_summary(other, language) for other in together]
         return jsonify(data).get_data()

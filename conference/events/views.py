@@ -6,7 +6,7 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from conference import pages
+from conference import page_keys, pages
 from conference.events.blueprint import bp
 from conference.events.browse import browse, parse_filters
 from conference.events.models import EventKind
@@ -39,9 +39,9 @@ def index():  # noqa: ANN201
 @bp.get("/events/<slug>/")
 def detail(slug: str):  # noqa: ANN201
     """Served from the page cache (conference/pages.py): the event with its key's figures in one query
-    (`pages.page_event`) and the seats left in another, whatever the size of the programme; the programme is
+    (`page_keys.page_event`) and the seats left in another, whatever the size of the programme; the programme is
     read only when the page is rendered, as plain rows (conference/events/public_programme.py)."""
-    found = pages.page_event(slug, current_user) or abort(404)
+    found = page_keys.page_event(slug, current_user) or abort(404)
     event = found.event
     figures = pages.seat_figures(event)
 
@@ -56,17 +56,17 @@ def detail(slug: str):  # noqa: ANN201
         )
 
     # The key holds which sessions have a capacity: only those get a seats-left hole.
-    key = (*pages.event_key(event, found.programme, partners=found.partners), tuple(figures))
+    key = (*page_keys.event_key(event, found.programme, partners=found.partners), tuple(figures))
     return pages.serve(key, render, event=event, sessions=figures)
 
 
 @bp.get("/events/<slug>/speakers/")
 def speakers(slug: str):  # noqa: ANN201
-    found = pages.page_event(slug, current_user) or abort(404)
+    found = page_keys.page_event(slug, current_user) or abort(404)
     event = found.event
-    people = pages.people_key(Session.event_id == event.id)
+    people = page_keys.people_key(Session.event_id == event.id)
     return pages.serve(
-        (*pages.event_key(event, found.programme, partners=found.partners), people),
+        (*page_keys.event_key(event, found.programme, partners=found.partners), people),
         lambda: render_template(
             "events/speakers.html",
             event=event,

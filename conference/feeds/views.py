@@ -7,7 +7,7 @@ import json
 import sqlalchemy as sa
 from flask import abort
 
-from conference import pages
+from conference import page_keys, pages
 from conference.db import db
 from conference.events.models import Event
 from conference.events.series import public_series
@@ -95,10 +95,14 @@ def registration(token: str):  # noqa: ANN201
 
 def _schedule_event(slug: str) -> tuple[Event, tuple]:
     """The published event and what a schedule export of it shows: the event and its programme (one
-    statement for both, `pages.page_event`), in the `?lang=` asked for. A draft is a 404 (no user given)."""
-    found = pages.page_event(slug, None) or abort(404)
+    statement for both, `page_keys.page_event`), in the `?lang=` asked for. A draft is a 404 (no user given)."""
+    found = page_keys.page_event(slug, None) or abort(404)
     event = found.event
-    return event, (event.id, pages.event_key(event, found.programme, partners=found.partners), config_key())
+    return event, (
+        event.id,
+        page_keys.event_key(event, found.programme, partners=found.partners),
+        config_key(),
+    )
 
 
 @bp.get("/events/<slug>/schedule.json")

@@ -7,7 +7,7 @@ from flask import abort, render_template
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from conference import pages
+from conference import page_keys, pages
 from conference.db import db
 from conference.sessions.blueprint import bp
 from conference.sessions.models import Session
@@ -17,7 +17,7 @@ from conference.speakers.models import Assignment
 
 @bp.get("/events/<slug>/sessions/<int:session_id>/")
 def detail(slug: str, session_id: int):  # noqa: ANN201
-    found = pages.page_event(slug, current_user) or abort(404)
+    found = page_keys.page_event(slug, current_user) or abort(404)
     event = found.event
     session = db.session.scalars(
         sa.select(Session)
@@ -25,14 +25,14 @@ def detail(slug: str, session_id: int):  # noqa: ANN201
         .options(joinedload(Session.room), selectinload(Session.assignments).joinedload(Assignment.person))
     ).first() or abort(404)
     # The key: the event, this session's row (not its seats: a hole) and its people, all loaded already.
-    shown = pages.fingerprint(
-        pages.columns(session, skip=("seats_taken",)),
-        pages.columns(session.room),
-        pages.columns(settings_for(event)),  # who is public: "confirmed only"
-        tuple((pages.columns(a), pages.columns(a.person)) for a in session.assignments),
+    shown = page_keys.fingerprint(
+        page_keys.columns(session, skip=("seats_taken",)),
+        page_keys.columns(session.room),
+        page_keys.columns(settings_for(event)),  # who is public: "confirmed only"
+        tuple((page_keys.columns(a), page_keys.columns(a.person)) for a in session.assignments),
     )
     return pages.serve(
-        pages.event_key(event, shown, partners=found.partners),
+        page_keys.event_key(event, shown, partners=found.partners),
         lambda: render_template("sessions/detail.html", event=event, session=session),
         sessions={session.id: pages.figures_of(session)},
     )

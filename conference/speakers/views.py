@@ -6,7 +6,7 @@ from flask import Response, abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from conference import pages
+from conference import page_keys, pages
 from conference.auth.permissions import may_edit_person
 from conference.db import db
 from conference.speakers import assignment_states, photos
@@ -25,15 +25,15 @@ def detail(slug: str):  # noqa: ANN201
     person = public_person(slug) or abort(404)
     schedule = speaker_schedule(person)
     # The key: the person and every session, event, room and co-speaker the page shows (loaded already).
-    shown = pages.fingerprint(
-        pages.columns(person),
+    shown = page_keys.fingerprint(
+        page_keys.columns(person),
         tuple(
             (
-                pages.columns(a),
-                pages.columns(a.session, skip=("seats_taken",)),
-                pages.columns(a.session.event, skip=("seats_taken_in_person", "seats_taken_online")),
-                pages.columns(a.session.room),
-                tuple((pages.columns(o), pages.columns(o.person)) for o in a.session.assignments),
+                page_keys.columns(a),
+                page_keys.columns(a.session, skip=("seats_taken",)),
+                page_keys.columns(a.session.event, skip=("seats_taken_in_person", "seats_taken_online")),
+                page_keys.columns(a.session.room),
+                tuple((page_keys.columns(o), page_keys.columns(o.person)) for o in a.session.assignments),
             )
             for a in schedule
         ),

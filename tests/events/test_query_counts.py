@@ -66,7 +66,7 @@ def test_query_count_does_not_grow_with_sessions(client, count_queries, url_temp
     assert hits[0] <= 7 and hits[0] < misses[0], (hits, misses)
     if url_template == "/events/{slug}/":
         # Served from the cache: the event with its key's figures in one statement (it has no hosts,
-        # publications or co-located events to read: `pages.page_event`) and the seats left in another
+        # publications or co-located events to read: `page_keys.page_event`) and the seats left in another
         # (before: 7). Rendered: the programme as plain rows, two statements more
         # (conference/events/public_programme.py; before: 9).
         assert hits[0] == 2, hits
