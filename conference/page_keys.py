@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from conference.db import db
 from conference.events import colocation
 from conference.events.models import Event
-from conference.events.queries import event_for_viewer
+from conference.events.queries import event_for_viewer, published_by_slug
 from conference.registrations.availability import registration_state
 from conference.sessions.models import Session
 
@@ -81,13 +81,13 @@ def _page_event_query() -> sa.Select:
     at all (most events lack some: their queries are then not sent)."""
     from conference.events.models import EventOrganisation, Publication
 
-    return sa.select(
+    return published_by_slug(
         Event,
         _scalar(sa.func.count(EventOrganisation.id), EventOrganisation.event_id == Event.id),
         _scalar(sa.func.count(Publication.id), Publication.event_id == Event.id),
         _scalar(colocation.Colocation.gathering, colocation.Colocation.event_id == Event.id),
         *_programme_columns(Event.id),
-    ).where(Event.slug == sa.bindparam("slug"), Event.is_published)
+    )
 
 
 _PAGE_EVENT = _page_event_query()
@@ -115,23 +115,19 @@ def page_event(slug: str, user: object) -> PageEvent | None:
     return PageEvent(event, fingerprint(tuple(programme)), partners)
 
 
-def event_key(
-    event: Event, programme: str, now: datetime | None = None, *, partners: list[Event] | None = None
-) -> tuple:
-    """What the event's pages show of the event itself: its row, hosts and partners, series, publications,
-    its co-located events, the programme's fingerprint and whether registration is open (which changes with
-    the clock). `partners`: the co-located events (`colocation.partners`) when the caller read them already
-    (the event page shows them: one query for the key and the page)."""
+def event_key(found: PageEvent, shown: str | None = None, now: datetime | None = None) -> tuple:
+    """What the event's pages show of the event itself (`found`, from `page_event`): its row, hosts and
+    partners, series, publications, its co-located events, whether registration is open (which changes with
+    the clock), and `shown`: what else the page shows (by default the programme's fingerprint)."""
+    event = found.event
     links = tuple((columns(link), columns(link.organisation)) for link in event.organisation_links)
-    if partners is None:
-        partners = colocation.partners(event)
-    colocated = tuple(columns(other) for other in partners)  # "Also here" (published)
+    colocated = tuple(columns(other) for other in found.partners)  # "Also here" (published)
     related = (links, columns(event.series), tuple(columns(p) for p in event.publications), colocated)
     return (
         event.id,
         event.updated_at,
         fingerprint(columns(event, skip=("seats_taken_in_person", "seats_taken_online")), related),
-        programme,
+        found.programme if shown is None else shown,
         registration_state(event, now),
     )
 

@@ -13,9 +13,8 @@ from conference.api.organiser_events import organiser_event_json
 from conference.api.serialise import event_detail, event_summary
 from conference.auth.permissions import Action
 from conference.db import db, utcnow
-from conference.events import colocation
 from conference.events.models import Event
-from conference.events.queries import programme, public_event, public_events
+from conference.events.queries import programme, public_events
 from conference.feeds.http import conditional_response
 from conference.registrations.availability import session_registration_open
 from conference.sessions.models import Session
@@ -45,17 +44,18 @@ _KEY_COLUMNS = sa.select(
 )
 
 
-def _public_event_document(event: Event, language: str | None):  # noqa: ANN202
+def _public_event_document(found: page_keys.PageEvent, language: str | None):  # noqa: ANN202
     """The public event document from the page cache (conference/pages.py): its key holds the event, each
     session's revision, seats and whether it takes registrations now (one query); the JSON is rebuilt only
     when one of them changed."""
+    event, together = found.event, found.partners  # the published co-located events, read once
     now = utcnow()
     rows = db.session.execute(_KEY_COLUMNS.where(Session.event_id == event.id)).all()
     shown = page_keys.fingerprint(
         *((*row[:7], session_registration_open(event, row, now)) for row in rows),  # type: ignore[arg-type]
     )
     key = (
-        page_keys.event_key(event, shown, now),
+        page_keys.event_key(found, shown, now),
         language,
         event.seats_taken_in_person,
         event.seats_taken_online,
@@ -63,7 +63,6 @@ def _public_event_document(event: Event, language: str | None):  # noqa: ANN202
 
     def build() -> bytes:
         data = event_detail(event, programme(event), now, language)
-        together = colocation.partners(event)  # the published ones only (in the key: page_keys.event_key)
         data["colocated_with"] = [other.slug for other in together]
         data["colocated"] = [event_summary(other, language) for other in together]
         return jsonify(data).get_data()
@@ -88,7 +87,7 @@ def event(slug: str):  # noqa: ANN201
         response = jsonify(organiser_event_json(team_event))
         response.headers["Cache-Control"] = "private, no-store"
     else:
-        found = public_event(slug) or abort(
+        found = page_keys.page_event(slug, None) or abort(
             404, description=_("No published event with the slug %(slug)s.", slug=repr(slug))
         )
         response = _public_event_document(found, language)

@@ -225,6 +225,19 @@ class ProgrammeWriter:
         self.names: dict[str, tuple[str, str]] = {}  # slug -> (name, the start of their line)
         self.materials = current_app.jinja_env.get_template("sessions/_materials.html")
 
+    def span(self, s: PublicSession) -> Markup:
+        """`times(...)` of the session in the event's zone (and the viewer's): parallel sessions share their
+        span, so each distinct one is written once per page."""
+        span = self.spans.get((s.starts_at, s.ends_at))
+        if span is None:
+            span = self.spans[s.starts_at, s.ends_at] = times(s.starts_at, s.ends_at, self.zone)
+        return span
+
+    def href(self, s: PublicSession) -> str:
+        """The session's page, escaped (what differs per session is its id, in digits)."""
+        before, after = self.session_link
+        return f"{before}{self.session_id_text(s.id)}{after}"
+
     def title(self, s: PublicSession) -> str:
         """`inline(tr(s, "title"))`: the translation in the page's language, else the title in its own,
         marked with its language."""
@@ -256,15 +269,13 @@ class ProgrammeWriter:
         return '\n  <ul class="people">' + "".join(lines) + "\n  </ul>"
 
     def __call__(self, sessions: Iterable[PublicSession]) -> Markup:
-        zone, title, people = self.zone, self.title, self.people
+        title, people = self.title, self.people
         (link_before, link_after), id_text = self.session_link, self.session_id_text
         spans, heads, rooms = self.spans, self.heads, self.rooms
         seats = pages.session_seats_writer(self.seated)
         out = []
         for s in sessions:
-            span = spans.get((s.starts_at, s.ends_at))
-            if span is None:  # parallel sessions share their span: `times` once per distinct one
-                span = spans[s.starts_at, s.ends_at] = times(s.starts_at, s.ends_at, zone)
+            span = spans.get((s.starts_at, s.ends_at)) or self.span(s)  # looked up inline: 500 a page
             cancelled = s.status == SessionStatus.CANCELLED
             head = heads[s.kind, cancelled]
             room = rooms.get(s.room)

@@ -28,7 +28,6 @@ from conference.sessions.models import Session
 from conference.speakers.assignment_states import public_condition
 from conference.speakers.models import Assignment, Person, Role
 from conference.timeutil import local
-from conference.viewer_zone import times
 
 
 @dataclass(slots=True)
@@ -71,14 +70,10 @@ class SpeakerSessionsWriter:
 
     def _tail(self, s: PublicSession) -> str:
         writer = self.programme
-        before, after = writer.session_link
-        span = writer.spans.get((s.starts_at, s.ends_at))
-        if span is None:
-            span = writer.spans[s.starts_at, s.ends_at] = times(s.starts_at, s.ends_at, self.zone)
         day = escape(format_day(local(s.starts_at, self.zone).date(), "medium"))
         return (
-            f'<a href="{before}{writer.session_id_text(s.id)}{after}">{writer.title(s)}</a>'
-            f'\n          <span class="meta">({day}, {span})</span></li>\n        '
+            f'<a href="{writer.href(s)}">{writer.title(s)}</a>'
+            f'\n          <span class="meta">({day}, {writer.span(s)})</span></li>\n        '
         )
 
     def __call__(self, sessions: list[tuple[Role, PublicSession]]) -> Markup:

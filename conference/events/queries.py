@@ -42,9 +42,13 @@ def public_events(*, upcoming: bool | None = None, now: datetime | None = None) 
     return db.session.scalars(query).all()
 
 
-_PUBLIC_EVENT = {  # built once: the registration API reads an event on every request
-    False: sa.select(Event).where(Event.slug == sa.bindparam("slug"), Event.is_published),
-}
+def published_by_slug(*columns: object) -> sa.Select:
+    """SELECT `columns` (the event first, and what else a caller reads with it) of the published event whose
+    slug is the `slug` parameter: the one rule of a public event's address (`Event.is_published`)."""
+    return sa.select(*columns).where(Event.slug == sa.bindparam("slug"), Event.is_published)
+
+
+_PUBLIC_EVENT = {False: published_by_slug(Event)}  # built once: public pages read an event on every request
 _DETAILS = (
     selectinload(Event.organisation_links).joinedload(EventOrganisation.organisation),
     selectinload(Event.publications),

@@ -56,7 +56,7 @@ def detail(slug: str):  # noqa: ANN201
         )
 
     # The key holds which sessions have a capacity: only those get a seats-left hole.
-    key = (*page_keys.event_key(event, found.programme, partners=found.partners), tuple(figures))
+    key = (*page_keys.event_key(found), tuple(figures))
     return pages.serve(key, render, event=event, sessions=figures)
 
 
@@ -66,7 +66,7 @@ def speakers(slug: str):  # noqa: ANN201
     event = found.event
     people = page_keys.people_key(Session.event_id == event.id)
     return pages.serve(
-        (*page_keys.event_key(event, found.programme, partners=found.partners), people),
+        (*page_keys.event_key(found), people),
         lambda: render_template(
             "events/speakers.html",
             event=event,

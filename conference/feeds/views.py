@@ -10,6 +10,7 @@ from flask import abort
 from conference import page_keys, pages
 from conference.db import db
 from conference.events.models import Event
+from conference.events.queries import public_event
 from conference.events.series import public_series
 from conference.feeds import builders, links, programme_pdf, schedule_export
 from conference.feeds.blueprint import bp
@@ -22,8 +23,7 @@ from conference.speakers.queries import public_person
 
 def _public_event(slug: str) -> Event:
     """One query: the event row only (the feed cache is keyed by its updated_at)."""
-    event = db.session.scalars(sa.select(Event).where(Event.slug == slug, Event.is_published)).first()
-    return event or abort(404)
+    return public_event(slug, details=False) or abort(404)
 
 
 def _public_session(slug: str, session_id: int) -> Session:
@@ -100,7 +100,7 @@ def _schedule_event(slug: str) -> tuple[Event, tuple]:
     event = found.event
     return event, (
         event.id,
-        page_keys.event_key(event, found.programme, partners=found.partners),
+        page_keys.event_key(found),
         config_key(),
     )
 

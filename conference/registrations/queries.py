@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from conference.db import db
 from conference.events.models import Event
+from conference.events.queries import published_by_slug
 from conference.registrations import search_index
 from conference.registrations.models import (
     Question,
@@ -66,9 +67,9 @@ def active_questions(event: Event) -> list[Question]:
     return [q for q in db.session.scalars(_ACTIVE_QUESTIONS, {"event_id": event.id}) if q.answerable]
 
 
-_EVENT_FOR_REGISTERING = sa.select(
+_EVENT_FOR_REGISTERING = published_by_slug(
     Event, sa.exists().where(Question.event_id == Event.id, Question.archived.is_(False))
-).where(Event.slug == sa.bindparam("slug"), Event.is_published)
+)
 
 
 def event_for_registering(slug: str) -> tuple[Event | None, bool]:

@@ -32,7 +32,7 @@ def detail(slug: str, session_id: int):  # noqa: ANN201
         tuple((page_keys.columns(a), page_keys.columns(a.person)) for a in session.assignments),
     )
     return pages.serve(
-        page_keys.event_key(event, shown, partners=found.partners),
+        page_keys.event_key(found, shown),
         lambda: render_template("sessions/detail.html", event=event, session=session),
         sessions={session.id: pages.figures_of(session)},
     )
